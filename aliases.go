@@ -1,0 +1,187 @@
+package passwordsafe
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// AliasesService works with managed account aliases: stable names that map
+// to one managed account, or to several in a highly available pair.
+type AliasesService service
+
+// ListAliasesOptions filters AliasesService.List by state; empty lists all.
+type ListAliasesOptions struct {
+	State []AliasState `url:"state,omitempty,comma"`
+}
+
+func (o *ListAliasesOptions) query() (string, error) {
+	if o == nil || len(o.State) == 0 {
+		return "", nil
+	}
+	for _, st := range o.State {
+		if st < AliasUnmapped || st > AliasHighlyAvailable {
+			return "", invalid("state", "%d is not one of 0, 1, 2", int(st))
+		}
+	}
+	return "state=" + url.QueryEscape(joinInts(o.State)), nil
+}
+
+// CreateAliasRequestOptions is the body of a request made through an alias:
+// CreateRequestOptions without SystemID, AccountID and ApplicationID.
+type CreateAliasRequestOptions struct {
+	AccessType             AccessType     `json:"AccessType,omitempty"` // View, RDP or SSH
+	DurationMinutes        int            `json:"DurationMinutes"`      // 1–525600
+	Reason                 string         `json:"Reason,omitempty"`     // ≤ 1000 characters
+	AccessPolicyScheduleID *int           `json:"AccessPolicyScheduleID,omitempty"`
+	ConflictOption         ConflictOption `json:"ConflictOption,omitempty"`
+	TicketSystemID         *int           `json:"TicketSystemID,omitempty"`
+	TicketNumber           string         `json:"TicketNumber,omitempty"` // ≤ 20 characters
+	RotateOnCheckin        *bool          `json:"RotateOnCheckin,omitempty"`
+}
+
+func (o *CreateAliasRequestOptions) validate() error {
+	if o == nil {
+		return invalid("opts", "is required")
+	}
+	return firstError(
+		checkEnum("AccessType", o.AccessType, AccessView, AccessRDP, AccessSSH),
+		checkRange("DurationMinutes", o.DurationMinutes, 1, maxDurationMinutes),
+		checkLen("Reason", o.Reason, maxReason),
+		checkEnum("ConflictOption", o.ConflictOption, ConflictReuse, ConflictRenew),
+		checkLen("TicketNumber", o.TicketNumber, maxTicketNumber),
+	)
+}
+
+// Alias is a managed account alias.
+type Alias struct {
+	AliasID                int
+	AliasName              string
+	AliasState             AliasState
+	SystemID               int
+	SystemName             string
+	AccountID              int
+	AccountName            string
+	DomainName             string
+	InstanceName           string
+	DefaultReleaseDuration int
+	MaximumReleaseDuration int
+	LastChangeDate         Time
+	NextChangeDate         Time
+	IsChanging             bool
+	ChangeState            int
+	MappedAccounts         []MappedAccount
+}
+
+// MappedAccount is one managed account behind an alias.
+type MappedAccount struct {
+	AliasID          int
+	ManagedSystemID  int
+	ManagedAccountID int
+	Status           int
+}
+
+// AliasCredentials is the credential released through an alias, with the
+// account it belongs to. The server spells some fields SystemId/AccountId;
+// both spellings decode.
+type AliasCredentials struct {
+	AliasID     int
+	AliasName   string
+	SystemID    int
+	SystemName  string
+	AccountID   int
+	AccountName string
+	DomainName  string
+	Password    Secret
+	PrivateKey  Secret
+	Passphrase  Secret
+}
+
+func aliasPath(id int) string { return "Aliases/" + strconv.Itoa(id) }
+
+// List returns the aliases the user may request, filtered by state (nil: all).
+//
+// API: GET Aliases
+func (s *AliasesService) List(ctx context.Context, opts *ListAliasesOptions) ([]Alias, *Response, error) {
+	q, err := opts.query()
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []Alias
+	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: "Aliases", query: q}, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// Get returns one alias.
+//
+// API: GET Aliases/{id}
+func (s *AliasesService) Get(ctx context.Context, aliasID int) (*Alias, *Response, error) {
+	if err := checkID("aliasID", aliasID); err != nil {
+		return nil, nil, err
+	}
+	return s.get(ctx, aliasPath(aliasID), "")
+}
+
+// GetByName returns the alias with the given name.
+//
+// API: GET Aliases?name={name}
+func (s *AliasesService) GetByName(ctx context.Context, name string) (*Alias, *Response, error) {
+	if err := checkRequired("name", name); err != nil {
+		return nil, nil, err
+	}
+	return s.get(ctx, "Aliases", "name="+url.QueryEscape(name))
+}
+
+func (s *AliasesService) get(ctx context.Context, path, q string) (*Alias, *Response, error) {
+	var out Alias
+	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: path, query: q}, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// CreateRequest asks for access to the account an alias maps to. Reused is
+// set when the server answered 200 with an existing request.
+//
+// API: POST Aliases/{aliasId}/Requests
+func (s *AliasesService) CreateRequest(ctx context.Context, aliasID int, opts *CreateAliasRequestOptions) (*CreatedRequest, *Response, error) {
+	if err := firstError(checkID("aliasID", aliasID), opts.validate()); err != nil {
+		return nil, nil, err
+	}
+	return s.client.createRequest(ctx, aliasPath(aliasID)+"/Requests", opts)
+}
+
+// Credentials reads the credential released by a request made through the
+// alias. Before approval the server answers 4034 (ErrNotApproved).
+//
+// API: GET Aliases/{aliasId}/Credentials/{requestId}
+func (s *AliasesService) Credentials(ctx context.Context, aliasID, requestID int, opts *CredentialsOptions) (*AliasCredentials, *Response, error) {
+	if err := firstError(checkID("aliasID", aliasID), checkID("requestID", requestID)); err != nil {
+		return nil, nil, err
+	}
+	q, err := opts.query()
+	if err != nil {
+		return nil, nil, err
+	}
+	var out AliasCredentials
+	cl := &call{method: http.MethodGet, path: aliasPath(aliasID) + "/Credentials/" + strconv.Itoa(requestID), query: q}
+	res, err := s.client.send(ctx, cl)
+	if res == nil {
+		return nil, nil, err
+	}
+	defer clear(res.body)
+	resp := &Response{res.resp}
+	if err != nil {
+		return nil, resp, err
+	}
+	if err := json.Unmarshal(res.body, &out); err != nil {
+		return nil, resp, decodeError(cl.method, cl.path, err)
+	}
+	return &out, resp, nil
+}

@@ -1,0 +1,242 @@
+package passwordsafe
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Sentinel errors. Match them with errors.Is; reach the details with
+// errors.As(err, &*ErrorResponse) or errors.As(err, &*ValidationError).
+var (
+	ErrValidation         = errors.New("passwordsafe: invalid input")                          // every *ValidationError
+	ErrUnauthorized       = errors.New("passwordsafe: unauthorized")                           // 401
+	ErrForbidden          = errors.New("passwordsafe: forbidden")                              // any 403
+	ErrNotFound           = errors.New("passwordsafe: not found")                              // 404
+	ErrConflict           = errors.New("passwordsafe: conflicting request exists")             // 409
+	ErrRateLimited        = errors.New("passwordsafe: rate limited")                           // 429
+	ErrNoPermission       = errors.New("passwordsafe: no permission (4031)")                   // 4031
+	ErrRequestorOnly      = errors.New("passwordsafe: requestor only (4032)")                  // 4032
+	ErrApproverOnly       = errors.New("passwordsafe: approver only (4033)")                   // 4033
+	ErrNotApproved        = errors.New("passwordsafe: request is not yet approved (4034)")     // 4034
+	ErrNotEnoughApprovers = errors.New("passwordsafe: not enough approvers configured (4035)") // 4035
+	ErrAlreadyApproved    = errors.New("passwordsafe: request already approved (4036)")        // 4036
+)
+
+// maxErrorBody caps how much of an error answer is read.
+const maxErrorBody = 1 << 20
+
+// ErrorResponse is returned for every answer outside 2xx.
+type ErrorResponse struct {
+	Response   *http.Response // body already read and closed
+	StatusCode int
+	Code       int    // the 4-digit reason code (e.g. 4034) when the body carries one, else 0
+	Message    string // the server's message, unquoted, trimmed, without the reason-code prefix
+
+	method, path string
+}
+
+// Error reads "passwordsafe: METHOD path: 403 Forbidden: 4034 message".
+// The message is cut at 256 characters.
+func (e *ErrorResponse) Error() string {
+	var b strings.Builder
+	b.WriteString("passwordsafe: ")
+	if e.method != "" {
+		b.WriteString(e.method)
+		b.WriteByte(' ')
+		b.WriteString(e.path)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if e.Code != 0 || e.Message != "" {
+		b.WriteString(":")
+	}
+	if e.Code != 0 {
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(e.Code))
+	}
+	if e.Message != "" {
+		b.WriteByte(' ')
+		b.WriteString(truncateRunes(e.Message, 256))
+	}
+	return b.String()
+}
+
+// GoString keeps %#v short and free of the request that produced the answer.
+func (e *ErrorResponse) GoString() string {
+	return fmt.Sprintf("&passwordsafe.ErrorResponse{StatusCode:%d, Code:%d, Message:%q}", e.StatusCode, e.Code, e.Message)
+}
+
+// Is maps the answer to the sentinel errors: ErrUnauthorized (401),
+// ErrForbidden (403), ErrNotFound (404), ErrConflict (409), ErrRateLimited
+// (429), and the reason-code sentinels 4031–4036.
+func (e *ErrorResponse) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrNoPermission:
+		return e.Code == 4031
+	case ErrRequestorOnly:
+		return e.Code == 4032
+	case ErrApproverOnly:
+		return e.Code == 4033
+	case ErrNotApproved:
+		return e.Code == 4034
+	case ErrNotEnoughApprovers:
+		return e.Code == 4035
+	case ErrAlreadyApproved:
+		return e.Code == 4036
+	}
+	return false
+}
+
+// ValidationError reports input refused before anything was sent.
+type ValidationError struct {
+	Field   string // the JSON/query field name, e.g. "DurationMinutes"
+	Message string
+}
+
+// Error reads "passwordsafe: invalid Field: message".
+func (e *ValidationError) Error() string {
+	return "passwordsafe: invalid " + e.Field + ": " + e.Message
+}
+
+// Is reports whether target is ErrValidation.
+func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+
+func invalid(field, format string, args ...any) *ValidationError {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// parseErrorBody finds the reason code and the message in an error answer.
+// The server sends a JSON string ("4034 - Request is not yet approved."), a
+// bare number, plain text ("4034: ..."), an HTML page from a proxy, or
+// now and then a JSON object with a Code and a Message.
+func parseErrorBody(body []byte) (code int, msg string) {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return 0, ""
+	}
+	switch b[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			return parseErrorText(s)
+		}
+	case '{':
+		if code, msg, ok := parseErrorObject(b); ok {
+			return code, msg
+		}
+	case '<':
+		return 0, htmlTitle(b)
+	}
+	if !utf8.Valid(b) {
+		return 0, ""
+	}
+	return parseErrorText(string(b))
+}
+
+func parseErrorText(s string) (int, string) {
+	s = strings.TrimSpace(s)
+	if len(s) >= 4 && (len(s) == 4 || s[4] < '0' || s[4] > '9') {
+		if n, ok := digits([]byte(s[:4])); ok && n >= 1000 {
+			rest := strings.TrimSpace(s[4:])
+			rest = strings.TrimPrefix(rest, "-")
+			rest = strings.TrimPrefix(rest, ":")
+			rest = strings.TrimPrefix(rest, "–")
+			return n, strings.TrimSpace(rest)
+		}
+	}
+	return 0, s
+}
+
+func parseErrorObject(b []byte) (int, string, bool) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(b, &obj) != nil {
+		return 0, "", false
+	}
+	field := func(names ...string) json.RawMessage {
+		for _, n := range names {
+			for k, v := range obj {
+				if strings.EqualFold(k, n) {
+					return v
+				}
+			}
+		}
+		return nil
+	}
+	code := 0
+	if raw := field("code", "errorCode", "reasonCode"); raw != nil {
+		var n int
+		var s string
+		switch {
+		case json.Unmarshal(raw, &n) == nil:
+			code = n
+		case json.Unmarshal(raw, &s) == nil:
+			code, _ = strconv.Atoi(strings.TrimSpace(s))
+		}
+	}
+	msg := ""
+	if raw := field("message", "error_description", "error", "title", "detail"); raw != nil {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			msg = strings.TrimSpace(s)
+		}
+	}
+	if code == 0 {
+		code, msg = parseErrorText(msg)
+	} else if c, rest := parseErrorText(msg); c == code {
+		msg = rest
+	}
+	if code < 1000 || code > 9999 {
+		code = 0
+	}
+	return code, msg, true
+}
+
+// htmlTitle returns the text of an HTML page's <title>, so a proxy's error
+// page reads as "502 Bad Gateway" rather than a screen of markup.
+func htmlTitle(b []byte) string {
+	lower := bytes.ToLower(b)
+	i := bytes.Index(lower, []byte("<title>"))
+	if i < 0 {
+		return ""
+	}
+	rest := b[i+len("<title>"):]
+	j := bytes.Index(bytes.ToLower(rest), []byte("</title>"))
+	if j < 0 || !utf8.Valid(rest[:j]) {
+		return ""
+	}
+	return strings.Join(strings.Fields(string(rest[:j])), " ")
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + "…"
+		}
+		i++
+	}
+	return s
+}

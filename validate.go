@@ -1,0 +1,85 @@
+package passwordsafe
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits the server documents, enforced before anything is sent.
+const (
+	maxDurationMinutes = 525600 // one year
+	maxReason          = 1000
+	maxTicketNumber    = 20
+)
+
+func checkID(field string, id int) error {
+	if id <= 0 {
+		return invalid(field, "must be greater than 0, got %d", id)
+	}
+	return nil
+}
+
+func checkRange(field string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return invalid(field, "must be between %d and %d, got %d", lo, hi, v)
+	}
+	return nil
+}
+
+// checkLen counts characters (runes), not bytes, as the server does.
+func checkLen(field, s string, max int) error {
+	if n := utf8.RuneCountInString(s); n > max {
+		return invalid(field, "must be at most %d characters, got %d", max, n)
+	}
+	return nil
+}
+
+func checkRequired(field, s string) error {
+	if s == "" {
+		return invalid(field, "is required")
+	}
+	return nil
+}
+
+// checkEnum accepts the empty value (the server's default) and exactly the
+// listed values.
+func checkEnum[T ~string](field string, v T, allowed ...T) error {
+	if v == "" {
+		return nil
+	}
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
+	return invalid(field, "%q is not one of %s", string(v), strings.Join(names, ", "))
+}
+
+// firstError returns the first non-nil error, so validate methods read as a
+// list of rules.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// joinInts writes integer enums as numbers: go-querystring would use their
+// String methods.
+func joinInts[T ~int](vs []T) string {
+	b := make([]byte, 0, len(vs)*2)
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
+	return string(b)
+}
