@@ -59,6 +59,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		retryMax:     defaultRetryMax,
 		retryWaitMin: defaultRetryWaitMin,
 		retryWaitMax: defaultRetryWaitMax,
+		pollMin:      defaultPollMin,
+		pollMax:      defaultPollMax,
 	}
 	for _, o := range opts {
 		if o == nil {

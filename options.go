@@ -29,6 +29,8 @@ type clientConfig struct {
 
 	retryMax                   int
 	retryWaitMin, retryWaitMax time.Duration
+
+	pollMin, pollMax time.Duration // Checkout's wait for approval
 }
 
 const (
