@@ -89,6 +89,26 @@ func (s *AliasesService) Checkout(ctx context.Context, aliasID int, opts *Create
 		}, fn)
 }
 
+// WaitCredentials reads the credential of a request like Credentials, but
+// while the server answers 4034 (not yet approved) it waits and asks again,
+// polling with capped exponential backoff (see WithCheckoutPolling), until
+// the credential is released, the request is denied or expires, or ctx
+// ends. Use it when you check the request in yourself; Checkout does both.
+//
+// API: GET Credentials/{requestID}, repeated
+func (s *RequestsService) WaitCredentials(ctx context.Context, requestID int, opts *CredentialsOptions) (Secret, error) {
+	if err := checkID("requestID", requestID); err != nil {
+		return Secret{}, err
+	}
+	if _, err := opts.query(); err != nil {
+		return Secret{}, err
+	}
+	return waitReleased(ctx, s.client, requestID, func(ctx context.Context, id int) (Secret, error) {
+		cred, _, err := s.Credentials(ctx, id, opts)
+		return cred, err
+	})
+}
+
 func checkout[T any](ctx context.Context, c *Client,
 	create func(context.Context) (*CreatedRequest, *Response, error),
 	read func(context.Context, int) (T, error),

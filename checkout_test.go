@@ -226,3 +226,21 @@ func TestWithCheckoutPollingRejectsBadValues(t *testing.T) {
 		assert.Error(t, err, "%v", tc)
 	}
 }
+
+func TestWaitCredentials(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, fastPolling())
+	reads, checkins := checkoutMock(t, mt, http.StatusCreated, 2, http.StatusNoContent)
+
+	cred, err := c.Requests.WaitCredentials(context.Background(), 42, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "s3cr3t-pw", cred.Value())
+	assert.Equal(t, int32(3), reads.Load())
+	assert.Equal(t, int32(0), checkins.Load(), "WaitCredentials never checks in")
+
+	_, err = c.Requests.WaitCredentials(context.Background(), 0, nil)
+	assert.ErrorIs(t, err, ErrValidation)
+	_, err = c.Requests.WaitCredentials(context.Background(), 42, &CredentialsOptions{Type: "pin"})
+	assert.ErrorIs(t, err, ErrValidation)
+	assert.Equal(t, int32(3), reads.Load(), "invalid input sends nothing")
+}
