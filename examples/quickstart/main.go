@@ -1,0 +1,241 @@
+// Command quickstart walks the Password Safe access flow through the SDK.
+//
+// With no configuration it starts the embedded fake Password Safe on
+// loopback and runs the whole flow against it: sign in, list aliases,
+// request access through an alias, approve it as the approver, read the
+// credential, open an SSH session, list the user's sessions, lock the
+// session, check in, sign out.
+//
+// With PS_URL, PS_API_KEY and PS_RUNAS (and PS_RUNAS_PASSWORD when the API
+// registration needs it) it runs only the read-only steps against that vault.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+	"unicode/utf8"
+
+	"github.com/passwordsafe-go/passwordsafe"
+	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := run(ctx, os.Stdout, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, out io.Writer, env func(string) string) error {
+	if url := env("PS_URL"); url != "" {
+		return readOnly(ctx, out, url, env)
+	}
+	srv, err := fakeps.Start(fakeps.Config{})
+	if err != nil {
+		return fmt.Errorf("starting the embedded fake Password Safe: %w", err)
+	}
+	defer srv.Close()
+	fmt.Fprintf(out, "Embedded fake Password Safe at %s (no vault needed)\n\n", srv.URL())
+	return fullFlow(ctx, out, srv.URL())
+}
+
+// step prints a numbered heading.
+type steps struct {
+	out io.Writer
+	n   int
+}
+
+func (s *steps) next(format string, args ...any) {
+	s.n++
+	fmt.Fprintf(s.out, "%d. %s\n", s.n, fmt.Sprintf(format, args...))
+}
+
+func (s *steps) detail(format string, args ...any) {
+	fmt.Fprintf(s.out, "   %s\n", fmt.Sprintf(format, args...))
+}
+
+func fullFlow(ctx context.Context, out io.Writer, baseURL string) error {
+	connect := func(user string) (*passwordsafe.Client, error) {
+		return passwordsafe.NewClient(baseURL, passwordsafe.WithAPIKey(fakeps.DefaultAPIKey, user))
+	}
+	requestor, err := connect("requestor")
+	if err != nil {
+		return err
+	}
+	approver, err := connect("approver")
+	if err != nil {
+		return err
+	}
+	admin, err := connect("admin")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, c := range []*passwordsafe.Client{approver, admin} {
+			_ = c.SignOut(context.WithoutCancel(ctx))
+		}
+	}()
+	s := &steps{out: out}
+
+	s.next("Sign in as requestor")
+	me, err := requestor.SignIn(ctx)
+	if err != nil {
+		return fmt.Errorf("signing in: %w", err)
+	}
+	s.detail("signed in as %s (user ID %d, %s)", me.UserName, me.UserID, me.Name)
+
+	s.next("List aliases")
+	aliases, _, err := requestor.Aliases.List(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("listing aliases: %w", err)
+	}
+	for _, a := range aliases {
+		s.detail("alias %d %-10s %-16s %s/%s", a.AliasID, a.AliasName, a.AliasState, a.SystemName, a.AccountName)
+	}
+
+	s.next("Request SSH access through alias db-ha")
+	alias, _, err := requestor.Aliases.GetByName(ctx, "db-ha")
+	if err != nil {
+		return fmt.Errorf("finding alias db-ha: %w", err)
+	}
+	req, _, err := requestor.Aliases.CreateRequest(ctx, alias.AliasID, &passwordsafe.CreateAliasRequestOptions{
+		AccessType:      passwordsafe.AccessSSH,
+		DurationMinutes: 30,
+		Reason:          "quickstart: rotate the replication slot",
+		ConflictOption:  passwordsafe.ConflictRenew,
+	})
+	if err != nil {
+		return fmt.Errorf("requesting access: %w", err)
+	}
+	s.detail("request %d created", req.RequestID)
+	_, _, err = requestor.Aliases.Credentials(ctx, alias.AliasID, req.RequestID, nil)
+	if !errors.Is(err, passwordsafe.ErrNotApproved) {
+		return fmt.Errorf("expected the credential to wait for approval, got %v", err)
+	}
+	s.detail("credential not yet released: %v", err)
+
+	s.next("Approve the request as approver")
+	if _, err := approver.Requests.Approve(ctx, req.RequestID, "quickstart approval"); err != nil {
+		return fmt.Errorf("approving: %w", err)
+	}
+	s.detail("request %d approved", req.RequestID)
+
+	s.next("Read the released credential")
+	cred, _, err := requestor.Aliases.Credentials(ctx, alias.AliasID, req.RequestID, nil)
+	if err != nil {
+		return fmt.Errorf("reading the credential: %w", err)
+	}
+	s.detail("%s@%s password: %v (%d characters)", cred.AccountName, cred.SystemName, cred.Password,
+		utf8.RuneCountInString(cred.Password.Value()))
+
+	s.next("Open an SSH session through the vault")
+	ticket, _, err := requestor.Sessions.Create(ctx, req.RequestID, &passwordsafe.CreateSessionOptions{
+		SessionType: passwordsafe.SessionSSHTicket,
+	})
+	if err != nil {
+		return fmt.Errorf("opening a session: %w", err)
+	}
+	s.detail("session %d on %s:%s", ticket.SessionID, ticket.Host, ticket.Port)
+	s.detail("ticket: %s", ticket.Ticket)
+	if ticket.Command != "" {
+		s.detail("connect: %s", ticket.Command)
+	}
+
+	s.next("List requestor's sessions (as admin)")
+	sessions, _, err := admin.Sessions.List(ctx, &passwordsafe.ListSessionsOptions{
+		UserID: me.UserID,
+		Status: []passwordsafe.SessionStatus{passwordsafe.SessionNotStarted, passwordsafe.SessionInProgress},
+	})
+	if err != nil {
+		return fmt.Errorf("listing sessions: %w", err)
+	}
+	for _, ss := range sessions {
+		s.detail("session %d %-12s started %s on %s", ss.SessionID, ss.Status, ss.StartTime.Format(time.RFC3339), ss.AssetName)
+	}
+
+	s.next("Lock session %d (as admin)", ticket.SessionID)
+	if _, err := admin.Sessions.Lock(ctx, ticket.SessionID); err != nil {
+		return fmt.Errorf("locking the session: %w", err)
+	}
+	locked, _, err := admin.Sessions.Get(ctx, ticket.SessionID)
+	if err != nil {
+		return fmt.Errorf("reading the session: %w", err)
+	}
+	s.detail("session %d is now %s", locked.SessionID, locked.Status)
+
+	s.next("Check the request in")
+	if _, err := requestor.Requests.Checkin(ctx, req.RequestID, "quickstart done"); err != nil {
+		return fmt.Errorf("checking in: %w", err)
+	}
+	s.detail("request %d checked in", req.RequestID)
+
+	s.next("Sign out")
+	if err := requestor.SignOut(ctx); err != nil {
+		return fmt.Errorf("signing out: %w", err)
+	}
+	s.detail("done")
+	return nil
+}
+
+// readOnly runs the steps that change nothing against a real vault.
+func readOnly(ctx context.Context, out io.Writer, baseURL string, env func(string) string) error {
+	key, runAs := env("PS_API_KEY"), env("PS_RUNAS")
+	if key == "" || runAs == "" {
+		return errors.New("PS_URL is set: PS_API_KEY and PS_RUNAS are needed too")
+	}
+	opts := []passwordsafe.Option{passwordsafe.WithAPIKey(key, runAs), passwordsafe.WithUserAgent("quickstart")}
+	if pwd := env("PS_RUNAS_PASSWORD"); pwd != "" {
+		opts = append(opts, passwordsafe.WithRunAsPassword(pwd))
+	}
+	c, err := passwordsafe.NewClient(baseURL, opts...)
+	if err != nil {
+		return err
+	}
+	s := &steps{out: out}
+	fmt.Fprintf(out, "Password Safe at %s (read-only steps)\n\n", c.BaseURL())
+
+	s.next("Sign in as %s", runAs)
+	me, err := c.SignIn(ctx)
+	if err != nil {
+		return fmt.Errorf("signing in: %w", err)
+	}
+	defer func() { _ = c.SignOut(context.WithoutCancel(ctx)) }()
+	s.detail("signed in as %s (user ID %d)", me.UserName, me.UserID)
+
+	s.next("List aliases")
+	aliases, _, err := c.Aliases.List(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("listing aliases: %w", err)
+	}
+	for _, a := range aliases {
+		s.detail("alias %d %s (%s) %s/%s", a.AliasID, a.AliasName, a.AliasState, a.SystemName, a.AccountName)
+	}
+
+	s.next("List my requests")
+	reqs, _, err := c.Requests.List(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("listing requests: %w", err)
+	}
+	for _, r := range reqs {
+		s.detail("request %d %s %s/%s expires %s", r.RequestID, r.Status, r.SystemName, r.AccountName, r.ExpiresDate.Format(time.RFC3339))
+	}
+	if len(reqs) == 0 {
+		s.detail("no open requests")
+	}
+
+	s.next("Sign out")
+	if err := c.SignOut(ctx); err != nil {
+		return fmt.Errorf("signing out: %w", err)
+	}
+	s.detail("done")
+	return nil
+}
