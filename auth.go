@@ -212,7 +212,7 @@ func (c *Client) signIn(ctx context.Context) (*User, []*http.Cookie, error) {
 		l.LogAttrs(ctx, slog.LevelDebug, "passwordsafe: signed in",
 			slog.Int("user_id", u.UserID), slog.String("user", u.UserName))
 	}
-	return &u, res.resp.Cookies(), nil
+	return &u, res.cookies, nil
 }
 
 type tokenAnswer struct {

@@ -34,8 +34,9 @@ type call struct {
 
 // result is a finished exchange: the answer and its whole body.
 type result struct {
-	resp *http.Response
-	body []byte
+	resp    *http.Response
+	body    []byte
+	cookies []*http.Cookie // the answer's Set-Cookie, read before scrub removes it
 }
 
 // send makes the call: signs in first when there is no session, repeats the
@@ -126,8 +127,9 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 		return nil, fmt.Errorf("passwordsafe: %s %s: reading the answer: %w", cl.method, cl.path, err)
 	}
 	resp.Body.Close()
+	cookies := resp.Cookies()
 	scrub(resp)
-	return &result{resp: resp, body: body}, nil
+	return &result{resp: resp, body: body, cookies: cookies}, nil
 }
 
 // scrub removes what a Response must not keep: the body, the session cookie
