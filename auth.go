@@ -231,11 +231,9 @@ func (c *Client) oauthToken(ctx context.Context) (string, error) {
 	if tok != "" && time.Until(exp) > tokenSlack {
 		return tok, nil
 	}
-	form := url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {c.cfg.oauthID},
-		"client_secret": {c.cfg.oauthSecret},
-	}
+	// In the documented order (url.Values.Encode would sort the keys).
+	form := "grant_type=client_credentials&client_id=" + url.QueryEscape(c.cfg.oauthID) +
+		"&client_secret=" + url.QueryEscape(c.cfg.oauthSecret)
 	res, err := c.send(ctx, &call{method: http.MethodPost, path: pathToken, noAuth: true, form: form})
 	if err != nil {
 		return "", err

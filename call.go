@@ -24,7 +24,7 @@ type call struct {
 	path          string // relative to the base URL, already escaped, no query
 	query         string // encoded query, without '?'
 	body          any    // JSON-encoded when non-nil
-	form          url.Values
+	form          string // an encoded form body, sent as is
 	authorization string
 	accept        string
 	noAuth        bool     // sign-in plumbing: needs no session, never re-signs in
@@ -52,8 +52,8 @@ func (c *Client) send(ctx context.Context, cl *call) (*result, error) {
 			return nil, fmt.Errorf("passwordsafe: %s %s: encoding the request body: %w", cl.method, cl.path, err)
 		}
 		payload, contentType = b, "application/json"
-	case cl.form != nil:
-		payload, contentType = []byte(cl.form.Encode()), "application/x-www-form-urlencoded"
+	case cl.form != "":
+		payload, contentType = []byte(cl.form), "application/x-www-form-urlencoded"
 	}
 	u := c.baseStr + cl.path
 	if cl.query != "" {
