@@ -1,0 +1,640 @@
+package passwordsafe
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRetryPolicyByMethodAndStatus(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		method string
+		status int
+		calls  int // with 3 retries
+	}{
+		{http.MethodGet, 429, 4},
+		{http.MethodGet, 502, 4},
+		{http.MethodGet, 503, 4},
+		{http.MethodGet, 504, 4},
+		{http.MethodGet, 500, 1},
+		{http.MethodGet, 501, 1},
+		{http.MethodGet, 400, 1},
+		{http.MethodGet, 403, 1},
+		{http.MethodGet, 404, 1},
+		{http.MethodGet, 409, 1},
+		{http.MethodPut, 503, 4},
+		{http.MethodPut, 429, 4},
+		{http.MethodPut, 500, 1},
+		{http.MethodDelete, 502, 4},
+		{http.MethodDelete, 504, 4},
+		{http.MethodPost, 429, 4},
+		{http.MethodPost, 500, 1},
+		{http.MethodPost, 502, 1},
+		{http.MethodPost, 503, 1},
+		{http.MethodPost, 504, 1},
+		{http.MethodPatch, 503, 1},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%s %d", tc.method, tc.status), func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			mt.RegisterResponder(tc.method, testBase+"Things/1", respond(tc.status, `"busy"`))
+			resp, err := c.Do(context.Background(), tc.method, "Things/1", nil, nil)
+			var er *ErrorResponse
+			require.ErrorAs(t, err, &er)
+			assert.Equal(t, tc.status, er.StatusCode)
+			require.NotNil(t, resp)
+			assert.Equal(t, tc.status, resp.StatusCode)
+			assert.Equal(t, tc.calls, apiCalls(mt))
+			assert.Equal(t, 1, signIns(mt))
+		})
+	}
+}
+
+func TestRetryThenSuccess(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	api := &recorder{}
+	mt.RegisterResponder(http.MethodPut, testBase+"Requests/4/Checkin",
+		api.wrap(sequence(respond(503, ""), respond(502, ""), respond(204, ""))))
+	resp, err := c.Requests.Checkin(context.Background(), 4, "done")
+	require.NoError(t, err)
+	assert.Equal(t, 204, resp.StatusCode)
+	reqs := api.all()
+	require.Len(t, reqs, 3)
+	for _, r := range reqs {
+		assert.JSONEq(t, `{"Reason":"done"}`, string(r.Body), "every attempt carries the whole body")
+		assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	}
+}
+
+func TestRetryCounts(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		opts  []Option
+		calls int
+	}{
+		{"without retries", []Option{WithoutRetries()}, 1},
+		{"one retry", []Option{WithRetries(1, time.Millisecond, time.Millisecond)}, 2},
+		{"zero retries", []Option{WithRetries(0, 0, 0)}, 1},
+		{"five retries", []Option{WithRetries(5, 0, time.Millisecond)}, 6},
+		{"default (3) after WithoutRetries then WithRetries", []Option{WithoutRetries(), WithRetries(3, 0, time.Millisecond)}, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t, tc.opts...)
+			mt.RegisterResponder(http.MethodGet, testBase+"Requests", respond(503, ""))
+			_, _, err := c.Requests.List(context.Background(), nil)
+			assert.ErrorAs(t, err, new(*ErrorResponse))
+			assert.Equal(t, tc.calls, apiCalls(mt))
+		})
+	}
+}
+
+func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
+	for _, ra := range []string{"0", "1", time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat)} {
+		t.Run(ra, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			busy := func(req *http.Request) (*http.Response, error) {
+				resp, _ := respond(429, `"slow down"`)(req)
+				resp.Header.Set("Retry-After", ra)
+				return resp, nil
+			}
+			mt.RegisterResponder(http.MethodPost, testBase+"Requests", sequence(busy, respond(201, `{"RequestID":3}`)))
+			cr, _, err := c.Requests.Create(context.Background(), &CreateRequestOptions{SystemID: 1, AccountID: 1, DurationMinutes: 1})
+			require.NoError(t, err)
+			assert.Equal(t, 3, cr.RequestID)
+			assert.Equal(t, 2, apiCalls(mt))
+		})
+	}
+}
+
+func TestRetryAfterTooLongReturnsAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, ra := range []string{"31", "3600", "86400", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)} {
+		for _, status := range []int{429, 503} {
+			t.Run(fmt.Sprintf("%d %s", status, ra), func(t *testing.T) {
+				t.Parallel()
+				c, mt := newMockClient(t)
+				mt.RegisterResponder(http.MethodGet, testBase+"Requests", func(req *http.Request) (*http.Response, error) {
+					resp, _ := respond(status, `"come back later"`)(req)
+					resp.Header.Set("Retry-After", ra)
+					return resp, nil
+				})
+				start := time.Now()
+				_, resp, err := c.Requests.List(context.Background(), nil)
+				assert.Less(t, time.Since(start), 20*time.Second, "must not wait")
+				var er *ErrorResponse
+				require.ErrorAs(t, err, &er)
+				assert.Equal(t, status, er.StatusCode)
+				assert.Equal(t, "come back later", er.Message)
+				assert.Equal(t, ra, resp.Header.Get("Retry-After"))
+				assert.Equal(t, 1, apiCalls(mt))
+			})
+		}
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	withRA := func(v string) *http.Response {
+		return &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {v}}}
+	}
+	// Retry-After in seconds is used exactly, whatever min and max say.
+	assert.Equal(t, 7*time.Second, backoff(time.Millisecond, 2*time.Millisecond, 0, withRA("7")))
+	assert.Equal(t, 30*time.Second, backoff(time.Millisecond, 2*time.Millisecond, 2, withRA(" 30 ")))
+	assert.Equal(t, time.Duration(0), backoff(time.Millisecond, 2*time.Millisecond, 0, withRA("0")))
+	// As an HTTP date.
+	d := backoff(time.Millisecond, 2*time.Millisecond, 0, withRA(time.Now().Add(20*time.Second).UTC().Format(http.TimeFormat)))
+	assert.Greater(t, d, 15*time.Second)
+	assert.LessOrEqual(t, d, 20*time.Second)
+	d = backoff(time.Millisecond, 2*time.Millisecond, 0, withRA(time.Now().Add(-time.Minute).UTC().Format(http.TimeFormat)))
+	assert.Equal(t, time.Duration(0), d)
+
+	// Exponential with jitter, between min and max.
+	minW, maxW := 100*time.Millisecond, 2*time.Second
+	for attempt := range 12 {
+		for range 20 {
+			for _, resp := range []*http.Response{nil, {StatusCode: 503, Header: http.Header{}}, withRA("soon"), withRA("-5")} {
+				d := backoff(minW, maxW, attempt, resp)
+				assert.GreaterOrEqual(t, d, minW, "attempt %d", attempt)
+				assert.LessOrEqual(t, d, maxW, "attempt %d", attempt)
+			}
+		}
+	}
+	// Later attempts wait longer (the jitter keeps at least half).
+	assert.GreaterOrEqual(t, backoff(minW, maxW, 5, nil), time.Second)
+	assert.Equal(t, time.Duration(0), backoff(0, 0, 3, nil))
+	assert.Equal(t, maxW, backoff(maxW, maxW, 100, nil))
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		v    string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 0, false},
+		{"5", 5 * time.Second, true},
+		{"0", 0, true},
+		{"-1", 0, false},
+		{"abc", 0, false},
+		{"1.5", 0, false},
+		{"99999999999", time.Hour, true},
+		{"Mon, 02 Jan 2006 15:04:05 GMT", 0, true}, // long past
+	} {
+		resp := &http.Response{Header: http.Header{}}
+		if tc.v != "" {
+			resp.Header.Set("Retry-After", tc.v)
+		}
+		d, ok := retryAfter(resp)
+		assert.Equal(t, tc.ok, ok, tc.v)
+		assert.Equal(t, tc.want, d, tc.v)
+	}
+}
+
+func TestContextCancelledDuringBackoff(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", func(req *http.Request) (*http.Response, error) {
+		resp, _ := respond(503, "")(req)
+		resp.Header.Set("Retry-After", "25") // honoured: the client would wait 25 s
+		time.AfterFunc(20*time.Millisecond, cancel)
+		return resp, nil
+	})
+	start := time.Now()
+	_, resp, err := c.Requests.List(ctx, nil)
+	assert.Less(t, time.Since(start), 10*time.Second, "a cancelled context ends the wait at once")
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Nil(t, resp)
+	assert.True(t, strings.HasPrefix(err.Error(), "passwordsafe: GET Requests"), err.Error())
+	assert.Equal(t, 1, apiCalls(mt))
+}
+
+func TestContextDeadlineDuringBackoff(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, testBase+"Aliases/1", func(req *http.Request) (*http.Response, error) {
+		resp, _ := respond(429, "")(req)
+		resp.Header.Set("Retry-After", "20")
+		return resp, nil
+	})
+	_, err := c.SignIn(context.Background())
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, _, err = c.Aliases.Get(ctx, 1)
+	assert.Less(t, time.Since(start), 10*time.Second)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, 1, apiCalls(mt))
+}
+
+func TestContextAlreadyDone(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", respond(200, `[]`))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := c.Requests.List(ctx, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, apiCalls(mt))
+}
+
+func TestContextCancelledInFlight(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", func(req *http.Request) (*http.Response, error) {
+		cancel()
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	})
+	_, _, err := c.Requests.List(ctx, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 1, apiCalls(mt), "a cancelled call is not retried")
+}
+
+func TestTransportErrorRetriedForGetNotPost(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		method string
+		calls  int
+	}{{http.MethodGet, 4}, {http.MethodPut, 4}, {http.MethodDelete, 4}, {http.MethodPost, 1}} {
+		t.Run(tc.method, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			mt.RegisterResponder(tc.method, testBase+"Things", httpmock.NewErrorResponder(errors.New("connection reset by peer")))
+			resp, err := c.Do(context.Background(), tc.method, "Things", nil, nil)
+			require.Error(t, err)
+			assert.Nil(t, resp)
+			assert.Contains(t, err.Error(), "connection reset by peer")
+			assert.True(t, strings.HasPrefix(err.Error(), "passwordsafe: "+tc.method+" Things"), err.Error())
+			assert.Equal(t, tc.calls, apiCalls(mt))
+		})
+	}
+}
+
+// hijackServer answers Auth/SignAppin normally; every other request is
+// counted and handed to h with the raw connection.
+func hijackServer(t *testing.T, h func(n int64, conn net.Conn, rw *bufio.ReadWriter, r *http.Request)) (*httptest.Server, *atomic.Int64) {
+	t.Helper()
+	var n atomic.Int64
+	srv := httptest.NewServer(signInHandler(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		k := n.Add(1)
+		conn, rw, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		h(k, conn, rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func writeRaw(rw *bufio.ReadWriter, status int, contentLength int, body string) {
+	fmt.Fprintf(rw, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+		status, http.StatusText(status), contentLength, body)
+	_ = rw.Flush()
+}
+
+func TestTruncatedBodyRetriedForGet(t *testing.T) {
+	t.Parallel()
+	full := `[{"RequestID":1,"SystemName":"db01"}]`
+	srv, n := hijackServer(t, func(k int64, _ net.Conn, rw *bufio.ReadWriter, _ *http.Request) {
+		if k == 1 {
+			writeRaw(rw, 200, len(full)+50, full[:10]) // breaks off mid-body
+			return
+		}
+		writeRaw(rw, 200, len(full), full)
+	})
+	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithRetries(3, time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+	reqs, _, err := c.Requests.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "db01", reqs[0].SystemName)
+	assert.EqualValues(t, 2, n.Load())
+}
+
+func TestTruncatedBodyEveryTime(t *testing.T) {
+	t.Parallel()
+	srv, n := hijackServer(t, func(_ int64, _ net.Conn, rw *bufio.ReadWriter, _ *http.Request) {
+		writeRaw(rw, 200, 100, `"abc`)
+	})
+	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithRetries(2, time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+	_, resp, err := c.Requests.Credentials(context.Background(), 4, nil)
+	require.Error(t, err)
+	assert.Nil(t, resp)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.EqualValues(t, 3, n.Load())
+}
+
+func TestTruncatedBodyNotRetriedForPost(t *testing.T) {
+	t.Parallel()
+	srv, n := hijackServer(t, func(_ int64, _ net.Conn, rw *bufio.ReadWriter, _ *http.Request) {
+		writeRaw(rw, 201, 40, `{"Reque`)
+	})
+	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithRetries(3, time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+	_, _, err = c.Requests.Create(context.Background(), &CreateRequestOptions{SystemID: 1, AccountID: 1, DurationMinutes: 5})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.EqualValues(t, 1, n.Load(), "a POST that reached the server is never sent twice")
+}
+
+func TestConnectionDroppedAfterSending(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		method string
+		calls  int64
+	}{{http.MethodPost, 1}, {http.MethodGet, 4}} {
+		t.Run(tc.method, func(t *testing.T) {
+			t.Parallel()
+			// The server reads the whole request, then hangs up without a word.
+			srv, n := hijackServer(t, func(int64, net.Conn, *bufio.ReadWriter, *http.Request) {})
+			c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithRetries(3, time.Millisecond, 2*time.Millisecond))
+			require.NoError(t, err)
+			_, err = c.Do(context.Background(), tc.method, "Requests", map[string]int{"SystemID": 1}, nil)
+			require.Error(t, err)
+			if tc.method == http.MethodPost {
+				assert.EqualValues(t, 1, n.Load(), "a POST that may have arrived is never repeated")
+			} else {
+				// net/http itself may repeat a GET once on a reused connection.
+				assert.GreaterOrEqual(t, n.Load(), tc.calls)
+			}
+		})
+	}
+}
+
+func TestPostToClosedPortIsRetried(t *testing.T) {
+	t.Parallel()
+	addr := closedPort(t)
+	var attempts atomic.Int64
+	var signIns atomic.Int64
+	hc := &http.Client{Transport: rtFunc(func(req *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(req.URL.Path, "/Auth/SignAppin") {
+			signIns.Add(1)
+			resp := httpmock.NewStringResponse(200, `{"UserId":1}`)
+			resp.Header.Add("Set-Cookie", "ASP.NET_SessionId=s; path=/")
+			return resp, nil
+		}
+		attempts.Add(1)
+		return http.DefaultTransport.RoundTrip(req)
+	})}
+	c, err := NewClient("http://"+addr+"/api", WithAPIKey(testAPIKey, testRunAs), WithHTTPClient(hc),
+		WithRetries(2, time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+	_, _, err = c.Requests.Create(context.Background(), &CreateRequestOptions{SystemID: 1, AccountID: 1, DurationMinutes: 5})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+	assert.EqualValues(t, 3, attempts.Load(), "nothing was sent: the POST is retried")
+	assert.EqualValues(t, 1, signIns.Load())
+}
+
+func TestSignInToClosedPortIsRetried(t *testing.T) {
+	t.Parallel()
+	addr := closedPort(t)
+	var attempts atomic.Int64
+	hc := &http.Client{Transport: rtFunc(func(req *http.Request) (*http.Response, error) {
+		attempts.Add(1)
+		return http.DefaultTransport.RoundTrip(req)
+	})}
+	c, err := NewClient("http://"+addr+"/api", WithAPIKey(testAPIKey, testRunAs), WithHTTPClient(hc),
+		WithRetries(3, time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+	_, err = c.SignIn(context.Background())
+	require.Error(t, err)
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+	assert.True(t, strings.HasPrefix(err.Error(), "passwordsafe: POST Auth/SignAppin"), err.Error())
+	assert.NotContains(t, err.Error(), testAPIKey)
+	assert.EqualValues(t, 4, attempts.Load())
+}
+
+func TestCookieNotDuplicatedOnRetry(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	api := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", api.wrap(sequence(respond(503, ""), respond(502, ""), respond(200, `[]`))))
+	mt.RegisterResponder(http.MethodPost, testBase+"Requests", api.wrap(sequence(respond(429, ""), respond(201, `5`))))
+	ctx := context.Background()
+	_, _, err := c.Requests.List(ctx, nil)
+	require.NoError(t, err)
+	_, _, err = c.Requests.Create(ctx, &CreateRequestOptions{SystemID: 1, AccountID: 1, DurationMinutes: 5})
+	require.NoError(t, err)
+	reqs := api.all()
+	require.Len(t, reqs, 5)
+	for i, r := range reqs {
+		assert.Equal(t, []string{"ASP.NET_SessionId=" + testSessionID}, r.Header.Values("Cookie"), "attempt %d", i+1)
+		assert.Len(t, r.Header.Values("User-Agent"), 1)
+		assert.Len(t, r.Header.Values("Accept"), 1)
+		assert.Empty(t, r.Header.Get("Authorization"))
+	}
+}
+
+func TestBodyTooLargeNotRetried(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, testBase+"Big", respond(200, strings.Repeat("x", 100)))
+	_, err := c.send(context.Background(), &call{method: http.MethodGet, path: "Big", limit: 10})
+	var tooLarge *BodyTooLargeError
+	require.ErrorAs(t, err, &tooLarge)
+	assert.EqualValues(t, 10, tooLarge.Limit)
+	assert.Contains(t, tooLarge.Error(), "10 bytes")
+	assert.Equal(t, 1, apiCalls(mt))
+
+	// Exactly at the limit is fine.
+	mt.RegisterResponder(http.MethodGet, testBase+"Exact", respond(200, strings.Repeat("y", 10)))
+	res, err := c.send(context.Background(), &call{method: http.MethodGet, path: "Exact", limit: 10})
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("y", 10), string(res.body))
+}
+
+func TestBufferBody(t *testing.T) {
+	t.Parallel()
+	for _, size := range []int{0, 1, 511, 512, 513, 4096, 100_000} {
+		for _, known := range []bool{true, false} {
+			body := strings.Repeat("a", size)
+			resp := &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(body)), ContentLength: -1}
+			if known {
+				resp.ContentLength = int64(size)
+			}
+			require.NoError(t, bufferBody(resp, defaultBodyLimit))
+			got, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, size, len(got), "size %d known %v", size, known)
+		}
+	}
+	// A lying Content-Length larger than the body, and one smaller.
+	resp := &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("hello")), ContentLength: 1 << 40}
+	require.NoError(t, bufferBody(resp, 64))
+	got, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, "hello", string(got))
+	resp = &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("hello")), ContentLength: 2}
+	require.NoError(t, bufferBody(resp, 64))
+	got, _ = io.ReadAll(resp.Body)
+	assert.Equal(t, "hello", string(got))
+	// No body at all.
+	resp = &http.Response{StatusCode: 204}
+	require.NoError(t, bufferBody(resp, 64))
+	assert.Equal(t, http.NoBody, resp.Body)
+	// An error answer is cut at maxErrorBody, never refused.
+	resp = &http.Response{StatusCode: 500, Body: io.NopCloser(strings.NewReader(strings.Repeat("e", maxErrorBody+10)))}
+	require.NoError(t, bufferBody(resp, 64))
+	got, _ = io.ReadAll(resp.Body)
+	assert.Len(t, got, maxErrorBody)
+}
+
+func TestCheckRetry(t *testing.T) {
+	t.Parallel()
+	withMethod := func(m string) context.Context {
+		return context.WithValue(context.Background(), callStateKey{}, &callState{method: m})
+	}
+	get, post := withMethod(http.MethodGet), withMethod(http.MethodPost)
+
+	notSent := []error{
+		&net.DNSError{Err: "no such host", Name: "vault.example.test", IsNotFound: true},
+		&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("network is unreachable")},
+		&net.OpError{Op: "proxyconnect", Net: "tcp", Err: errors.New("refused")},
+		fmt.Errorf("wrapped: %w", syscall.ECONNREFUSED),
+		tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"},
+		tls.AlertError(40),
+		errors.New("net/http: TLS handshake timeout"),
+	}
+	for _, err := range notSent {
+		retry, cerr := checkRetry(post, nil, err)
+		assert.True(t, retry, "%v", err)
+		assert.NoError(t, cerr)
+	}
+	mayHaveBeenSent := []error{
+		io.EOF,
+		io.ErrUnexpectedEOF,
+		&net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET},
+		errors.New("http2: server sent GOAWAY"),
+	}
+	for _, err := range mayHaveBeenSent {
+		retry, _ := checkRetry(post, nil, err)
+		assert.False(t, retry, "POST %v", err)
+		retry, _ = checkRetry(get, nil, err)
+		assert.True(t, retry, "GET %v", err)
+	}
+	permanentErrs := []error{
+		&BodyTooLargeError{Limit: 1},
+		x509.UnknownAuthorityError{},
+		x509.HostnameError{Host: "x"},
+		x509.CertificateInvalidError{Reason: x509.Expired},
+		&tls.CertificateVerificationError{Err: errors.New("bad")},
+	}
+	for _, err := range permanentErrs {
+		retry, _ := checkRetry(get, nil, fmt.Errorf("wrapped: %w", err))
+		assert.False(t, retry, "%v", err)
+	}
+	ctx, cancel := context.WithCancel(get)
+	cancel()
+	retry, cerr := checkRetry(ctx, &http.Response{StatusCode: 503}, nil)
+	assert.False(t, retry)
+	assert.ErrorIs(t, cerr, context.Canceled)
+
+	// Without a call state the method is unknown: treated as safe to repeat.
+	retry, _ = checkRetry(context.Background(), &http.Response{StatusCode: 502, Header: http.Header{}}, nil)
+	assert.True(t, retry)
+	for _, code := range []int{200, 201, 204, 301, 400, 401, 404, 500} {
+		retry, _ = checkRetry(get, &http.Response{StatusCode: code, Header: http.Header{}}, nil)
+		assert.False(t, retry, code)
+	}
+}
+
+func TestNewTransport(t *testing.T) {
+	t.Parallel()
+	tr := newTransport(nil)
+	assert.GreaterOrEqual(t, tr.MaxIdleConnsPerHost, 64, "sized for many goroutines")
+	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
+	assert.NotNil(t, tr.Proxy)
+	assert.NotZero(t, tr.TLSHandshakeTimeout)
+	assert.NotZero(t, tr.ResponseHeaderTimeout)
+
+	tr = newTransport(&tls.Config{MinVersion: tls.VersionTLS13, ServerName: "x"})
+	assert.Equal(t, uint16(tls.VersionTLS13), tr.TLSClientConfig.MinVersion)
+	assert.Equal(t, "x", tr.TLSClientConfig.ServerName)
+
+	// WithTLSConfig clones: raising the floor does not touch the caller's.
+	mine := &tls.Config{MinVersion: tls.VersionTLS10}
+	c, err := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithTLSConfig(mine))
+	require.NoError(t, err)
+	assert.Equal(t, uint16(tls.VersionTLS10), mine.MinVersion)
+	sdk := c.http.Transport.(*sdkTransport).next.(*http.Transport)
+	assert.Equal(t, uint16(tls.VersionTLS12), sdk.TLSClientConfig.MinVersion)
+	assert.NotSame(t, mine, sdk.TLSClientConfig)
+}
+
+// The SDK's own client returns a redirect as it is, so the session never
+// follows it to another place.
+func TestRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	var elsewhere atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { elsewhere.Add(1) }))
+	t.Cleanup(other.Close)
+	srv := httptest.NewServer(signInHandler(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/steal", http.StatusFound)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs))
+	require.NoError(t, err)
+	_, resp, err := c.Requests.List(context.Background(), nil)
+	var er *ErrorResponse
+	require.ErrorAs(t, err, &er)
+	assert.Equal(t, http.StatusFound, er.StatusCode)
+	assert.Equal(t, http.StatusFound, resp.StatusCode)
+	assert.Zero(t, elsewhere.Load())
+}
+
+func TestRetryCountsWithRealServer(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int64
+	srv := httptest.NewServer(signInHandler(func(w http.ResponseWriter, r *http.Request) {
+		k := n.Add(1)
+		assert.Equal(t, []string{"ASP.NET_SessionId=" + testSessionID}, r.Header.Values("Cookie"), "attempt %d", k)
+		if k < 3 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, strconv.Quote("pw"))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithRetries(3, time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+	s, _, err := c.Requests.Credentials(context.Background(), 8, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "pw", s.Value())
+	assert.EqualValues(t, 3, n.Load())
+}
