@@ -192,6 +192,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := s.faults.arrive(r.Method, rel)
+	if f.kind == faultDrop && f.delay == 0 {
+		dropConnection(w)
+		return
+	}
+	// Reading the body first lets net/http notice a client that goes away
+	// during a delay (it watches the connection once the body is read).
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if f.delay > 0 {
 		t := time.NewTimer(f.delay)
 		select {
@@ -202,17 +209,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	switch f.kind {
-	case faultFail:
-		f.reply.write(w)
-		return
-	case faultDrop:
+	var rep reply
+	switch {
+	case f.kind == faultFail:
+		rep = f.reply
+	case f.kind == faultDrop:
 		dropConnection(w)
 		return
-	}
-	var rep reply
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	switch {
 	case err != nil:
 		rep = errorReply(http.StatusBadRequest, "The request body could not be read.")
 	case len(body) > maxBody:
