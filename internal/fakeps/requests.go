@@ -113,7 +113,7 @@ func (s *Server) sweepLocked(now time.Time) {
 	s.sweepAuthLocked(now)
 }
 
-// activateLocked releases the credential: the request window starts now.
+// activate releases the credential: the request window starts now.
 func (rq *request) activate(now time.Time) {
 	rq.state = stateActive
 	rq.approved = now

@@ -1,16 +1,3 @@
-// Package fakeps is an in-memory, stateful fake of the BeyondTrust Password
-// Safe public API (v3), for the SDK's end-to-end tests, its offline
-// quickstart and for tool authors (see examples/fakeserver).
-//
-// It speaks the same wire as the real server: PS-Auth or OAuth sign-in with
-// an ASP.NET_SessionId cookie, case-insensitive paths below a base path,
-// JSON-string error bodies such as "4034 - Request is not yet approved.",
-// release requests with approvals and expiry, credentials, aliases,
-// privileged sessions and session replay. Its clock can be moved forward
-// (Advance) and faults can be injected (FailNext, DelayNext, DropNext,
-// DropAfterNext), so that tests can reach expiry and failure paths quickly.
-//
-// The package uses the standard library only and never imports the SDK.
 package fakeps
 
 import (
