@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -66,14 +67,7 @@ type account struct {
 	lastChange  time.Time
 }
 
-func (a *account) allows(accessType string) bool {
-	for _, t := range a.accessTypes {
-		if t == accessType {
-			return true
-		}
-	}
-	return false
-}
+func (a *account) allows(accessType string) bool { return slices.Contains(a.accessTypes, accessType) }
 
 // rotate gives the account a new random password.
 func (a *account) rotate(now time.Time) {

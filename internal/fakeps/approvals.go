@@ -1,0 +1,173 @@
+package fakeps
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// The life of a request after it is made: approval, denial, check-in,
+// rotation, and the credential it releases.
+
+// reasonBody is the body of Approve, Deny and Checkin.
+type reasonBody struct{ Reason string }
+
+func readReason(c *call) (reply, bool) {
+	var b reasonBody
+	if rep, ok := decodeBody(c, &b, true); !ok {
+		return rep, false
+	}
+	if utf8.RuneCountInString(b.Reason) > 1000 {
+		return badRequest("Reason must be at most 1000 characters."), false
+	}
+	return reply{}, true
+}
+
+func requestNotFound(id int) reply { return notFound(fmt.Sprintf("Request %d was not found.", id)) }
+
+// approveRequest adds the caller's approval; the credential is released
+// once the policy has all the approvals it needs.
+//
+// API: PUT Requests/{id}/Approve
+func (s *Server) approveRequest(c *call) reply {
+	if rep, ok := readReason(c); !ok {
+		return rep
+	}
+	if !c.user.approver {
+		return forbidden(4033, msgApproverOnly)
+	}
+	rq, ok := s.requests[c.id(0)]
+	switch {
+	case !ok:
+		return requestNotFound(c.id(0))
+	case rq.owner == c.user:
+		return forbidden(4033, msgOwnApproval)
+	case !mayApprove(c.user, rq.acct):
+		return forbidden(4031, "User does not have permission to approve requests for the account.")
+	case !rq.state.live():
+		return noLongerActive(rq)
+	case rq.state == stateActive || rq.approvedBy(c.user):
+		return forbidden(4036, msgAlreadyApproved)
+	}
+	rq.approvals = append(rq.approvals, c.user)
+	if len(rq.approvals) >= rq.needed {
+		rq.activate(c.now)
+	}
+	return noContent()
+}
+
+// denyRequest denies a pending request or cancels an active one.
+//
+// API: PUT Requests/{id}/Deny
+func (s *Server) denyRequest(c *call) reply {
+	if rep, ok := readReason(c); !ok {
+		return rep
+	}
+	if !c.user.approver {
+		return forbidden(4033, msgApproverOnly)
+	}
+	rq, ok := s.requests[c.id(0)]
+	switch {
+	case !ok:
+		return requestNotFound(c.id(0))
+	case rq.owner == c.user:
+		return forbidden(4033, msgOwnDenial)
+	case !mayApprove(c.user, rq.acct):
+		return forbidden(4031, "User does not have permission to deny requests for the account.")
+	case !rq.state.live():
+		return noLongerActive(rq)
+	}
+	if rq.state == statePending {
+		s.endRequestLocked(rq, stateDenied, c.now)
+	} else {
+		s.endRequestLocked(rq, stateCancelled, c.now)
+	}
+	return noContent()
+}
+
+// ownLiveRequest finds a request of the caller that is still usable, or the
+// answer that says why not.
+func (s *Server) ownLiveRequest(c *call, id int) (*request, reply, bool) {
+	rq, ok := s.requests[id]
+	switch {
+	case !ok:
+		return nil, requestNotFound(id), false
+	case rq.owner != c.user:
+		return nil, forbidden(4031, msgNotOwner), false
+	case rq.state == statePending:
+		return nil, forbidden(4034, msgNotApproved), false
+	case rq.state != stateActive:
+		return nil, noLongerActive(rq), false
+	}
+	return rq, reply{}, true
+}
+
+// checkinRequest releases the caller's request before it expires.
+//
+// API: PUT Requests/{id}/Checkin
+func (s *Server) checkinRequest(c *call) reply {
+	if rep, ok := readReason(c); !ok {
+		return rep
+	}
+	rq, rep, ok := s.ownLiveRequest(c, c.id(0))
+	if !ok {
+		return rep
+	}
+	s.endRequestLocked(rq, stateCheckedIn, c.now)
+	return noContent()
+}
+
+// releaseRequest is the deprecated spelling of Checkin.
+//
+// API: PUT Requests/Release/{id}
+func (s *Server) releaseRequest(c *call) reply { return s.checkinRequest(c) }
+
+// rotateOnCheckin makes the request rotate the credential when it ends.
+//
+// API: PUT Requests/{id}/RotateOnCheckin
+func (s *Server) rotateOnCheckin(c *call) reply {
+	rq, ok := s.requests[c.id(0)]
+	switch {
+	case !ok:
+		return requestNotFound(c.id(0))
+	case rq.owner != c.user:
+		return forbidden(4031, msgNotOwner)
+	case !rq.state.live():
+		return noLongerActive(rq)
+	}
+	rq.rotate = true
+	return noContent()
+}
+
+// secretOf returns the credential of the given type (password, dsskey or
+// passphrase), or ok false for an unknown type.
+func secretOf(a *account, typ string) (string, bool) {
+	switch strings.ToLower(typ) {
+	case "", "password":
+		return a.password, true
+	case "dsskey":
+		return a.privateKey, true
+	case "passphrase":
+		return a.passphrase, true
+	}
+	return "", false
+}
+
+const msgBadCredentialType = "type must be password, dsskey or passphrase."
+
+// credentials answers the released credential as a JSON string.
+//
+// API: GET Credentials/{requestId}?type=password|dsskey|passphrase
+func (s *Server) credentials(c *call) reply {
+	typ, _ := c.query("type")
+	rq, rep, ok := s.ownLiveRequest(c, c.id(0))
+	if !ok {
+		return rep
+	}
+	v, ok := secretOf(rq.acct, typ)
+	if !ok {
+		return badRequest(msgBadCredentialType)
+	}
+	return jsonReply(http.StatusOK, v)
+}
