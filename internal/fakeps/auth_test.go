@@ -266,6 +266,19 @@ func TestStartAndClose(t *testing.T) {
 	}
 }
 
+func TestStartAtEveryInterface(t *testing.T) {
+	rs, err := fakeps.StartAt(":0", fakeps.Config{})
+	if err != nil {
+		t.Skipf("cannot listen on every interface here: %v", err)
+	}
+	defer rs.Close()
+	if !strings.HasPrefix(rs.URL(), "http://127.0.0.1:") {
+		t.Errorf("URL %q", rs.URL())
+	}
+	f := &fixture{t: t, srv: rs.Server, base: rs.URL()}
+	f.as("requestor")
+}
+
 func TestClock(t *testing.T) {
 	f := newFixture(t)
 	if !f.srv.Now().Equal(epoch) {

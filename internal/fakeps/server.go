@@ -454,8 +454,15 @@ func StartAt(addr string, cfg Config) (*Running, error) {
 }
 
 // URL returns the base URL of the API, e.g.
-// "http://127.0.0.1:41234/BeyondTrust/api/public/v3/".
-func (r *Running) URL() string { return "http://" + r.ln.Addr().String() + r.cfg.BasePath }
+// "http://127.0.0.1:41234/BeyondTrust/api/public/v3/". A server listening
+// on every interface is named by 127.0.0.1.
+func (r *Running) URL() string {
+	addr := r.ln.Addr().String()
+	if tcp, ok := r.ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	return "http://" + addr + r.cfg.BasePath
+}
 
 // Addr returns the address the server listens on (host:port).
 func (r *Running) Addr() string { return r.ln.Addr().String() }
