@@ -189,3 +189,8 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 
 // GoString prints String.
 func (c Client) GoString() string { return c.String() }
+
+// CloseIdleConnections closes the connections the client keeps open for
+// reuse, as http.Client.CloseIdleConnections does. Calls after it open new
+// ones. Use it when you drop a client but the process goes on.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
