@@ -1,0 +1,272 @@
+package passwordsafe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Replay is a replay of a session, live or recorded, started by
+// SessionsService.StartReplay. Pass its ID to the other replay methods.
+type Replay struct {
+	ID     string `json:"id"`
+	Token  string `json:"token"`
+	Ticket string `json:"ticket"`
+}
+
+// ReplayState is where a replay stands.
+type ReplayState struct {
+	Start    int64 `json:"tstamp"`   // session start, seconds since the epoch
+	End      int64 `json:"end"`      // session end, seconds since the epoch
+	Offset   int   `json:"offset"`   // current position, ms
+	Next     int   `json:"next"`     // position of the next activity, ms
+	Speed    int   `json:"speed"`    // percent
+	EOF      bool  `json:"eof"`      // the end of the recording has been reached
+	Duration int   `json:"duration"` // ms
+}
+
+// ReplayControl moves a replay: nil fields are left as they are. Next set
+// (to any value ≥ 0) skips to the next activity.
+type ReplayControl struct {
+	Speed  *int `json:"speed,omitempty"`  // percent, > 0: 100 is real time, 200 twice as fast
+	Offset *int `json:"offset,omitempty"` // position to jump to, ms, ≥ 0
+	Next   *int `json:"next,omitempty"`   // ≥ 0
+}
+
+func (o *ReplayControl) validate() error {
+	if o == nil {
+		return invalid("opts", "is required")
+	}
+	if o.Speed != nil && *o.Speed <= 0 {
+		return invalid("speed", "must be greater than 0, got %d", *o.Speed)
+	}
+	if o.Offset != nil && *o.Offset < 0 {
+		return invalid("offset", "must be 0 or more, got %d", *o.Offset)
+	}
+	if o.Next != nil && *o.Next < 0 {
+		return invalid("next", "must be 0 or more, got %d", *o.Next)
+	}
+	return nil
+}
+
+// ImageFormat is the format of a replay snapshot.
+type ImageFormat string
+
+// Snapshot formats.
+const (
+	ImagePNG  ImageFormat = "png"
+	ImageJPEG ImageFormat = "jpeg"
+)
+
+// Session protocols, as Session.Protocol holds them.
+const (
+	protocolRDP = 0
+	protocolSSH = 1
+)
+
+type startReplayBody struct {
+	ID        string `json:"id"`
+	RecordKey string `json:"record_key"`
+	Protocol  string `json:"protocol"`
+	Headless  bool   `json:"headless"`
+}
+
+const replayBase = "pbsm/replay"
+
+// checkReplayID refuses an empty ID, and "." and "..", which path escaping
+// leaves as they are and a server or proxy would resolve to another path.
+func checkReplayID(id string) error {
+	switch id {
+	case "":
+		return invalid("replayID", "is required")
+	case ".", "..":
+		return invalid("replayID", "%q is not a replay ID", id)
+	}
+	return nil
+}
+
+func replayPath(id string) string { return replayBase + "/" + url.PathEscape(id) }
+
+var errNoReplayID = errors.New("the answer holds no replay ID")
+
+// StartReplay starts a replay of a session, live or recorded, as found by
+// List or Get: it needs the session's Token, RecordKey and Protocol (0 RDP,
+// 1 SSH). The replay starts at the beginning, at normal speed; watch it
+// with ReplayScreen (SSH) or ReplaySnapshot (RDP), move it with
+// ControlReplay, and end it with EndReplay.
+//
+// API: POST pbsm/replay
+func (s *SessionsService) StartReplay(ctx context.Context, session *Session) (*Replay, *Response, error) {
+	if session == nil {
+		return nil, nil, invalid("session", "is required")
+	}
+	var protocol string
+	switch session.Protocol {
+	case protocolRDP:
+		protocol = "RDP"
+	case protocolSSH:
+		protocol = "SSH"
+	}
+	err := firstError(
+		checkRequired("Token", session.Token),
+		checkRequired("RecordKey", session.RecordKey),
+	)
+	if err == nil && protocol == "" {
+		err = invalid("Protocol", "must be 0 (RDP) or 1 (SSH), got %d", session.Protocol)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	body := startReplayBody{ID: session.Token, RecordKey: session.RecordKey, Protocol: protocol, Headless: true}
+	cl := &call{method: http.MethodPost, path: replayBase, body: body, secrets: []string{session.Token, session.RecordKey}}
+	var out Replay
+	resp, err := s.client.do(ctx, cl, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	if out.ID == "" {
+		return nil, resp, decodeError(cl.method, cl.path, errNoReplayID)
+	}
+	return &out, resp, nil
+}
+
+// ReplayStatus returns where a replay stands.
+//
+// API: GET pbsm/replay/{id}
+func (s *SessionsService) ReplayStatus(ctx context.Context, replayID string) (*ReplayState, *Response, error) {
+	if err := checkReplayID(replayID); err != nil {
+		return nil, nil, err
+	}
+	var out ReplayState
+	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: replayPath(replayID)}, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// ReplayScreen returns the terminal text of an SSH session's replay at its
+// current position.
+//
+// API: GET pbsm/replay/{id}?screen=1
+func (s *SessionsService) ReplayScreen(ctx context.Context, replayID string) (string, *Response, error) {
+	if err := checkReplayID(replayID); err != nil {
+		return "", nil, err
+	}
+	cl := &call{method: http.MethodGet, path: replayPath(replayID), query: "screen=1", accept: "application/json, text/plain"}
+	res, err := s.client.send(ctx, cl)
+	if res == nil {
+		return "", nil, err
+	}
+	resp := &Response{res.resp}
+	if err != nil {
+		return "", resp, err
+	}
+	screen, err := decodeScreen(res)
+	if err != nil {
+		return "", resp, decodeError(cl.method, cl.path, err)
+	}
+	return screen, resp, nil
+}
+
+var errNoScreen = errors.New("the answer holds no screen")
+
+// decodeScreen reads the screen answer: text as is, a JSON string unquoted,
+// or a JSON object's "screen" field. A text/* content type is taken at its
+// word, since a terminal may well show a line starting with '"' or '{'.
+func decodeScreen(res *result) (string, error) {
+	mt, _, _ := mime.ParseMediaType(res.resp.Header.Get("Content-Type"))
+	isJSON := isJSONMedia(mt)
+	if strings.HasPrefix(mt, "text/") && !isJSON {
+		return string(res.body), nil
+	}
+	b := bytes.TrimSpace(res.body)
+	if len(b) > 0 {
+		switch b[0] {
+		case '"':
+			var s string
+			if json.Unmarshal(b, &s) == nil {
+				return s, nil
+			}
+		case '{':
+			var obj struct {
+				Screen json.RawMessage `json:"screen"`
+			}
+			if json.Unmarshal(b, &obj) == nil {
+				var s string
+				if obj.Screen == nil || json.Unmarshal(obj.Screen, &s) != nil {
+					return "", errNoScreen
+				}
+				return s, nil
+			}
+		}
+	}
+	if isJSON {
+		if len(b) == 0 || string(b) == "null" {
+			return "", nil
+		}
+		return "", errNoScreen
+	}
+	return string(res.body), nil
+}
+
+// ReplaySnapshot returns an image of an RDP session's replay at its current
+// position, in the given format, scaled by scale (greater than 0, at most
+// 1: 0.5 is half the width and half the height). The bytes are the image
+// as the server sent it.
+//
+// API: GET pbsm/replay/{id}?png={scale} (or ?jpeg={scale})
+func (s *SessionsService) ReplaySnapshot(ctx context.Context, replayID string, format ImageFormat, scale float64) ([]byte, *Response, error) {
+	err := checkReplayID(replayID)
+	if err == nil && format != ImagePNG && format != ImageJPEG {
+		err = invalid("format", "%q is not one of png, jpeg", string(format))
+	}
+	if err == nil && (math.IsNaN(scale) || scale <= 0 || scale > 1) {
+		err = invalid("scale", "must be greater than 0 and at most 1, got %v", scale)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// 'f' with the shortest precision: 0.5 is "0.5", never "5e-01".
+	q := string(format) + "=" + strconv.FormatFloat(scale, 'f', -1, 64)
+	cl := &call{method: http.MethodGet, path: replayPath(replayID), query: q, accept: "image/" + string(format)}
+	var out []byte
+	resp, err := s.client.do(ctx, cl, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// ControlReplay changes a replay's speed or position and returns where it
+// then stands.
+//
+// API: PUT pbsm/replay/{id}
+func (s *SessionsService) ControlReplay(ctx context.Context, replayID string, opts *ReplayControl) (*ReplayState, *Response, error) {
+	if err := firstError(checkReplayID(replayID), opts.validate()); err != nil {
+		return nil, nil, err
+	}
+	var out ReplayState
+	resp, err := s.client.do(ctx, &call{method: http.MethodPut, path: replayPath(replayID), body: opts}, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// EndReplay ends a replay. The session itself is not affected.
+//
+// API: DELETE pbsm/replay/{id}
+func (s *SessionsService) EndReplay(ctx context.Context, replayID string) (*Response, error) {
+	if err := checkReplayID(replayID); err != nil {
+		return nil, err
+	}
+	return s.client.do(ctx, &call{method: http.MethodDelete, path: replayPath(replayID)}, nil)
+}
