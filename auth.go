@@ -180,12 +180,13 @@ func (c *Client) SignOut(ctx context.Context) error {
 // signIn performs the sign-in exchange. Only a flight leader calls it.
 func (c *Client) signIn(ctx context.Context) (*User, []*http.Cookie, error) {
 	var authz string
+	cachedToken := false
 	if c.cfg.hasOAuth {
-		tok, err := c.oauthToken(ctx)
+		tok, cached, err := c.oauthToken(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		authz = "Bearer " + tok
+		authz, cachedToken = "Bearer "+tok, cached
 	} else {
 		authz = "PS-Auth key=" + c.cfg.apiKey + "; runas=" + c.cfg.runAs + ";"
 		if c.cfg.hasRunAsPassword {
@@ -197,8 +198,13 @@ func (c *Client) signIn(ctx context.Context) (*User, []*http.Cookie, error) {
 		var er *ErrorResponse
 		if c.cfg.hasOAuth && errors.As(err, &er) && er.StatusCode == http.StatusUnauthorized {
 			c.auth.mu.Lock()
-			c.auth.token = "" // revoked or expired early: fetch a new one next time
+			c.auth.token = "" // revoked or expired early
 			c.auth.mu.Unlock()
+			if cachedToken {
+				// The server no longer takes the token we kept: fetch a new
+				// one and sign in with it, once.
+				return c.signIn(ctx)
+			}
 		}
 		return nil, nil, err
 	}
@@ -223,27 +229,28 @@ type tokenAnswer struct {
 
 // oauthToken returns a cached token, or fetches one when there is none or it
 // is within tokenSlack of expiry.
-func (c *Client) oauthToken(ctx context.Context) (string, error) {
+// cached reports that the token was not fetched by this call.
+func (c *Client) oauthToken(ctx context.Context) (tok string, cached bool, err error) {
 	a := c.auth
 	a.mu.Lock()
 	tok, exp := a.token, a.tokenExpiry
 	a.mu.Unlock()
 	if tok != "" && time.Until(exp) > tokenSlack {
-		return tok, nil
+		return tok, true, nil
 	}
 	// In the documented order (url.Values.Encode would sort the keys).
 	form := "grant_type=client_credentials&client_id=" + url.QueryEscape(c.cfg.oauthID) +
 		"&client_secret=" + url.QueryEscape(c.cfg.oauthSecret)
 	res, err := c.send(ctx, &call{method: http.MethodPost, path: pathToken, noAuth: true, form: form})
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	var t tokenAnswer
 	if err := json.Unmarshal(res.body, &t); err != nil {
-		return "", decodeError(http.MethodPost, pathToken, err)
+		return "", false, decodeError(http.MethodPost, pathToken, err)
 	}
 	if t.AccessToken == "" || (t.TokenType != "" && !strings.EqualFold(t.TokenType, "bearer")) {
-		return "", errors.New("passwordsafe: POST " + pathToken + ": the answer holds no bearer token")
+		return "", false, errors.New("passwordsafe: POST " + pathToken + ": the answer holds no bearer token")
 	}
 	if t.ExpiresIn <= 0 {
 		t.ExpiresIn = 60
@@ -252,7 +259,7 @@ func (c *Client) oauthToken(ctx context.Context) (string, error) {
 	a.token = t.AccessToken
 	a.tokenExpiry = time.Now().Add(time.Duration(t.ExpiresIn) * time.Second)
 	a.mu.Unlock()
-	return t.AccessToken, nil
+	return t.AccessToken, false, nil
 }
 
 // expireCookies removes the session cookies set at sign-in from the jar,

@@ -572,3 +572,21 @@ func TestE2ECloseIdleConnections(t *testing.T) {
 	_, _, err = c.Aliases.List(bg, nil)
 	require.NoError(t, err, "calls after CloseIdleConnections open new connections")
 }
+
+func TestE2EOAuthTokenRefusedIsFetchedAnew(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, fakeps.Config{TokenLifetime: 10 * time.Minute})
+	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(fakeps.DefaultOAuthClientID, fakeps.DefaultOAuthClientSecret))
+	require.NoError(t, err)
+	_, _, err = c.Aliases.List(bg, nil)
+	require.NoError(t, err)
+
+	// The server's clock moves past the token's life and drops the session;
+	// the client's clock still thinks its cached token is fresh.
+	e.srv.Advance(11 * time.Minute)
+	e.srv.ExpireSessions()
+	_, _, err = c.Aliases.List(bg, nil)
+	require.NoError(t, err, "a refused cached token is replaced and the call goes through")
+	assert.Equal(t, 2, e.srv.Calls("POST", "Auth/connect/token"))
+	assert.Equal(t, 3, e.srv.Calls("POST", "Auth/SignAppin"), "first, with the stale token, with the new token")
+}
