@@ -26,7 +26,8 @@ func (o *ListAliasesOptions) query() (string, error) {
 			return "", invalid("state", "%d is not one of 0, 1, 2", int(st))
 		}
 	}
-	return "state=" + url.QueryEscape(joinInts(o.State)), nil
+	// Digits and commas need no escaping: send "state=1,2" as documented.
+	return "state=" + joinInts(o.State), nil
 }
 
 // CreateAliasRequestOptions is the body of a request made through an alias:
