@@ -79,21 +79,25 @@ func (t *Time) parse(b []byte) error {
 		t.Time = time.Time{}
 		return nil
 	}
-	if v, ok := parseFastTime(b); ok {
-		t.Time = v
-		return nil
+	v, ok := parseFastTime(b)
+	if !ok {
+		v, ok = parseDotNetDate(b)
 	}
-	if v, ok := parseDotNetDate(b); ok {
-		t.Time = v
-		return nil
+	if !ok {
+		// Numeric offsets: time.Parse keeps the offset as a fixed zone,
+		// exactly as a time.Time field would decode it.
+		var err error
+		v, err = time.Parse(time.RFC3339Nano, string(b))
+		ok = err == nil
 	}
-	// Numeric offsets: time.Parse keeps the offset as a fixed zone, exactly
-	// as a time.Time field would decode it.
-	if v, err := time.Parse(time.RFC3339Nano, string(b)); err == nil {
-		t.Time = v
-		return nil
+	// An instant outside years 0-9999 in UTC ("0000-01-01T00:00:00+01:00",
+	// a huge /Date(ms)/) has no RFC 3339 form, so it could not be encoded
+	// back: refuse it here rather than fail or garble on the way out.
+	if y := v.UTC().Year(); !ok || y < 0 || y > 9999 {
+		return &timeError{value: b}
 	}
-	return &timeError{value: b}
+	t.Time = v
+	return nil
 }
 
 // timeError names the value that could not be parsed. Timestamps are not
