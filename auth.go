@@ -47,11 +47,17 @@ type flight struct {
 
 func newAuthState() *authState { return &authState{} }
 
-// tokenSnapshot returns the cached OAuth token, for scrubbing messages.
-func (a *authState) tokenSnapshot() string {
+// sessionSecrets returns the cached OAuth token and the session cookie
+// values, for scrubbing messages.
+func (a *authState) sessionSecrets() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.token
+	out := make([]string, 0, 1+len(a.cookies))
+	out = append(out, a.token)
+	for _, ck := range a.cookies {
+		out = append(out, ck.Value)
+	}
+	return out
 }
 
 // session returns the current session's generation, signing in first when

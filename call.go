@@ -164,12 +164,12 @@ func (c *Client) redactKnown(s string, extra []string) string {
 	if s == "" {
 		return s
 	}
-	for _, v := range [...]string{c.cfg.apiKey, c.cfg.runAsPassword, c.cfg.oauthSecret, c.auth.tokenSnapshot()} {
+	for _, v := range [...]string{c.cfg.apiKey, c.cfg.runAsPassword, c.cfg.oauthSecret} {
 		if len(v) >= 4 {
 			s = strings.ReplaceAll(s, v, redacted)
 		}
 	}
-	for _, v := range extra {
+	for _, v := range append(c.auth.sessionSecrets(), extra...) {
 		if len(v) >= 4 {
 			s = strings.ReplaceAll(s, v, redacted)
 		}
