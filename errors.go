@@ -214,17 +214,26 @@ func parseErrorObject(b []byte) (int, string, bool) {
 // htmlTitle returns the text of an HTML page's <title>, so a proxy's error
 // page reads as "502 Bad Gateway" rather than a screen of markup.
 func htmlTitle(b []byte) string {
-	lower := bytes.ToLower(b)
+	// Lower-case ASCII only: bytes.ToLower turns each invalid UTF-8 byte
+	// (a Latin-1 proxy page) into three, and the indexes would no longer
+	// fit b.
+	lower := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
 	i := bytes.Index(lower, []byte("<title>"))
 	if i < 0 {
 		return ""
 	}
-	rest := b[i+len("<title>"):]
-	j := bytes.Index(bytes.ToLower(rest), []byte("</title>"))
-	if j < 0 || !utf8.Valid(rest[:j]) {
+	start := i + len("<title>")
+	j := bytes.Index(lower[start:], []byte("</title>"))
+	if j < 0 || !utf8.Valid(b[start:start+j]) {
 		return ""
 	}
-	return strings.Join(strings.Fields(string(rest[:j])), " ")
+	return strings.Join(strings.Fields(string(b[start:start+j])), " ")
 }
 
 func truncateRunes(s string, n int) string {

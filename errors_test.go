@@ -248,6 +248,8 @@ func TestParseErrorBodyDirect(t *testing.T) {
 		{`<title>Bad Gateway</title>`, 0, "Bad Gateway"},
 		{`<html><title>unclosed`, 0, ""},
 		{`<title>` + "\xff" + `</title>`, 0, ""},
+		{"<html><!-- caf\xe9 --><TITLE>Proxy Error</TITLE></html>", 0, "Proxy Error"}, // Latin-1 before the title
+		{"<\x94<title>", 0, ""},
 	} {
 		code, msg := parseErrorBody([]byte(tc.body))
 		assert.Equal(t, tc.code, code, "%q", tc.body)
