@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -580,4 +581,80 @@ func TestOAuthNoExpiryIsShortLived(t *testing.T) {
 	require.NoError(t, err)
 	// Without expires_in the token is taken to last 60 s: reused at once.
 	assert.Equal(t, 1, tok.count())
+}
+
+// A cookie set without a Path lives under the sign-in URL's directory;
+// SignOut still finds and expires it.
+func TestSignOutExpiresCookieWithoutPath(t *testing.T) {
+	t.Parallel()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(200, `{"UserId":1}`)
+		resp.Header.Add("Set-Cookie", "ASP.NET_SessionId=nopath; HttpOnly")
+		return resp, nil
+	})
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", respond(200, ""))
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	c, err := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithHTTPClient(&http.Client{Transport: mt, Jar: jar}))
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.SignIn(ctx)
+	require.NoError(t, err)
+	u, _ := url.Parse(testBase + "Auth/Signout")
+	require.Len(t, jar.Cookies(u), 1)
+	require.NoError(t, c.SignOut(ctx))
+	assert.Empty(t, jar.Cookies(u))
+}
+
+// SignOut during a sign-in waits for it, then signs that session out.
+func TestSignOutWaitsForSignIn(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", func(req *http.Request) (*http.Response, error) {
+		close(entered)
+		<-release
+		return signInResponder(testSessionID)(req)
+	})
+	out := &recorder{}
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", out.wrap(respond(200, "")))
+	signedIn := make(chan error, 1)
+	go func() {
+		_, err := c.SignIn(context.Background())
+		signedIn <- err
+	}()
+	<-entered
+	signedOut := make(chan error, 1)
+	go func() { signedOut <- c.SignOut(context.Background()) }()
+	time.Sleep(10 * time.Millisecond) // let SignOut find the sign-in in flight (either order is correct)
+	close(release)
+	require.NoError(t, <-signedIn)
+	require.NoError(t, <-signedOut)
+	require.Equal(t, 1, out.count())
+	assert.Equal(t, "ASP.NET_SessionId="+testSessionID, out.last(t).Header.Get("Cookie"))
+}
+
+func TestSignOutContextWhileWaiting(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", func(req *http.Request) (*http.Response, error) {
+		close(entered)
+		<-release
+		return signInResponder(testSessionID)(req)
+	})
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.SignIn(context.Background())
+		done <- err
+	}()
+	<-entered
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, c.SignOut(ctx), context.Canceled)
+	close(release)
+	require.NoError(t, <-done)
 }

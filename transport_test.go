@@ -563,6 +563,11 @@ func TestCheckRetry(t *testing.T) {
 	assert.False(t, retry)
 	assert.ErrorIs(t, cerr, context.Canceled)
 
+	// Retry-After up to 30 s is waited for; above, the answer is returned.
+	for ra, want := range map[string]bool{"30": true, "31": false, "0": true, "x": true} {
+		retry, _ := checkRetry(get, &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {ra}}}, nil)
+		assert.Equal(t, want, retry, "Retry-After %s", ra)
+	}
 	// Without a call state the method is unknown: treated as safe to repeat.
 	retry, _ = checkRetry(context.Background(), &http.Response{StatusCode: 502, Header: http.Header{}}, nil)
 	assert.True(t, retry)
