@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -515,4 +516,33 @@ func TestNoLoggingByDefault(t *testing.T) {
 	_, _, err := c.Requests.List(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Empty(t, buf.String())
+}
+
+// A caller's client without a Transport sends through net/http's default.
+func TestCallerHTTPClientWithoutTransport(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(signInHandler(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"AliasID":1}`)
+	}))
+	t.Cleanup(srv.Close)
+	hc := &http.Client{}
+	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithHTTPClient(hc))
+	require.NoError(t, err)
+	a, _, err := c.Aliases.Get(context.Background(), 1)
+	require.NoError(t, err)
+	assert.Equal(t, 1, a.AliasID)
+	assert.Nil(t, hc.Transport)
+	assert.Nil(t, hc.Jar)
+}
+
+func TestClientString(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(testBase, WithOAuthClientCredentials("id", "secret-value"))
+	require.NoError(t, err)
+	want := "passwordsafe.Client{BaseURL: " + testBase + ", Auth: oauth}"
+	assert.Equal(t, want, c.String())
+	assert.Equal(t, want, c.GoString())
+	assert.Equal(t, want, fmt.Sprintf("%#v", c))
+	assert.Equal(t, want, fmt.Sprintf("%+v", *c)) //nolint:govet // printing a copy on purpose
 }
