@@ -643,3 +643,22 @@ func TestRetryCountsWithRealServer(t *testing.T) {
 	assert.Equal(t, "pw", s.Value())
 	assert.EqualValues(t, 3, n.Load())
 }
+
+func TestRetryDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs))
+	require.NoError(t, err)
+	assert.Equal(t, 3, c.rc.RetryMax)
+	assert.Equal(t, 100*time.Millisecond, c.rc.RetryWaitMin)
+	assert.Equal(t, 2*time.Second, c.rc.RetryWaitMax)
+	assert.Nil(t, c.rc.Logger, "retryablehttp's default logger writes to stderr")
+
+	c, err = NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithoutRetries())
+	require.NoError(t, err)
+	assert.Zero(t, c.rc.RetryMax)
+	c, err = NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithRetries(7, time.Second, time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, 7, c.rc.RetryMax)
+	assert.Equal(t, time.Second, c.rc.RetryWaitMin)
+	assert.Equal(t, time.Minute, c.rc.RetryWaitMax)
+}
