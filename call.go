@@ -1,6 +1,7 @@
 package passwordsafe
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 
 	retryablehttp "github.com/hashicorp/go-retryablehttp"
@@ -90,7 +92,10 @@ func (c *Client) send(ctx context.Context, cl *call) (*result, error) {
 // attempt sends the call through the retrying client once (retries
 // included) and returns the answer with its body read.
 func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte, contentType string) (*result, error) {
-	ctx = context.WithValue(ctx, callStateKey{}, &callState{method: cl.method, path: cl.path, limit: cl.limit})
+	// One allocation holds the context that carries the call's state to the
+	// transport and the retry policy, that state, and the result.
+	ac := &attemptCtx{Context: ctx, st: callState{method: cl.method, path: cl.path, limit: cl.limit}}
+	ctx = ac
 	var raw any
 	if payload != nil {
 		raw = payload
@@ -99,18 +104,22 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 	if err != nil {
 		return nil, fmt.Errorf("passwordsafe: %s %s: %w", cl.method, cl.path, err)
 	}
+	// The header values share one backing array, as http.Header.Clone does;
+	// each is capped at its length, so an append copies.
 	h := req.Header
-	if cl.accept != "" {
-		h["Accept"] = []string{cl.accept}
-	} else {
-		h["Accept"] = []string{"application/json"}
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json"
 	}
-	h["User-Agent"] = []string{c.userAgent}
+	vals := append(make([]string, 0, 4), accept, c.userAgent)
+	h["Accept"], h["User-Agent"] = vals[0:1:1], vals[1:2:2]
 	if contentType != "" {
-		h["Content-Type"] = []string{contentType}
+		vals = append(vals, contentType)
+		h["Content-Type"] = vals[len(vals)-1:][:1:1]
 	}
 	if cl.authorization != "" {
-		h["Authorization"] = []string{cl.authorization}
+		vals = append(vals, cl.authorization)
+		h["Authorization"] = vals[len(vals)-1:][:1:1]
 	}
 	resp, err := c.rc.Do(req)
 	if err != nil {
@@ -129,7 +138,25 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 	resp.Body.Close()
 	cookies := resp.Cookies()
 	scrub(resp)
-	return &result{resp: resp, body: body, cookies: cookies}, nil
+	ac.res = result{resp: resp, body: body, cookies: cookies}
+	return &ac.res, nil
+}
+
+// attemptCtx is the context of one attempt: it answers callStateKey with
+// its state and delegates everything else (deadline, cancellation, other
+// values) to the caller's context, so net/http still links its own
+// cancellation to the caller's without a goroutine.
+type attemptCtx struct {
+	context.Context
+	st  callState
+	res result
+}
+
+func (c *attemptCtx) Value(key any) any {
+	if _, ok := key.(callStateKey); ok {
+		return &c.st
+	}
+	return c.Context.Value(key)
 }
 
 // scrub removes what a Response must not keep: the body, the session cookie
@@ -137,12 +164,12 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 func scrub(resp *http.Response) {
 	resp.Body = http.NoBody
 	resp.Header.Del("Set-Cookie")
-	if resp.Request != nil {
-		rq := *resp.Request
+	if rq := resp.Request; rq != nil {
+		// The request is the SDK's own, built for this attempt and done
+		// with: it is cleaned in place.
 		rq.Header.Del("Authorization")
 		rq.Header.Del("Cookie")
 		rq.Body, rq.GetBody = nil, nil
-		resp.Request = &rq
 	}
 }
 
@@ -190,15 +217,48 @@ func (c *Client) do(ctx context.Context, cl *call, out any) (*Response, error) {
 	if out != nil && len(res.body) > 0 {
 		if raw, ok := out.(*[]byte); ok {
 			*raw = res.body
-		} else if err := json.Unmarshal(res.body, out); err != nil {
-			return resp, decodeError(cl.method, cl.path, err)
+		} else {
+			presizeList(out, res.body)
+			if err := json.Unmarshal(res.body, out); err != nil {
+				return resp, decodeError(cl.method, cl.path, err)
+			}
 		}
 	}
 	return resp, nil
 }
 
+// presizeMinBody: below this, a list answer is decoded without presizing.
+const presizeMinBody = 64 << 10
+
+// presizeList gives the nil slice that a large JSON array of objects is about
+// to be decoded into the capacity the array needs, estimated by counting the
+// "},{" between its objects. encoding/json would otherwise grow the slice
+// again and again, copying it each time and leaving the old copies as
+// garbage: for 100,000 sessions that is as much heap again as the slice
+// itself, held at the moment the heap peaks. The estimate may run high (an
+// array of objects nested in an element counts too) but never gives the
+// slice more bytes than the body has, whatever the body holds.
+func presizeList(out any, body []byte) {
+	if len(body) < presizeMinBody {
+		return
+	}
+	p := reflect.ValueOf(out)
+	if p.Kind() != reflect.Pointer || p.IsNil() {
+		return
+	}
+	s := p.Elem()
+	if s.Kind() != reflect.Slice || !s.IsNil() || s.Type().Elem().Size() == 0 {
+		return
+	}
+	if b := bytes.TrimLeft(body, " \t\r\n"); len(b) == 0 || b[0] != '[' {
+		return
+	}
+	n := min(bytes.Count(body, []byte("},{"))+1, len(body)/int(s.Type().Elem().Size()))
+	s.Set(reflect.MakeSlice(s.Type(), 0, n))
+}
+
 func decodeError(method, path string, err error) error {
-	return fmt.Errorf("passwordsafe: %s %s: decoding the answer: %w", method, path, err)
+	return &DecodeError{Method: method, Path: path, Err: err}
 }
 
 // Do calls any endpoint, for those without a typed method (e.g. GET

@@ -121,6 +121,25 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is ErrValidation.
 func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
 
+// DecodeError reports a successful (2xx) answer the client could not read:
+// not the JSON the call expects, or cut short under an honest length. The
+// server may have acted on the call, so a POST is not sent again. Err is
+// what the decoder said (often a *json.SyntaxError); it never quotes a
+// credential.
+type DecodeError struct {
+	Method string
+	Path   string // the API path, without the query
+	Err    error
+}
+
+// Error reads "passwordsafe: METHOD path: decoding the answer: reason".
+func (e *DecodeError) Error() string {
+	return "passwordsafe: " + e.Method + " " + e.Path + ": decoding the answer: " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
 func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
 }

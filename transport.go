@@ -34,6 +34,11 @@ type callState struct {
 	path     string // the API path, without the query, for logs and errors
 	limit    int64  // cap on a 2xx body; 0 means defaultBodyLimit
 	attempts int
+
+	// body holds the answer of the latest attempt. Attempts run one after
+	// another, and retryablehttp drains an answer before the next attempt,
+	// so one per call is enough.
+	body bufferedBody
 }
 
 type callStateKey struct{}
@@ -89,7 +94,11 @@ func (t *sdkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if st != nil && st.limit > 0 {
 			limit = st.limit
 		}
-		err = bufferBody(resp, limit)
+		dst := (*bufferedBody)(nil)
+		if st != nil {
+			dst = &st.body
+		}
+		err = bufferBodyInto(resp, limit, dst)
 		if err != nil {
 			resp = nil
 		}
@@ -153,6 +162,12 @@ func (e *BodyTooLargeError) Error() string {
 // bufferBody reads resp.Body whole (a 2xx answer up to limit, an error
 // answer up to maxErrorBody, the rest dropped) and replaces it.
 func bufferBody(resp *http.Response, limit int64) error {
+	return bufferBodyInto(resp, limit, nil)
+}
+
+// bufferBodyInto is bufferBody with the replacement body in dst, or in a
+// new one when dst is nil.
+func bufferBodyInto(resp *http.Response, limit int64, dst *bufferedBody) error {
 	body := resp.Body
 	if body == nil || body == http.NoBody {
 		resp.Body = http.NoBody
@@ -192,7 +207,11 @@ func bufferBody(resp *http.Response, limit int64) error {
 			return err
 		}
 	}
-	resp.Body = &bufferedBody{b: buf}
+	if dst == nil {
+		dst = new(bufferedBody)
+	}
+	*dst = bufferedBody{b: buf}
+	resp.Body = dst
 	return nil
 }
 

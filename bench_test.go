@@ -1,0 +1,306 @@
+package passwordsafe_test
+
+// Speed against the floor: each SDK call is measured beside the same work
+// done with nothing but net/http and encoding/json, on one loopback server.
+// BENCHMARKS.md has the commands and the numbers.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	ps "github.com/passwordsafe-go/passwordsafe"
+)
+
+const (
+	benchSessionID = 7001
+	benchCookie    = "ASP.NET_SessionId=bench-5e55i0n"
+	benchAPIPath   = "/BeyondTrust/api/public/v3/"
+)
+
+// benchSession writes session i as the server does: RFC 3339 dates with
+// seven fraction digits and a Z, EndTime null while live, ManagedSystemID
+// null for admin sessions.
+func benchSession(b *bytes.Buffer, i int) {
+	start := time.Date(2026, 11, 23, 4, 0, 0, 0, time.UTC).Add(time.Duration(i) * 1234567 * time.Microsecond)
+	end := "null"
+	status, duration := 1, 0
+	if i%3 != 0 {
+		status, duration = 2, 60+i%3600
+		end = `"` + start.Add(time.Duration(duration)*time.Second).Format("2006-01-02T15:04:05.0000000Z") + `"`
+	}
+	system, account := strconv.Itoa(1+i%6), strconv.Itoa(11+i%60)
+	if i%10 == 9 {
+		system, account = "null", "null"
+	}
+	fmt.Fprintf(b, `{"SessionID":%d,"UserID":%d,"NodeID":"5f0c8f8e-6a3b-4c2d-9e1f-7a8b9c0d1e2f","Status":%d,`+
+		`"ArchiveStatus":0,"Protocol":%d,"StartTime":"%s","EndTime":%s,"Duration":%d,"AssetName":"web%02d",`+
+		`"ManagedSystemID":%s,"ManagedAccountID":%s,"ManagedAccountName":"root","RecordKey":"%064x","Token":"%032x"}`,
+		benchSessionID+i, 1+i%5, status, i%2, start.Format("2006-01-02T15:04:05.0000000Z"), end, duration,
+		i%100, system, account, uint64(i)*0x9e3779b97f4a7c15, uint64(i)*0x2545f4914f6cdd1d)
+}
+
+// benchSessions is the JSON array of n sessions.
+func benchSessions(n int) []byte {
+	var b bytes.Buffer
+	b.Grow(n * 460)
+	b.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		benchSession(&b, i)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+// benchServer answers sign-in, GET Sessions/{id} (one session) and GET
+// Sessions (list), checks the session cookie, and counts the TCP
+// connections it accepts.
+type benchServer struct {
+	ts    *httptest.Server
+	one   []byte
+	list  atomic.Pointer[[]byte]
+	conns atomic.Int64
+}
+
+func newBenchServer(tb testing.TB) *benchServer {
+	tb.Helper()
+	var one bytes.Buffer
+	benchSession(&one, 0)
+	s := &benchServer{one: one.Bytes()}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.ts.Start()
+	tb.Cleanup(s.ts.Close)
+	return s
+}
+
+func (s *benchServer) base() string { return s.ts.URL + benchAPIPath }
+
+func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	switch path := strings.TrimPrefix(r.URL.Path, benchAPIPath); {
+	case r.Method == http.MethodPost && path == "Auth/SignAppin":
+		h["Set-Cookie"] = []string{benchCookie + "; path=/; HttpOnly"}
+		_, _ = io.WriteString(w, `{"UserId":3,"SID":"S-1-5-21-3","EmailAddress":"admin@example.test","UserName":"admin","Name":"Admin"}`)
+	case r.Header.Get("Cookie") != benchCookie:
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `"Not signed in."`)
+	case r.Method == http.MethodGet && path == "Sessions/"+strconv.Itoa(benchSessionID):
+		h["Content-Length"] = []string{strconv.Itoa(len(s.one))}
+		_, _ = w.Write(s.one)
+	case r.Method == http.MethodGet && path == "Sessions":
+		body := *s.list.Load()
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+		_, _ = w.Write(body)
+	default:
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `"No such resource."`)
+	}
+}
+
+func newBenchClient(tb testing.TB, s *benchServer) *ps.Client {
+	tb.Helper()
+	c, err := ps.NewClient(s.base(), ps.WithAPIKey("bench-api-key", "admin"))
+	require.NoError(tb, err)
+	tb.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+// newRawClient is what a careful hand-written client uses: the default
+// transport's settings with a pool sized for concurrency.
+func newRawClient(tb testing.TB) *http.Client {
+	tb.Helper()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 256, 128
+	tb.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+// rawGetSession is the floor: one GET with the session cookie set by hand,
+// the answer decoded into the same type the SDK returns.
+func rawGetSession(ctx context.Context, hc *http.Client, base string, id int, out *ps.Session) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"Sessions/"+strconv.Itoa(id), nil)
+	if err != nil {
+		return err
+	}
+	req.Header["Accept"] = []string{"application/json"}
+	req.Header["Cookie"] = []string{benchCookie}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+func BenchmarkSessionsGet(b *testing.B) {
+	s := newBenchServer(b)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		c := newBenchClient(b, s)
+		if _, err := c.SignIn(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			got, _, err := c.Sessions.Get(ctx, benchSessionID)
+			if err != nil || got.SessionID != benchSessionID {
+				b.Fatal(got, err)
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		hc := newRawClient(b)
+		base := s.base()
+		b.ReportAllocs()
+		for b.Loop() {
+			var got ps.Session
+			if err := rawGetSession(ctx, hc, base, benchSessionID, &got); err != nil || got.SessionID != benchSessionID {
+				b.Fatal(got, err)
+			}
+		}
+	})
+}
+
+// stdSession is Session with time.Time fields: what encoding/json alone
+// would decode the list into.
+type stdSession struct {
+	SessionID          int
+	UserID             int
+	NodeID             string
+	Status             ps.SessionStatus
+	ArchiveStatus      int
+	Protocol           int
+	StartTime          time.Time
+	EndTime            time.Time
+	Duration           int
+	AssetName          string
+	ManagedSystemID    int
+	ManagedAccountID   int
+	ManagedAccountName string
+	RecordKey          string
+	Token              string
+}
+
+const benchListSize = 100_000 // the API's largest answer
+
+func BenchmarkSessionsList100k(b *testing.B) {
+	s := newBenchServer(b)
+	body := benchSessions(benchListSize)
+	s.list.Store(&body)
+	ctx := context.Background()
+	b.Run("sdk", func(b *testing.B) {
+		c := newBenchClient(b, s)
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			got, _, err := c.Sessions.List(ctx, nil)
+			if err != nil || len(got) != benchListSize {
+				b.Fatal(len(got), err)
+			}
+		}
+		b.StopTimer()
+		reportPeakHeap(b, len(body), func() {
+			got, _, err := c.Sessions.List(ctx, nil)
+			if err != nil || len(got) != benchListSize {
+				b.Fatal(len(got), err)
+			}
+			runtime.KeepAlive(got)
+		})
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var got []stdSession
+			if err := json.Unmarshal(body, &got); err != nil || len(got) != benchListSize {
+				b.Fatal(len(got), err)
+			}
+		}
+		b.StopTimer()
+		reportPeakHeap(b, len(body), func() {
+			var got []stdSession
+			if err := json.Unmarshal(body, &got); err != nil || len(got) != benchListSize {
+				b.Fatal(len(got), err)
+			}
+			runtime.KeepAlive(got)
+		})
+	})
+}
+
+// reportPeakHeap runs f once more and reports the most heap it held at
+// once, in bytes and as a multiple of the body size.
+func reportPeakHeap(b *testing.B, bodyLen int, f func()) {
+	peak := peakHeap(f)
+	b.ReportMetric(float64(peak), "peak-heap-B")
+	b.ReportMetric(float64(peak)/float64(bodyLen), "peak-heap/body")
+}
+
+// peakHeap returns the largest growth of the heap's live objects while f
+// runs. It samples runtime/metrics (no stop-the-world) while the collector
+// runs with GOGC=5, so garbage not yet collected adds at most ~5% to what
+// was live: the result is a close upper bound of the live peak.
+func peakHeap(f func()) uint64 {
+	defer debug.SetGCPercent(debug.SetGCPercent(5))
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	base := read()
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(200 * time.Microsecond)
+		defer t.Stop()
+		for {
+			if v := read(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	f()
+	if v := read(); v > peak.Load() {
+		peak.Store(v)
+	}
+	close(stop)
+	wg.Wait()
+	if p := peak.Load(); p > base {
+		return p - base
+	}
+	return 0
+}
