@@ -304,3 +304,37 @@ func peakHeap(f func()) uint64 {
 	}
 	return 0
 }
+
+// BenchmarkTimeUnmarshalJSON: the SDK's Time beside time.Time on the
+// layouts the server writes. The fast path allocates nothing.
+func BenchmarkTimeUnmarshalJSON(b *testing.B) {
+	for _, layout := range []struct{ name, value string }{
+		{"sessions", `"2026-11-23T04:54:25.0137236Z"`},
+		{"requests", `"2026-11-23T04:39:10.53"`},
+		{"aliases", `"2026-11-23T04:39:10"`},
+		{"null", `null`},
+	} {
+		data := []byte(layout.value)
+		b.Run(layout.name+"/sdk", func(b *testing.B) {
+			b.ReportAllocs()
+			var t ps.Time
+			for b.Loop() {
+				if err := t.UnmarshalJSON(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		if layout.name != "sessions" && layout.name != "null" {
+			continue // time.Time takes RFC 3339 only
+		}
+		b.Run(layout.name+"/time.Time", func(b *testing.B) {
+			b.ReportAllocs()
+			var t time.Time
+			for b.Loop() {
+				if err := t.UnmarshalJSON(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -300,11 +299,4 @@ func splitPath(path string) (p, q string, err error) {
 	}
 	p, q, _ = strings.Cut(p, "?")
 	return p, q, nil
-}
-
-// errorsAs is errors.As with the target built in, for brevity in callers.
-func asErrorResponse(err error) (*ErrorResponse, bool) {
-	var er *ErrorResponse
-	ok := errors.As(err, &er)
-	return er, ok
 }

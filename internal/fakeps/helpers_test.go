@@ -178,14 +178,6 @@ func (r result) decode(v any) {
 	}
 }
 
-// obj decodes a JSON object body.
-func (r result) obj() map[string]any {
-	r.t.Helper()
-	var m map[string]any
-	r.decode(&m)
-	return m
-}
-
 // createRequest creates a request and returns its ID.
 func (c *client) createRequest(body map[string]any) int {
 	c.t.Helper()

@@ -158,15 +158,6 @@ func (s *Server) userByName(name string) *user {
 	return nil
 }
 
-func (s *Server) userByID(id int) *user {
-	for _, u := range s.users {
-		if u.id == id {
-			return u
-		}
-	}
-	return nil
-}
-
 func (s *Server) accountByID(systemID, accountID int) *account {
 	for _, a := range s.accounts {
 		if a.id == accountID && a.sys.id == systemID {
