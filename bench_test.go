@@ -164,7 +164,18 @@ func rawGetSession(ctx context.Context, hc *http.Client, base string, id int, ou
 func BenchmarkSessionsGet(b *testing.B) {
 	s := newBenchServer(b)
 	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=std", func(b *testing.B) {
+		hc := newRawClient(b)
+		base := s.base()
+		b.ReportAllocs()
+		for b.Loop() {
+			var got ps.Session
+			if err := rawGetSession(ctx, hc, base, benchSessionID, &got); err != nil || got.SessionID != benchSessionID {
+				b.Fatal(got, err)
+			}
+		}
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
 		c := newBenchClient(b, s)
 		if _, err := c.SignIn(ctx); err != nil {
 			b.Fatal(err)
@@ -177,17 +188,53 @@ func BenchmarkSessionsGet(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw", func(b *testing.B) {
-		hc := newRawClient(b)
-		base := s.base()
-		b.ReportAllocs()
-		for b.Loop() {
-			var got ps.Session
-			if err := rawGetSession(ctx, hc, base, benchSessionID, &got); err != nil || got.SessionID != benchSessionID {
-				b.Fatal(got, err)
-			}
+}
+
+// BenchmarkSessionsGetPaired makes one SDK call and one net/http call per
+// iteration, in alternating order, and reports the time of each and their
+// ratio. On a shared machine the load drifts while a benchmark runs; a
+// pair sees the same load, so the ratio holds still where two separate
+// benchmarks (run one after the other) do not.
+func BenchmarkSessionsGetPaired(b *testing.B) {
+	s := newBenchServer(b)
+	ctx := context.Background()
+	c := newBenchClient(b, s)
+	if _, err := c.SignIn(ctx); err != nil {
+		b.Fatal(err)
+	}
+	hc, base := newRawClient(b), s.base()
+	sdk := func() {
+		got, _, err := c.Sessions.Get(ctx, benchSessionID)
+		if err != nil || got.SessionID != benchSessionID {
+			b.Fatal(got, err)
 		}
-	})
+	}
+	std := func() {
+		var got ps.Session
+		if err := rawGetSession(ctx, hc, base, benchSessionID, &got); err != nil || got.SessionID != benchSessionID {
+			b.Fatal(got, err)
+		}
+	}
+	var sdkTime, stdTime time.Duration
+	timed := func(f func(), total *time.Duration) {
+		start := time.Now()
+		f()
+		*total += time.Since(start)
+	}
+	n := 0
+	for b.Loop() {
+		if n%2 == 0 {
+			timed(sdk, &sdkTime)
+			timed(std, &stdTime)
+		} else {
+			timed(std, &stdTime)
+			timed(sdk, &sdkTime)
+		}
+		n++
+	}
+	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(n), "sdk-ns/call")
+	b.ReportMetric(float64(stdTime.Nanoseconds())/float64(n), "std-ns/call")
+	b.ReportMetric(float64(sdkTime)/float64(stdTime), "sdk/std")
 }
 
 // stdSession is Session with time.Time fields: what encoding/json alone
@@ -217,7 +264,25 @@ func BenchmarkSessionsList100k(b *testing.B) {
 	body := benchSessions(benchListSize)
 	s.list.Store(&body)
 	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
+	b.Run("impl=std", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var got []stdSession
+			if err := json.Unmarshal(body, &got); err != nil || len(got) != benchListSize {
+				b.Fatal(len(got), err)
+			}
+		}
+		b.StopTimer()
+		reportPeakHeap(b, len(body), func() {
+			var got []stdSession
+			if err := json.Unmarshal(body, &got); err != nil || len(got) != benchListSize {
+				b.Fatal(len(got), err)
+			}
+			runtime.KeepAlive(got)
+		})
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
 		c := newBenchClient(b, s)
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
@@ -231,24 +296,6 @@ func BenchmarkSessionsList100k(b *testing.B) {
 		reportPeakHeap(b, len(body), func() {
 			got, _, err := c.Sessions.List(ctx, nil)
 			if err != nil || len(got) != benchListSize {
-				b.Fatal(len(got), err)
-			}
-			runtime.KeepAlive(got)
-		})
-	})
-	b.Run("encoding-json", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		b.ReportAllocs()
-		for b.Loop() {
-			var got []stdSession
-			if err := json.Unmarshal(body, &got); err != nil || len(got) != benchListSize {
-				b.Fatal(len(got), err)
-			}
-		}
-		b.StopTimer()
-		reportPeakHeap(b, len(body), func() {
-			var got []stdSession
-			if err := json.Unmarshal(body, &got); err != nil || len(got) != benchListSize {
 				b.Fatal(len(got), err)
 			}
 			runtime.KeepAlive(got)
@@ -305,8 +352,8 @@ func peakHeap(f func()) uint64 {
 	return 0
 }
 
-// BenchmarkTimeUnmarshalJSON: the SDK's Time beside time.Time on the
-// layouts the server writes. The fast path allocates nothing.
+// BenchmarkTimeUnmarshalJSON: the SDK's Time beside time.Time (impl=std) on
+// the layouts the server writes. The fast path allocates nothing.
 func BenchmarkTimeUnmarshalJSON(b *testing.B) {
 	for _, layout := range []struct{ name, value string }{
 		{"sessions", `"2026-11-23T04:54:25.0137236Z"`},
@@ -315,21 +362,20 @@ func BenchmarkTimeUnmarshalJSON(b *testing.B) {
 		{"null", `null`},
 	} {
 		data := []byte(layout.value)
-		b.Run(layout.name+"/sdk", func(b *testing.B) {
+		if layout.name == "sessions" || layout.name == "null" { // time.Time takes RFC 3339 only
+			b.Run("layout="+layout.name+"/impl=std", func(b *testing.B) {
+				b.ReportAllocs()
+				var t time.Time
+				for b.Loop() {
+					if err := t.UnmarshalJSON(data); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		b.Run("layout="+layout.name+"/impl=sdk", func(b *testing.B) {
 			b.ReportAllocs()
 			var t ps.Time
-			for b.Loop() {
-				if err := t.UnmarshalJSON(data); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		if layout.name != "sessions" && layout.name != "null" {
-			continue // time.Time takes RFC 3339 only
-		}
-		b.Run(layout.name+"/time.Time", func(b *testing.B) {
-			b.ReportAllocs()
-			var t time.Time
 			for b.Loop() {
 				if err := t.UnmarshalJSON(data); err != nil {
 					b.Fatal(err)

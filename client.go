@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 
@@ -108,7 +107,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 }
 
 func buildHTTPClient(cfg *clientConfig) (*http.Client, error) {
-	jar, err := cookiejar.New(nil)
+	jar, err := newSessionJar()
 	if err != nil {
 		return nil, err
 	}

@@ -82,16 +82,7 @@ func BenchmarkConcurrentConnections(b *testing.B) {
 		}
 		b.ReportMetric(float64(total)/float64(b.N), "conns/op")
 	}
-	b.Run("sdk", func(b *testing.B) {
-		run(b, func(s *benchServer) func() error {
-			c := newBenchClient(b, s)
-			return func() error {
-				_, _, err := c.Sessions.Get(ctx, benchSessionID)
-				return err
-			}
-		})
-	})
-	b.Run("raw-pooled", func(b *testing.B) {
+	b.Run("impl=std", func(b *testing.B) {
 		run(b, func(s *benchServer) func() error {
 			hc, base := newRawClient(b), s.base()
 			return func() error {
@@ -100,7 +91,16 @@ func BenchmarkConcurrentConnections(b *testing.B) {
 			}
 		})
 	})
-	b.Run("raw-default-pool", func(b *testing.B) {
+	b.Run("impl=sdk", func(b *testing.B) {
+		run(b, func(s *benchServer) func() error {
+			c := newBenchClient(b, s)
+			return func() error {
+				_, _, err := c.Sessions.Get(ctx, benchSessionID)
+				return err
+			}
+		})
+	})
+	b.Run("impl=std-default-pool", func(b *testing.B) {
 		run(b, func(s *benchServer) func() error {
 			tr := http.DefaultTransport.(*http.Transport).Clone()
 			b.Cleanup(tr.CloseIdleConnections)
