@@ -164,11 +164,19 @@ func scrub(resp *http.Response) {
 	resp.Body = http.NoBody
 	resp.Header.Del("Set-Cookie")
 	if rq := resp.Request; rq != nil {
-		// The request is the SDK's own, built for this attempt and done
-		// with: it is cleaned in place.
-		rq.Header.Del("Authorization")
-		rq.Header.Del("Cookie")
-		rq.Body, rq.GetBody = nil, nil
+		// net/http may hand over the answer while its write loop still
+		// reads the request (a server may answer before it has read it
+		// all), so the request is only read here, never changed: the
+		// Response gets a copy without the credentials and the body.
+		clean := *rq
+		clean.Header = make(http.Header, len(rq.Header))
+		for k, v := range rq.Header {
+			if k != "Authorization" && k != "Cookie" {
+				clean.Header[k] = v
+			}
+		}
+		clean.Body, clean.GetBody = nil, nil
+		resp.Request = &clean
 	}
 }
 
