@@ -113,11 +113,7 @@ func buildHTTPClient(cfg *clientConfig) (*http.Client, error) {
 	}
 	if cfg.httpClient != nil {
 		hc := *cfg.httpClient // never mutate the caller's client
-		next := hc.Transport
-		if next == nil {
-			next = http.DefaultTransport
-		}
-		hc.Transport = &sdkTransport{next: next, logger: cfg.logger}
+		hc.Transport = &sdkTransport{src: cfg.httpClient, logger: cfg.logger}
 		if hc.Jar == nil {
 			hc.Jar = jar
 		}

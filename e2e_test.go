@@ -562,17 +562,6 @@ func TestE2ECheckout(t *testing.T) {
 	assert.ErrorIs(t, err, ps.ErrForbidden)
 }
 
-func TestE2ECloseIdleConnections(t *testing.T) {
-	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
-	c := e.as("requestor")
-	_, _, err := c.Aliases.List(bg, nil)
-	require.NoError(t, err)
-	c.CloseIdleConnections()
-	_, _, err = c.Aliases.List(bg, nil)
-	require.NoError(t, err, "calls after CloseIdleConnections open new connections")
-}
-
 func TestE2EOAuthTokenRefusedIsFetchedAnew(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, fakeps.Config{TokenLifetime: 10 * time.Minute})

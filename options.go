@@ -96,8 +96,10 @@ func WithOAuthClientCredentials(clientID, clientSecret string) Option {
 // WithHTTPClient makes the client send its requests through hc. The SDK works
 // on a shallow copy and never changes hc; when hc.Jar is nil the copy gets
 // the SDK's own cookie jar, which holds the session cookie. With hc, its
-// transport's TLS, proxy and timeout settings are the caller's. nil is an
-// error, and so is combining it with WithTLSConfig.
+// transport's TLS, proxy and timeout settings are the caller's. The copy
+// sends through hc.Transport as it is at each call (http.DefaultTransport
+// when nil), so a mock transport installed after NewClient is used. nil is
+// an error, and so is combining it with WithTLSConfig.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *clientConfig) error {
 		if hc == nil {

@@ -80,15 +80,40 @@ func newTransport(tc *tls.Config) *http.Transport {
 // whole answer inside the attempt, so that an answer that breaks off is a
 // transport error the retry policy sees (a GET is repeated), caps the read,
 // and writes the per-attempt debug record.
+//
+// With WithHTTPClient it sends through the caller's client's Transport as
+// it is at each attempt (read, never changed), so a transport swapped in
+// after NewClient (httpmock.ActivateNonDefault, say) is used, and a nil one
+// means http.DefaultTransport at that moment.
 type sdkTransport struct {
-	next   http.RoundTripper
+	next   http.RoundTripper // the SDK's own transport, when src is nil
+	src    *http.Client      // the caller's client, with WithHTTPClient
 	logger *slog.Logger
+}
+
+func (t *sdkTransport) base() http.RoundTripper {
+	if t.src == nil {
+		return t.next
+	}
+	if rt := t.src.Transport; rt != nil {
+		return rt
+	}
+	return http.DefaultTransport
+}
+
+// CloseIdleConnections closes the idle connections of the transport below,
+// for http.Client.CloseIdleConnections (which reaches only a transport that
+// has this method).
+func (t *sdkTransport) CloseIdleConnections() {
+	if ci, ok := t.base().(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
 }
 
 func (t *sdkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st := stateOf(req.Context())
 	start := time.Now()
-	resp, err := t.next.RoundTrip(req)
+	resp, err := t.base().RoundTrip(req)
 	if err == nil {
 		limit := int64(defaultBodyLimit)
 		if st != nil && st.limit > 0 {
