@@ -170,19 +170,16 @@ func (s *AliasesService) Credentials(ctx context.Context, aliasID, requestID int
 	if err != nil {
 		return nil, nil, err
 	}
-	var out AliasCredentials
 	cl := &call{method: http.MethodGet, path: aliasPath(aliasID) + "/Credentials/" + strconv.Itoa(requestID), query: q}
-	res, err := s.client.send(ctx, cl)
-	if res == nil {
-		return nil, nil, err
-	}
+	return decodeWith(ctx, s.client, cl, decodeAliasCredentials)
+}
+
+// decodeAliasCredentials decodes the answer, then wipes the buffer it came in.
+func decodeAliasCredentials(res *result) (*AliasCredentials, error) {
 	defer clear(res.body)
-	resp := &Response{res.resp}
-	if err != nil {
-		return nil, resp, err
-	}
+	var out AliasCredentials
 	if err := json.Unmarshal(res.body, &out); err != nil {
-		return nil, resp, decodeError(cl.method, cl.path, err)
+		return nil, err
 	}
-	return &out, resp, nil
+	return &out, nil
 }

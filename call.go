@@ -37,7 +37,7 @@ type call struct {
 type result struct {
 	resp    *http.Response
 	body    []byte
-	cookies []*http.Cookie // the answer's Set-Cookie, read before scrub removes it
+	cookies []*http.Cookie // for noAuth calls: the answer's Set-Cookie, read before scrub removes it
 }
 
 // send makes the call: signs in first when there is no session, repeats the
@@ -135,7 +135,10 @@ func (c *Client) attempt(ctx context.Context, cl *call, u string, payload []byte
 		return nil, fmt.Errorf("passwordsafe: %s %s: reading the answer: %w", cl.method, cl.path, err)
 	}
 	resp.Body.Close()
-	cookies := resp.Cookies()
+	var cookies []*http.Cookie
+	if cl.noAuth { // only the sign-in plumbing reads the cookies it was given
+		cookies = resp.Cookies()
+	}
 	scrub(resp)
 	ac.res = result{resp: resp, body: body, cookies: cookies}
 	return &ac.res, nil
@@ -198,12 +201,8 @@ func (c *Client) redactKnown(s string, extra []string) string {
 	if s == "" {
 		return s
 	}
-	for _, v := range [...]string{c.cfg.apiKey, c.cfg.runAsPassword, c.cfg.oauthSecret} {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, redacted)
-		}
-	}
-	for _, v := range append(c.auth.sessionSecrets(), extra...) {
+	known := append([]string{c.cfg.apiKey, c.cfg.runAsPassword, c.cfg.oauthSecret}, c.auth.sessionSecrets()...)
+	for _, v := range append(known, extra...) {
 		if len(v) >= 4 {
 			s = strings.ReplaceAll(s, v, redacted)
 		}
@@ -232,6 +231,27 @@ func (c *Client) do(ctx context.Context, cl *call, out any) (*Response, error) {
 		}
 	}
 	return resp, nil
+}
+
+// decodeWith makes the call and reads a 2xx answer with decode, for answers
+// that are not plain JSON (a credential, a ticket or a file, a screen). A
+// decode failure is a *DecodeError; the *Response is returned whenever an
+// answer arrived.
+func decodeWith[T any](ctx context.Context, c *Client, cl *call, decode func(*result) (T, error)) (T, *Response, error) {
+	var zero T
+	res, err := c.send(ctx, cl)
+	if res == nil {
+		return zero, nil, err
+	}
+	resp := &Response{res.resp}
+	if err != nil {
+		return zero, resp, err
+	}
+	v, err := decode(res)
+	if err != nil {
+		return zero, resp, decodeError(cl.method, cl.path, err)
+	}
+	return v, resp, nil
 }
 
 // presizeMinBody: below this, a list answer is decoded without presizing.

@@ -161,19 +161,7 @@ func (s *SessionsService) ReplayScreen(ctx context.Context, replayID string) (st
 		return "", nil, err
 	}
 	cl := &call{method: http.MethodGet, path: replayPath(replayID), query: "screen=1", accept: "application/json, text/plain"}
-	res, err := s.client.send(ctx, cl)
-	if res == nil {
-		return "", nil, err
-	}
-	resp := &Response{res.resp}
-	if err != nil {
-		return "", resp, err
-	}
-	screen, err := decodeScreen(res)
-	if err != nil {
-		return "", resp, decodeError(cl.method, cl.path, err)
-	}
-	return screen, resp, nil
+	return decodeWith(ctx, s.client, cl, decodeScreen)
 }
 
 var errNoScreen = errors.New("the answer holds no screen")

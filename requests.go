@@ -265,19 +265,7 @@ func (s *RequestsService) Credentials(ctx context.Context, requestID int, opts *
 		return Secret{}, nil, err
 	}
 	cl := &call{method: http.MethodGet, path: "Credentials/" + strconv.Itoa(requestID), query: q}
-	res, err := s.client.send(ctx, cl)
-	if res == nil {
-		return Secret{}, nil, err
-	}
-	resp := &Response{res.resp}
-	if err != nil {
-		return Secret{}, resp, err
-	}
-	secret, err := decodeSecret(res)
-	if err != nil {
-		return Secret{}, resp, decodeError(cl.method, cl.path, err)
-	}
-	return secret, resp, nil
+	return decodeWith(ctx, s.client, cl, decodeSecret)
 }
 
 // decodeSecret reads a credential answer, a JSON string (or, from a server

@@ -410,19 +410,7 @@ func (s *SessionsService) open(ctx context.Context, cl *call) (*SessionTicket, *
 	cl.limit = maxSessionFile
 	// A file answer is not JSON; say that it is welcome.
 	cl.accept = "application/json, */*;q=0.5"
-	res, err := s.client.send(ctx, cl)
-	if res == nil {
-		return nil, nil, err
-	}
-	resp := &Response{res.resp}
-	if err != nil {
-		return nil, resp, err
-	}
-	t, err := decodeTicket(res)
-	if err != nil {
-		return nil, resp, decodeError(cl.method, cl.path, err)
-	}
-	return t, resp, nil
+	return decodeWith(ctx, s.client, cl, decodeTicket)
 }
 
 var errEmptyTicket = errors.New("the answer is empty")
