@@ -123,7 +123,7 @@ func (t *sdkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if st != nil {
 			dst = &st.body
 		}
-		err = bufferBodyInto(resp, limit, dst)
+		err = bufferBody(resp, limit, dst)
 		if err != nil {
 			resp = nil
 		}
@@ -185,14 +185,9 @@ func (e *BodyTooLargeError) Error() string {
 }
 
 // bufferBody reads resp.Body whole (a 2xx answer up to limit, an error
-// answer up to maxErrorBody, the rest dropped) and replaces it.
-func bufferBody(resp *http.Response, limit int64) error {
-	return bufferBodyInto(resp, limit, nil)
-}
-
-// bufferBodyInto is bufferBody with the replacement body in dst, or in a
-// new one when dst is nil.
-func bufferBodyInto(resp *http.Response, limit int64, dst *bufferedBody) error {
+// answer up to maxErrorBody, the rest dropped) and replaces it with dst, or
+// with a new buffered body when dst is nil.
+func bufferBody(resp *http.Response, limit int64, dst *bufferedBody) error {
 	body := resp.Body
 	if body == nil || body == http.NoBody {
 		resp.Body = http.NoBody

@@ -487,7 +487,7 @@ func TestBufferBody(t *testing.T) {
 			if known {
 				resp.ContentLength = int64(size)
 			}
-			require.NoError(t, bufferBody(resp, defaultBodyLimit))
+			require.NoError(t, bufferBody(resp, defaultBodyLimit, nil))
 			got, err := io.ReadAll(resp.Body)
 			require.NoError(t, err)
 			assert.Equal(t, size, len(got), "size %d known %v", size, known)
@@ -495,20 +495,20 @@ func TestBufferBody(t *testing.T) {
 	}
 	// A lying Content-Length larger than the body, and one smaller.
 	resp := &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("hello")), ContentLength: 1 << 40}
-	require.NoError(t, bufferBody(resp, 64))
+	require.NoError(t, bufferBody(resp, 64, nil))
 	got, _ := io.ReadAll(resp.Body)
 	assert.Equal(t, "hello", string(got))
 	resp = &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("hello")), ContentLength: 2}
-	require.NoError(t, bufferBody(resp, 64))
+	require.NoError(t, bufferBody(resp, 64, nil))
 	got, _ = io.ReadAll(resp.Body)
 	assert.Equal(t, "hello", string(got))
 	// No body at all.
 	resp = &http.Response{StatusCode: 204}
-	require.NoError(t, bufferBody(resp, 64))
+	require.NoError(t, bufferBody(resp, 64, nil))
 	assert.Equal(t, http.NoBody, resp.Body)
 	// An error answer is cut at maxErrorBody, never refused.
 	resp = &http.Response{StatusCode: 500, Body: io.NopCloser(strings.NewReader(strings.Repeat("e", maxErrorBody+10)))}
-	require.NoError(t, bufferBody(resp, 64))
+	require.NoError(t, bufferBody(resp, 64, nil))
 	got, _ = io.ReadAll(resp.Body)
 	assert.Len(t, got, maxErrorBody)
 }
