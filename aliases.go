@@ -49,10 +49,7 @@ func (o *CreateAliasRequestOptions) validate() error {
 	}
 	return firstError(
 		checkEnum("AccessType", o.AccessType, AccessView, AccessRDP, AccessSSH),
-		checkRange("DurationMinutes", o.DurationMinutes, 1, maxDurationMinutes),
-		checkLen("Reason", o.Reason, maxReason),
-		checkEnum("ConflictOption", o.ConflictOption, ConflictReuse, ConflictRenew),
-		checkLen("TicketNumber", o.TicketNumber, maxTicketNumber),
+		checkRequestTerms(o.DurationMinutes, o.Reason, o.ConflictOption, o.TicketNumber),
 	)
 }
 

@@ -60,10 +60,7 @@ func (o *CreateRequestOptions) validate() error {
 		checkID("SystemID", o.SystemID),
 		checkID("AccountID", o.AccountID),
 		appErr,
-		checkRange("DurationMinutes", o.DurationMinutes, 1, maxDurationMinutes),
-		checkLen("Reason", o.Reason, maxReason),
-		checkEnum("ConflictOption", o.ConflictOption, ConflictReuse, ConflictRenew),
-		checkLen("TicketNumber", o.TicketNumber, maxTicketNumber),
+		checkRequestTerms(o.DurationMinutes, o.Reason, o.ConflictOption, o.TicketNumber),
 	)
 }
 

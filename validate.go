@@ -60,6 +60,17 @@ func checkEnum[T ~string](field string, v T, allowed ...T) error {
 	return invalid(field, "%q is not one of %s", string(v), strings.Join(names, ", "))
 }
 
+// checkRequestTerms checks the rules a request body has wherever it is
+// posted (POST Requests, POST Aliases/{id}/Requests).
+func checkRequestTerms(durationMinutes int, reason string, conflict ConflictOption, ticketNumber string) error {
+	return firstError(
+		checkRange("DurationMinutes", durationMinutes, 1, maxDurationMinutes),
+		checkLen("Reason", reason, maxReason),
+		checkEnum("ConflictOption", conflict, ConflictReuse, ConflictRenew),
+		checkLen("TicketNumber", ticketNumber, maxTicketNumber),
+	)
+}
+
 // firstError returns the first non-nil error, so validate methods read as a
 // list of rules.
 func firstError(errs ...error) error {
