@@ -55,7 +55,7 @@ var (
 	_ func(*SessionsService, context.Context, *Session) (*Replay, *Response, error)                          = (*SessionsService).StartReplay
 	_ func(*SessionsService, context.Context, string) (*ReplayState, *Response, error)                       = (*SessionsService).ReplayStatus
 	_ func(*SessionsService, context.Context, string) (string, *Response, error)                             = (*SessionsService).ReplayScreen
-	_ func(*SessionsService, context.Context, string, ImageFormat, float64) ([]byte, *Response, error)       = (*SessionsService).ReplaySnapshot
+	_ func(*SessionsService, context.Context, string, ImageFormat, int) ([]byte, *Response, error)           = (*SessionsService).ReplaySnapshot
 	_ func(*SessionsService, context.Context, string, *ReplayControl) (*ReplayState, *Response, error)       = (*SessionsService).ControlReplay
 	_ func(*SessionsService, context.Context, string) (*Response, error)                                     = (*SessionsService).EndReplay
 

@@ -265,7 +265,7 @@ func TestE2ESessionsAndReplay(t *testing.T) {
 
 	rrp, _, err := admin.Sessions.StartReplay(bg, rdpSession)
 	require.NoError(t, err)
-	img, _, err := admin.Sessions.ReplaySnapshot(bg, rrp.ID, ps.ImagePNG, 0.25)
+	img, _, err := admin.Sessions.ReplaySnapshot(bg, rrp.ID, ps.ImagePNG, 4)
 	require.NoError(t, err)
 	_, err = png.Decode(bytes.NewReader(img))
 	require.NoError(t, err, "a whole, valid PNG")

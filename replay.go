@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -206,24 +205,23 @@ func decodeScreen(res *result) (string, error) {
 }
 
 // ReplaySnapshot returns an image of an RDP session's replay at its current
-// position, in the given format, scaled by scale (greater than 0, at most
-// 1: 0.5 is half the width and half the height). The bytes are the image
-// as the server sent it.
+// position, in the given format, shrunk by divisor: 1 is full size, 2 half
+// the width and half the height, 3 a third, as the vendor's own clients ask
+// for it. The bytes are the image as the server sent it.
 //
-// API: GET pbsm/replay/{id}?png={scale} (or ?jpeg={scale})
-func (s *SessionsService) ReplaySnapshot(ctx context.Context, replayID string, format ImageFormat, scale float64) ([]byte, *Response, error) {
+// API: GET pbsm/replay/{id}?png={divisor} (or ?jpeg={divisor})
+func (s *SessionsService) ReplaySnapshot(ctx context.Context, replayID string, format ImageFormat, divisor int) ([]byte, *Response, error) {
 	err := checkReplayID(replayID)
 	if err == nil && format != ImagePNG && format != ImageJPEG {
 		err = invalid("format", "%q is not one of png, jpeg", string(format))
 	}
-	if err == nil && (math.IsNaN(scale) || scale <= 0 || scale > 1) {
-		err = invalid("scale", "must be greater than 0 and at most 1, got %v", scale)
+	if err == nil && divisor < 1 {
+		err = invalid("divisor", "must be 1 (full size) or more, got %d", divisor)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	// 'f' with the shortest precision: 0.5 is "0.5", never "5e-01".
-	q := string(format) + "=" + strconv.FormatFloat(scale, 'f', -1, 64)
+	q := string(format) + "=" + strconv.Itoa(divisor)
 	cl := &call{method: http.MethodGet, path: replayPath(replayID), query: q, accept: "image/" + string(format)}
 	var out []byte
 	resp, err := s.client.do(ctx, cl, &out)

@@ -88,6 +88,9 @@ type Session struct {
 	ManagedAccountName string
 	RecordKey          string
 	Token              string
+	RequestID          int         // the request the session was opened for; newer servers, 0 when absent
+	ApplicationID      int         // newer servers; 0 when absent
+	SessionType        SessionType // newer servers; "" when absent
 }
 
 // SessionType is the kind of session to open. The ticket types answer

@@ -134,7 +134,7 @@ func (s *Server) replayFor(c *call) (*replay, reply, bool) {
 
 // replayStatus answers the replay's state, the screen text of an SSH
 // session (?screen=1), or a snapshot of an RDP session (?png= or ?jpeg=
-// with a scale in (0,1] of 1024x768).
+// with an integer divisor of 1024x768: 1 full size, 2 half, 3 a third).
 //
 // API: GET pbsm/replay/{id}
 func (s *Server) replayStatus(c *call) reply {
@@ -158,10 +158,11 @@ func (s *Server) replayStatus(c *call) reply {
 		if rp.sess.protocol != protocolRDP {
 			return badRequest("Snapshots are only available for RDP sessions.")
 		}
-		scale, err := strconv.ParseFloat(v, 64)
-		if err != nil || !(scale > 0 && scale <= 1) {
-			return badRequest("The scale must be a number greater than 0 and at most 1.")
+		divisor, err := strconv.Atoi(v)
+		if err != nil || divisor < 1 {
+			return badRequest("The divisor must be a whole number, 1 or more.")
 		}
+		scale := 1 / float64(divisor)
 		progress := 1.0
 		if span := rp.sess.span(c.now); span > 0 {
 			progress = float64(rp.position(c.now)) / float64(span)

@@ -130,9 +130,10 @@ func TestReplaySnapshots(t *testing.T) {
 		w, h          int
 	}{
 		{"?png=1", "png", 1024, 768},
-		{"?png=0.5", "png", 512, 384},
-		{"?jpeg=0.25", "jpeg", 256, 192},
-		{"?jpeg=0.001", "jpeg", 1, 1},
+		{"?png=2", "png", 512, 384},
+		{"?jpeg=4", "jpeg", 256, 192},
+		{"?png=3", "png", 341, 256},
+		{"?jpeg=5000", "jpeg", 1, 1},
 	} {
 		r := ada.do(http.MethodGet, "pbsm/replay/"+id+tc.query, nil).wantStatus(http.StatusOK)
 		if ct := r.header.Get("Content-Type"); ct != "image/"+tc.format {
@@ -146,7 +147,7 @@ func TestReplaySnapshots(t *testing.T) {
 			t.Errorf("%s: %s %dx%d, want %s %dx%d", tc.query, format, b.Dx(), b.Dy(), tc.format, tc.w, tc.h)
 		}
 	}
-	for _, q := range []string{"?png=0", "?png=1.5", "?jpeg=x", "?png=-1", "?png=NaN", "?screen=1"} {
+	for _, q := range []string{"?png=0", "?png=1.5", "?png=0.5", "?jpeg=x", "?png=-1", "?png=NaN", "?screen=1"} {
 		ada.do(http.MethodGet, "pbsm/replay/"+id+q, nil).wantStatus(http.StatusBadRequest)
 	}
 }
