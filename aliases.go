@@ -107,12 +107,7 @@ func (s *AliasesService) List(ctx context.Context, opts *ListAliasesOptions) ([]
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []Alias
-	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: "Aliases", query: q}, &out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return out, resp, nil
+	return callList[Alias](ctx, s.client, get("Aliases", q))
 }
 
 // Get returns one alias.
@@ -122,7 +117,7 @@ func (s *AliasesService) Get(ctx context.Context, aliasID int) (*Alias, *Respons
 	if err := checkID("aliasID", aliasID); err != nil {
 		return nil, nil, err
 	}
-	return s.get(ctx, aliasPath(aliasID), "")
+	return callJSON[Alias](ctx, s.client, get(aliasPath(aliasID), ""))
 }
 
 // GetByName returns the alias with the given name.
@@ -132,16 +127,7 @@ func (s *AliasesService) GetByName(ctx context.Context, name string) (*Alias, *R
 	if err := checkRequired("name", name); err != nil {
 		return nil, nil, err
 	}
-	return s.get(ctx, "Aliases", "name="+url.QueryEscape(name))
-}
-
-func (s *AliasesService) get(ctx context.Context, path, q string) (*Alias, *Response, error) {
-	var out Alias
-	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: path, query: q}, &out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &out, resp, nil
+	return callJSON[Alias](ctx, s.client, get("Aliases", "name="+url.QueryEscape(name)))
 }
 
 // CreateRequest asks for access to the account an alias maps to. Reused is
@@ -167,15 +153,15 @@ func (s *AliasesService) Credentials(ctx context.Context, aliasID, requestID int
 	if err != nil {
 		return nil, nil, err
 	}
-	cl := &call{method: http.MethodGet, path: aliasPath(aliasID) + "/Credentials/" + strconv.Itoa(requestID), query: q}
-	return decodeWith(ctx, s.client, cl, decodeAliasCredentials)
+	r := get(aliasPath(aliasID)+"/Credentials/"+strconv.Itoa(requestID), q)
+	return callWith(ctx, s.client, r, decodeAliasCredentials)
 }
 
 // decodeAliasCredentials decodes the answer, then wipes the buffer it came in.
-func decodeAliasCredentials(res *result) (*AliasCredentials, error) {
-	defer clear(res.body)
+func decodeAliasCredentials(_ http.Header, body []byte) (*AliasCredentials, error) {
+	defer clear(body)
 	var out AliasCredentials
-	if err := json.Unmarshal(res.body, &out); err != nil {
+	if err := json.Unmarshal(body, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,21 +21,31 @@ const (
 
 	// tokenSlack: an OAuth token this close to its expiry is fetched anew.
 	tokenSlack = 30 * time.Second
+	// maxTokenLife caps what a token's expires_in is believed for; a server
+	// that meant longer still refuses it in time, and the client then
+	// fetches a new one.
+	maxTokenLife = 24 * time.Hour
 )
 
-// authState is the client's session. gen numbers sessions: 0 is none, and
-// every sign-in takes a new number, so a call that got 401 can tell whether
-// the session it was sent with has already been replaced.
+// session is one signed-in session: the cookies the sign-in answer set,
+// kept by the Client alone (never in a caller's cookie jar), and the user.
+// A session never changes; signing in makes a new one, so a call that got
+// 401 can tell whether the session it was sent with is still current.
+type session struct {
+	user   User
+	cookie []string // the Cookie header, shared by every request of the session
+	values []string // the cookie values, to scrub from messages
+}
+
+// authState is the client's sign-in state. At most one sign-in or sign-out
+// is in flight; others wait for it (see exclusive).
 type authState struct {
-	gen atomic.Uint64
+	cur atomic.Pointer[session]
 
 	mu       sync.Mutex
-	next     uint64 // last generation handed out
 	inflight *flight
-	user     User
-	cookies  []*http.Cookie // set at sign-in, expired at sign-out
 
-	// OAuth token; fetched only by a flight leader, read under mu.
+	// OAuth token; written only by a flight leader, read under mu.
 	token       string
 	tokenExpiry time.Time
 }
@@ -45,164 +56,147 @@ type flight struct {
 	err  error
 }
 
-func newAuthState() *authState { return &authState{} }
-
-// sessionSecrets returns the cached OAuth token and the session cookie
-// values, for scrubbing messages.
-func (a *authState) sessionSecrets() []string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := make([]string, 0, 1+len(a.cookies))
-	out = append(out, a.token)
-	for _, ck := range a.cookies {
-		out = append(out, ck.Value)
-	}
-	return out
-}
-
-// session returns the current session's generation, signing in first when
-// there is none. Concurrent callers share one sign-in.
-func (c *Client) session(ctx context.Context) (uint64, error) {
-	if g := c.auth.gen.Load(); g != 0 {
-		return g, nil
-	}
-	return c.renew(ctx, 0, false)
-}
-
-// renew signs in unless the session has already moved past stale (another
-// goroutine signed in meanwhile): many goroutines finding the same session
-// expired cause one sign-in. With force it always signs in (SignIn).
-func (c *Client) renew(ctx context.Context, stale uint64, force bool) (uint64, error) {
-	a := c.auth
+// exclusive runs fn unless settled() holds, as the only sign-in or sign-out
+// in flight. While another is in flight it waits for it, then looks again.
+// With share, a waiter takes the leader's error as its own (so many calls
+// with a bad key cause one failed sign-in, not one each), unless the leader
+// gave up only because its own context ended. settled runs under the lock.
+func (a *authState) exclusive(ctx context.Context, share bool, settled func() bool, fn func() error) error {
 	for {
 		a.mu.Lock()
-		if cur := a.gen.Load(); !force && cur != 0 && cur != stale {
-			a.mu.Unlock()
-			return cur, nil
-		}
-		if f := a.inflight; f != nil {
-			a.mu.Unlock()
-			if err := waitFlight(ctx, f); err != nil {
-				return 0, err
-			}
-			stale = 0
-			continue
-		}
-		f := &flight{done: make(chan struct{})}
-		a.inflight = f
-		a.mu.Unlock()
-
-		user, cookies, err := c.signIn(ctx)
-
-		a.mu.Lock()
-		if err == nil {
-			a.next++
-			a.gen.Store(a.next)
-			a.user = *user
-			a.cookies = cookies
-		}
-		g := a.gen.Load()
-		a.inflight = nil
-		f.err = err
-		close(f.done)
-		a.mu.Unlock()
-		return g, err
-	}
-}
-
-// waitFlight waits for another goroutine's sign-in. When the leader gave up
-// only because its own context ended, the waiter tries for itself.
-func waitFlight(ctx context.Context, f *flight) error {
-	select {
-	case <-f.done:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	if f.err != nil && !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
-		return f.err
-	}
-	return nil
-}
-
-// SignIn signs in afresh (POST Auth/SignAppin) and returns the user the
-// client acts as. Calls sign in on their own when needed; SignIn is for
-// checking credentials early or reading the user.
-//
-// API: POST Auth/SignAppin
-func (c *Client) SignIn(ctx context.Context) (*User, error) {
-	if _, err := c.renew(ctx, 0, true); err != nil {
-		return nil, err
-	}
-	c.auth.mu.Lock()
-	u := c.auth.user
-	c.auth.mu.Unlock()
-	return &u, nil
-}
-
-// SignOut ends the session on the server and forgets it; the next call
-// signs in again. Without a session it does nothing, and a 401 answer (the
-// session had already expired) is not an error.
-//
-// API: POST Auth/Signout
-func (c *Client) SignOut(ctx context.Context) error {
-	a := c.auth
-	for {
-		a.mu.Lock()
-		if a.gen.Load() == 0 && a.inflight == nil {
+		if settled() {
 			a.mu.Unlock()
 			return nil
 		}
 		if f := a.inflight; f != nil {
 			a.mu.Unlock()
-			if err := waitFlight(ctx, f); err != nil {
-				return err
+			select {
+			case <-f.done:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if share && f.err != nil && !errors.Is(f.err, context.Canceled) && !errors.Is(f.err, context.DeadlineExceeded) {
+				return f.err
 			}
 			continue
 		}
 		f := &flight{done: make(chan struct{})}
 		a.inflight = f
-		cookies := a.cookies
 		a.mu.Unlock()
 
-		_, err := c.send(ctx, &call{method: http.MethodPost, path: pathSignOut, noAuth: true})
-		var er *ErrorResponse
-		if errors.As(err, &er) && er.StatusCode == http.StatusUnauthorized {
-			err = nil
-		}
-		c.expireCookies(cookies)
-
-		a.mu.Lock()
-		a.gen.Store(0)
-		a.cookies = nil
-		a.user = User{}
-		a.inflight = nil
-		f.err = nil
-		close(f.done)
-		a.mu.Unlock()
-		return err
+		return a.lead(f, fn)
 	}
 }
 
-// signIn performs the sign-in exchange. Only a flight leader calls it.
-func (c *Client) signIn(ctx context.Context) (*User, []*http.Cookie, error) {
-	var authz string
-	cachedToken := false
-	if c.cfg.hasOAuth {
-		tok, cached, err := c.oauthToken(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		authz, cachedToken = "Bearer "+tok, cached
-	} else {
-		authz = "PS-Auth key=" + c.cfg.apiKey + "; runas=" + c.cfg.runAs + ";"
-		if c.cfg.hasRunAsPassword {
-			authz += " pwd=[" + c.cfg.runAsPassword + "];"
-		}
+// lead runs fn as the flight's leader and ends the flight, also when fn
+// panics, so that no waiter is left hanging.
+func (a *authState) lead(f *flight, fn func() error) (err error) {
+	defer func() {
+		a.mu.Lock()
+		a.inflight = nil
+		f.err = err
+		close(f.done)
+		a.mu.Unlock()
+	}()
+	return fn()
+}
+
+// session returns the current session, signing in first when there is
+// none. Concurrent callers share one sign-in.
+func (c *Client) session(ctx context.Context) (*session, error) {
+	if s := c.auth.cur.Load(); s != nil {
+		return s, nil
 	}
-	res, err := c.send(ctx, &call{method: http.MethodPost, path: pathSignIn, noAuth: true, authorization: authz})
+	return c.signInUnless(ctx, func(s *session) bool { return s != nil })
+}
+
+// renew signs in again after a call sent with stale answered 401, unless
+// another goroutine has already replaced stale: many calls finding the
+// same session expired cause one sign-in.
+func (c *Client) renew(ctx context.Context, stale *session) (*session, error) {
+	return c.signInUnless(ctx, func(s *session) bool { return s != nil && s != stale })
+}
+
+func (c *Client) signInUnless(ctx context.Context, good func(*session) bool) (*session, error) {
+	var out *session
+	err := c.auth.exclusive(ctx, true,
+		func() bool {
+			out = c.auth.cur.Load()
+			return good(out)
+		},
+		func() error {
+			s, err := c.signIn(ctx)
+			if err == nil {
+				c.auth.cur.Store(s)
+				out = s
+			}
+			return err
+		})
 	if err != nil {
-		var er *ErrorResponse
-		if c.cfg.hasOAuth && errors.As(err, &er) && er.StatusCode == http.StatusUnauthorized {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SignIn signs in afresh and returns the user the client acts as. Calls
+// sign in on their own when needed; SignIn is for checking credentials
+// early or reading the user. A sign-in that another goroutine finishes
+// while SignIn waits counts as fresh.
+//
+// API: POST Auth/SignAppin
+func (c *Client) SignIn(ctx context.Context) (*User, error) {
+	before := c.auth.cur.Load()
+	s, err := c.signInUnless(ctx, func(s *session) bool { return s != nil && s != before })
+	if err != nil {
+		return nil, err
+	}
+	u := s.user
+	return &u, nil
+}
+
+// SignOut ends the session on the server and forgets it; the next call
+// signs in again. Without a session it does nothing, and a 401 answer (the
+// session had already expired) is not an error. A sign-in in flight is
+// waited for first. Whatever the answer, the session is forgotten.
+//
+// API: POST Auth/Signout
+func (c *Client) SignOut(ctx context.Context) error {
+	var err error
+	xerr := c.auth.exclusive(ctx, false,
+		func() bool { return c.auth.cur.Load() == nil && c.auth.inflight == nil },
+		func() error {
+			s := c.auth.cur.Load()
+			_, err = c.do(ctx, &request{method: http.MethodPost, path: pathSignOut, sess: s}, nil)
+			if errors.Is(err, ErrUnauthorized) {
+				err = nil
+			}
+			c.auth.cur.Store(nil)
+			return nil
+		})
+	if xerr != nil {
+		return xerr
+	}
+	return err
+}
+
+// signIn performs the sign-in exchange. Only a flight leader calls it.
+func (c *Client) signIn(ctx context.Context) (*session, error) {
+	authz, cachedToken, err := c.authorization(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var s session
+	_, err = c.do(ctx, &request{method: http.MethodPost, path: pathSignIn, noSession: true, authorization: authz},
+		func(h http.Header, body *answer) error {
+			s.cookie, s.values = c.sessionCookies(h)
+			b, err := body.bytes()
+			if err != nil || len(b) == 0 {
+				return err
+			}
+			return json.Unmarshal(b, &s.user)
+		})
+	if err != nil {
+		if c.cfg.hasOAuth && errors.Is(err, ErrUnauthorized) {
 			c.auth.mu.Lock()
 			c.auth.token = "" // revoked or expired early
 			c.auth.mu.Unlock()
@@ -212,30 +206,91 @@ func (c *Client) signIn(ctx context.Context) (*User, []*http.Cookie, error) {
 				return c.signIn(ctx)
 			}
 		}
-		return nil, nil, err
-	}
-	var u User
-	if len(res.body) > 0 {
-		if err := json.Unmarshal(res.body, &u); err != nil {
-			return nil, nil, decodeError(http.MethodPost, pathSignIn, err)
-		}
+		return nil, err
 	}
 	if l := c.cfg.logger; l != nil {
 		l.LogAttrs(ctx, slog.LevelDebug, "passwordsafe: signed in",
-			slog.Int("user_id", u.UserID), slog.String("user", u.UserName))
+			slog.Int("user_id", s.user.UserID), slog.String("user", s.user.UserName))
 	}
-	return &u, res.cookies, nil
+	return &s, nil
+}
+
+// authorization is the sign-in's Authorization header. cached reports an
+// OAuth token kept from before, which the server may since have revoked.
+func (c *Client) authorization(ctx context.Context) (authz string, cached bool, err error) {
+	if c.cfg.hasOAuth {
+		tok, cached, err := c.oauthToken(ctx)
+		if err != nil {
+			return "", false, err
+		}
+		return "Bearer " + tok, cached, nil
+	}
+	authz = "PS-Auth key=" + c.cfg.apiKey + "; runas=" + c.cfg.runAs + ";"
+	if c.cfg.hasRunAsPassword {
+		authz += " pwd=[" + c.cfg.runAsPassword + "];"
+	}
+	return authz, false, nil
+}
+
+// sessionCookies reads the cookies a sign-in answer set into the Cookie
+// header of the session's requests. Only cookies whose path covers the API
+// base are kept; the domain is the base URL's by construction, since no
+// request ever goes anywhere else.
+func (c *Client) sessionCookies(h http.Header) (header, values []string) {
+	if len(h["Set-Cookie"]) == 0 {
+		return nil, nil
+	}
+	var b strings.Builder
+	for _, ck := range (&http.Response{Header: h}).Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" {
+			continue
+		}
+		if p := ck.Path; strings.HasPrefix(p, "/") && !pathCovers(p, c.base.Path) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString((&http.Cookie{Name: ck.Name, Value: ck.Value}).String())
+		values = append(values, ck.Value)
+	}
+	if b.Len() == 0 {
+		return nil, nil
+	}
+	return []string{b.String()}, values
+}
+
+// pathCovers reports whether a cookie's path applies to path (RFC 6265, 5.1.4).
+func pathCovers(cookiePath, path string) bool {
+	if !strings.HasPrefix(path, cookiePath) {
+		return false
+	}
+	return len(path) == len(cookiePath) || strings.HasSuffix(cookiePath, "/") || path[len(cookiePath)] == '/'
+}
+
+// knownSecrets lists every credential the client holds, to scrub from
+// anything a server sends back.
+func (c *Client) knownSecrets() []string {
+	out := make([]string, 0, 6)
+	out = append(out, c.cfg.apiKey, c.cfg.runAsPassword, c.cfg.oauthSecret)
+	c.auth.mu.Lock()
+	out = append(out, c.auth.token)
+	c.auth.mu.Unlock()
+	if s := c.auth.cur.Load(); s != nil {
+		out = append(out, s.values...)
+	}
+	return out
 }
 
 type tokenAnswer struct {
-	AccessToken string `json:"access_token"`
-	ExpiresIn   int64  `json:"expires_in"`
-	TokenType   string `json:"token_type"`
+	AccessToken string          `json:"access_token"`
+	ExpiresIn   json.RawMessage `json:"expires_in"`
+	TokenType   string          `json:"token_type"`
 }
 
 // oauthToken returns a cached token, or fetches one when there is none or it
-// is within tokenSlack of expiry.
-// cached reports that the token was not fetched by this call.
+// is within tokenSlack of expiry. cached reports that the token was not
+// fetched by this call.
 func (c *Client) oauthToken(ctx context.Context) (tok string, cached bool, err error) {
 	a := c.auth
 	a.mu.Lock()
@@ -247,43 +302,39 @@ func (c *Client) oauthToken(ctx context.Context) (tok string, cached bool, err e
 	// In the documented order (url.Values.Encode would sort the keys).
 	form := "grant_type=client_credentials&client_id=" + url.QueryEscape(c.cfg.oauthID) +
 		"&client_secret=" + url.QueryEscape(c.cfg.oauthSecret)
-	res, err := c.send(ctx, &call{method: http.MethodPost, path: pathToken, noAuth: true, form: form})
+	r := &request{method: http.MethodPost, path: pathToken, noSession: true, noVersion: true, form: form}
+	t, _, err := callJSON[tokenAnswer](ctx, c, r)
 	if err != nil {
 		return "", false, err
 	}
-	var t tokenAnswer
-	if err := json.Unmarshal(res.body, &t); err != nil {
-		return "", false, decodeError(http.MethodPost, pathToken, err)
-	}
 	if t.AccessToken == "" || (t.TokenType != "" && !strings.EqualFold(t.TokenType, "bearer")) {
-		return "", false, errors.New("passwordsafe: POST " + pathToken + ": the answer holds no bearer token")
-	}
-	if t.ExpiresIn <= 0 {
-		t.ExpiresIn = 60
+		return "", false, &DecodeError{Method: r.method, Path: r.path, Err: errors.New("the answer holds no bearer token")}
 	}
 	a.mu.Lock()
 	a.token = t.AccessToken
-	a.tokenExpiry = time.Now().Add(time.Duration(t.ExpiresIn) * time.Second)
+	a.tokenExpiry = time.Now().Add(tokenLife(t.ExpiresIn))
 	a.mu.Unlock()
 	return t.AccessToken, false, nil
 }
 
-// expireCookies removes the session cookies set at sign-in from the jar,
-// whether the jar is the SDK's or the caller's.
-func (c *Client) expireCookies(cookies []*http.Cookie) {
-	jar := c.http.Jar
-	if jar == nil || len(cookies) == 0 {
-		return
-	}
-	u := c.base.JoinPath(pathSignIn)
-	gone := make([]*http.Cookie, 0, len(cookies))
-	for _, ck := range cookies {
-		p := ck.Path
-		if p == "" || p[0] != '/' {
-			// The jar's default path: the sign-in URL's directory.
-			p = u.Path[:strings.LastIndex(u.Path, "/")]
+// tokenLife reads expires_in (seconds, a number or a string holding one)
+// without overflow: missing, zero, negative or unreadable means the token
+// is used for this sign-in only; more than a day counts as a day.
+func tokenLife(raw json.RawMessage) time.Duration {
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return 0
 		}
-		gone = append(gone, &http.Cookie{Name: ck.Name, Path: p, Domain: ck.Domain, MaxAge: -1})
+		n = json.Number(strings.TrimSpace(s))
 	}
-	jar.SetCookies(u, gone)
+	secs, err := n.Float64() // past float64's range: ±Inf and an error
+	if (err != nil && !math.IsInf(secs, 1)) || math.IsNaN(secs) || secs <= 0 {
+		return 0
+	}
+	if secs >= maxTokenLife.Seconds() {
+		return maxTokenLife
+	}
+	return time.Duration(secs * float64(time.Second))
 }

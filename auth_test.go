@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"sync"
 	"sync/atomic"
@@ -571,40 +570,81 @@ func TestOAuthBadTokenAnswers(t *testing.T) {
 	}
 }
 
-func TestOAuthNoExpiryIsShortLived(t *testing.T) {
+func TestOAuthNoExpiryIsNotKept(t *testing.T) {
 	t.Parallel()
-	c, _, tok, _ := newOAuthClient(t, respond(200, `{"access_token":"abc"}`))
-	ctx := context.Background()
-	_, err := c.SignIn(ctx)
-	require.NoError(t, err)
-	_, err = c.SignIn(ctx)
-	require.NoError(t, err)
-	// Without expires_in the token is taken to last 60 s: reused at once.
-	assert.Equal(t, 1, tok.count())
+	for _, answer := range []string{`{"access_token":"abc"}`, `{"access_token":"abc","expires_in":0}`,
+		`{"access_token":"abc","expires_in":-5}`, `{"access_token":"abc","expires_in":"soon"}`, `{"access_token":"abc","expires_in":null}`} {
+		c, _, tok, _ := newOAuthClient(t, respond(200, answer))
+		ctx := context.Background()
+		_, err := c.SignIn(ctx)
+		require.NoError(t, err)
+		_, err = c.SignIn(ctx)
+		require.NoError(t, err)
+		// A token with no usable lifetime serves its own sign-in only.
+		assert.Equal(t, 2, tok.count(), answer)
+	}
 }
 
-// A cookie set without a Path lives under the sign-in URL's directory;
-// SignOut still finds and expires it.
-func TestSignOutExpiresCookieWithoutPath(t *testing.T) {
+// Any expires_in, however large, is read without overflow: the token is kept.
+func TestOAuthHugeExpiryIsKept(t *testing.T) {
+	t.Parallel()
+	for _, exp := range []string{"31", "600", `"600"`, "600.5", "1e10", "9223372036854775807", "1e400", "18446744073709551616"} {
+		c, _, tok, _ := newOAuthClient(t, respond(200, `{"access_token":"abc","expires_in":`+exp+`}`))
+		ctx := context.Background()
+		for range 3 {
+			_, err := c.SignIn(ctx)
+			require.NoError(t, err, exp)
+		}
+		assert.Equal(t, 1, tok.count(), "expires_in %s", exp)
+		c.auth.mu.Lock()
+		left := time.Until(c.auth.tokenExpiry)
+		c.auth.mu.Unlock()
+		assert.Greater(t, left, time.Duration(0), exp)
+		assert.LessOrEqual(t, left, maxTokenLife, exp)
+	}
+}
+
+// A token within 30 s of its expiry is fetched anew: 30 s left is too
+// little, 31 s is enough.
+func TestOAuthRefreshMargin(t *testing.T) {
+	t.Parallel()
+	for exp, want := range map[string]int{"30": 2, "29": 2, "32": 1} {
+		c, _, tok, _ := newOAuthClient(t, respond(200, `{"access_token":"abc","expires_in":`+exp+`}`))
+		ctx := context.Background()
+		_, err := c.SignIn(ctx)
+		require.NoError(t, err)
+		_, err = c.SignIn(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, want, tok.count(), "expires_in %s", exp)
+	}
+}
+
+// A cookie set without a Path belongs to the session: it is sent on every
+// call and on sign-out, and forgotten after.
+func TestSessionCookieWithoutPath(t *testing.T) {
 	t.Parallel()
 	mt := httpmock.NewMockTransport()
 	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", func(*http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(200, `{"UserId":1}`)
 		resp.Header.Add("Set-Cookie", "ASP.NET_SessionId=nopath; HttpOnly")
+		resp.Header.Add("Set-Cookie", "elsewhere=x; Path=/other")
+		resp.Header.Add("Set-Cookie", "lb=node2; Path=/custom")
+		resp.Header.Add("Set-Cookie", "gone=x; Max-Age=0")
 		return resp, nil
 	})
-	mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", respond(200, ""))
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	c, err := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithHTTPClient(&http.Client{Transport: mt, Jar: jar}))
+	api := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", api.wrap(respond(200, `[]`)))
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", api.wrap(respond(200, "")))
+	c, err := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithHTTPClient(&http.Client{Transport: mt}))
 	require.NoError(t, err)
 	ctx := context.Background()
-	_, err = c.SignIn(ctx)
+	_, _, err = c.Requests.List(ctx, nil)
 	require.NoError(t, err)
-	u, _ := url.Parse(testBase + "Auth/Signout")
-	require.Len(t, jar.Cookies(u), 1)
 	require.NoError(t, c.SignOut(ctx))
-	assert.Empty(t, jar.Cookies(u))
+	for _, r := range api.all() {
+		assert.Equal(t, "ASP.NET_SessionId=nopath; lb=node2", r.Header.Get("Cookie"), r.URL.Path)
+	}
+	assert.Nil(t, c.auth.cur.Load())
 }
 
 // SignOut during a sign-in waits for it, then signs that session out.

@@ -17,20 +17,6 @@ const (
 	checkinTimeout = 30 * time.Second
 )
 
-// WithCheckoutPolling sets how Checkout polls while a request waits for
-// approval: first after minWait, then doubling up to maxWait. The defaults
-// are 500ms and 15s. Non-positive values, or minWait above maxWait, are
-// errors.
-func WithCheckoutPolling(minWait, maxWait time.Duration) Option {
-	return func(c *clientConfig) error {
-		if minWait <= 0 || maxWait <= 0 || minWait > maxWait {
-			return errors.New("passwordsafe: WithCheckoutPolling needs 0 < minWait <= maxWait")
-		}
-		c.pollMin, c.pollMax = minWait, maxWait
-		return nil
-	}
-}
-
 // Checkout borrows a credential and always gives it back. It creates the
 // request, waits while the server answers 4034 (not yet approved), polling
 // with capped exponential backoff (see WithCheckoutPolling) until the

@@ -11,18 +11,18 @@
 package passwordsafe
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-
-	retryablehttp "github.com/hashicorp/go-retryablehttp"
+	"time"
 )
 
 // Version is the SDK's version, sent in the User-Agent.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 const defaultAPIPath = "/BeyondTrust/api/public/v3/"
 
@@ -35,13 +35,17 @@ type Client struct {
 
 	common service
 
-	base      *url.URL
-	baseStr   string // base URL with one trailing slash
-	cfg       *clientConfig
-	userAgent string
-	http      *http.Client // shallow copy of the caller's, or the SDK's own
-	rc        *retryablehttp.Client
-	auth      *authState
+	base     *url.URL
+	baseStr  string // base URL with one trailing slash
+	basePath string // its path, escaped, with one trailing slash
+	cfg      *clientConfig
+	auth     *authState
+
+	own           *http.Transport // the SDK's own transport; nil with WithHTTPClient
+	callerTimeout time.Duration   // the caller's http.Client.Timeout, per attempt
+
+	acceptJSON []string // header values shared by every request
+	userAgent  []string
 }
 
 type service struct{ client *Client }
@@ -60,6 +64,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		retryWaitMax: defaultRetryWaitMax,
 		pollMin:      defaultPollMin,
 		pollMax:      defaultPollMax,
+		idleRead:     defaultIdleReadTimeout,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -69,36 +74,31 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	switch {
-	case cfg.hasAPIKey && cfg.hasOAuth:
-		return nil, errors.New("passwordsafe: give one of WithAPIKey and WithOAuthClientCredentials, not both")
-	case !cfg.hasAPIKey && !cfg.hasOAuth:
-		return nil, errors.New("passwordsafe: no credentials: give WithAPIKey or WithOAuthClientCredentials")
-	case cfg.hasRunAsPassword && !cfg.hasAPIKey:
-		return nil, errors.New("passwordsafe: WithRunAsPassword needs WithAPIKey")
-	case cfg.httpClient != nil && cfg.tlsConfig != nil:
-		return nil, errors.New("passwordsafe: WithTLSConfig cannot be combined with WithHTTPClient: configure TLS on that client's transport")
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	base, err := parseBaseURL(baseURL, cfg.allowHTTP)
 	if err != nil {
 		return nil, err
 	}
-
-	c := &Client{
-		base:    base,
-		baseStr: base.String(),
-		cfg:     cfg,
-		auth:    newAuthState(),
-	}
-	c.userAgent = "passwordsafe-go/" + Version
+	ua := "passwordsafe-go/" + Version
 	if cfg.userAgent != "" {
-		c.userAgent = cfg.userAgent + " " + c.userAgent
+		ua = cfg.userAgent + " " + ua
 	}
-	c.http, err = buildHTTPClient(cfg)
-	if err != nil {
-		return nil, err
+	c := &Client{
+		base:       base,
+		baseStr:    base.String(),
+		basePath:   base.EscapedPath(),
+		cfg:        cfg,
+		auth:       &authState{},
+		acceptJSON: []string{"application/json"},
+		userAgent:  []string{ua},
 	}
-	c.rc = newRetryClient(c.http, cfg)
+	if cfg.httpClient != nil {
+		c.callerTimeout = cfg.httpClient.Timeout
+	} else {
+		c.own = newTransport(cfg.tlsConfig, cfg.idleRead)
+	}
 	c.common.client = c
 	c.Requests = (*RequestsService)(&c.common)
 	c.Sessions = (*SessionsService)(&c.common)
@@ -106,30 +106,14 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-func buildHTTPClient(cfg *clientConfig) (*http.Client, error) {
-	jar, err := newSessionJar()
-	if err != nil {
-		return nil, err
-	}
-	if cfg.httpClient != nil {
-		hc := *cfg.httpClient // never mutate the caller's client
-		hc.Transport = &sdkTransport{src: cfg.httpClient, logger: cfg.logger}
-		if hc.Jar == nil {
-			hc.Jar = jar
-		}
-		return &hc, nil
-	}
-	return &http.Client{
-		Transport: &sdkTransport{next: newTransport(cfg.tlsConfig), logger: cfg.logger},
-		Jar:       jar,
-		// The API never redirects; following one could carry the session
-		// somewhere else, so a redirect is returned as an *ErrorResponse.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}, nil
-}
-
 func parseBaseURL(raw string, allowHTTP bool) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if hostOnly(raw) && (err != nil || (u.Scheme != "http" && u.Scheme != "https")) {
+		// "vault.example.com", "vault.example.com:443", "10.0.0.5:8443":
+		// url.Parse reads these as a path or as a scheme and an opaque part.
+		return nil, fmt.Errorf("passwordsafe: the base URL %q has no scheme: use %q", raw, "https://"+raw)
+	}
 	if err != nil {
 		return nil, errors.New("passwordsafe: the base URL does not parse")
 	}
@@ -149,11 +133,40 @@ func parseBaseURL(raw string, allowHTTP bool) (*url.URL, error) {
 	if p == "" {
 		p = strings.TrimSuffix(defaultAPIPath, "/")
 	}
+	if err := checkAPIPath(u, p); err != nil {
+		return nil, err
+	}
 	out, err := url.Parse(u.Scheme + "://" + u.Host + p + "/")
 	if err != nil {
 		return nil, errors.New("passwordsafe: the base URL does not parse")
 	}
 	return out, nil
+}
+
+// hostOnly reports a host, with or without a port, and nothing else.
+func hostOnly(s string) bool {
+	return s != "" && !strings.ContainsAny(s, "/?#@ ") && !strings.HasPrefix(s, ":")
+}
+
+// checkAPIPath refuses the paths that are certainly wrong and would fail
+// only at the first call, naming the right form: the default API path cut
+// short (https://host/BeyondTrust), or an endpoint after the API base
+// (https://host/BeyondTrust/api/public/v3/Requests). Any other path is a
+// reverse proxy's or a legacy install's (/eEye.RetinaCS.Server/api/public/v3)
+// and is used as given.
+func checkAPIPath(u *url.URL, p string) error {
+	right := u.Scheme + "://" + u.Host + defaultAPIPath
+	lower := strings.ToLower(p)
+	switch lower {
+	case "/beyondtrust", "/beyondtrust/api", "/beyondtrust/api/public":
+		return fmt.Errorf("passwordsafe: the base URL path %q stops short of the API: use %q (or the host alone)", p, right)
+	}
+	const apiRoot = "/api/public/v3/"
+	if i := strings.Index(lower+"/", apiRoot); i >= 0 && i+len(apiRoot) < len(lower)+1 {
+		base := u.Scheme + "://" + u.Host + p[:i+len(apiRoot)]
+		return fmt.Errorf("passwordsafe: the base URL %q names an endpoint: give the API base, %q", u.Scheme+"://"+u.Host+p, base)
+	}
+	return nil
 }
 
 func isLoopback(host string) bool {
@@ -185,7 +198,57 @@ func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 // GoString prints String.
 func (c Client) GoString() string { return c.String() }
 
-// CloseIdleConnections closes the connections the client keeps open for
-// reuse, as http.Client.CloseIdleConnections does. Calls after it open new
-// ones. Use it when you drop a client but the process goes on.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+// Do calls any endpoint, for those without a typed method (e.g. GET
+// AccessLevels), with the same sign-in, retry and error handling as the
+// typed methods.
+//
+// path is relative to the base URL (a leading "/" is dropped), used as given
+// (escape it yourself) and may carry a query string; an absolute URL is
+// refused so the session never travels to another host. body is
+// JSON-encoded when non-nil. out is JSON-decoded when non-nil and the answer
+// has a body; pass a *[]byte to get the raw body instead. Answers up to
+// 256 MiB are read. Whenever an answer arrived the *Response is returned,
+// also beside an *ErrorResponse.
+func (c *Client) Do(ctx context.Context, method, path string, body, out any) (*Response, error) {
+	m := strings.ToUpper(strings.TrimSpace(method))
+	if m == "" || strings.ContainsFunc(m, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		return nil, invalid("method", "%q is not an HTTP method", method)
+	}
+	p, q, err := splitPath(path)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{method: m, path: p, query: q, body: body, limit: capList}
+	var read reader
+	switch out := out.(type) {
+	case nil:
+	case *[]byte:
+		read = func(_ http.Header, body *answer) error {
+			b, err := body.bytes()
+			*out = b
+			return err
+		}
+	default:
+		read = readJSON(out)
+	}
+	return c.do(ctx, r, read)
+}
+
+// splitPath checks a caller's relative path and splits off its query.
+func splitPath(path string) (p, q string, err error) {
+	p = strings.TrimLeft(path, "/")
+	if strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }) {
+		return "", "", invalid("path", "contains a space or control character")
+	}
+	u, perr := url.Parse(p)
+	switch {
+	case perr != nil:
+		return "", "", invalid("path", "does not parse as a URL path")
+	case u.Scheme != "" || u.Host != "" || u.User != nil:
+		return "", "", invalid("path", "must be relative to the base URL, not an absolute URL")
+	case u.Fragment != "":
+		return "", "", invalid("path", "must not carry a fragment")
+	}
+	p, q, _ = strings.Cut(p, "?")
+	return p, q, nil
+}

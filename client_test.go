@@ -375,30 +375,57 @@ func TestCallerHTTPClientNeverMutated(t *testing.T) {
 	assert.Equal(t, 1, signIns(mt))
 }
 
-func TestCallerJarIsUsed(t *testing.T) {
+// The contract changed: the caller's cookie jar is never used. The session
+// lives in the Client, so two Clients sharing one *http.Client (and its
+// jar) never act as each other's user, and signing one out leaves the
+// other signed in.
+func TestCallerJarNeverHoldsTheSession(t *testing.T) {
 	t.Parallel()
 	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", signInResponder(testSessionID))
-	mt.RegisterResponder(http.MethodGet, testBase+"Requests", respond(200, `[]`))
-	mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", respond(200, ""))
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", func(req *http.Request) (*http.Response, error) {
+		user := "alice"
+		if strings.Contains(req.Header.Get("Authorization"), "runas=bob;") {
+			user = "bob"
+		}
+		return signInResponder("sess-" + user)(req)
+	})
+	api := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", api.wrap(respond(200, `[]`)))
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", api.wrap(respond(200, "")))
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
-	hc := &http.Client{Transport: mt, Jar: jar}
-	c, err := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithHTTPClient(hc))
-	require.NoError(t, err)
-
-	_, _, err = c.Requests.List(context.Background(), nil)
-	require.NoError(t, err)
-	assert.Same(t, jar, hc.Jar.(*cookiejar.Jar))
+	// The caller's jar already holds a cookie for the host: it is not sent.
 	u, _ := url.Parse(testBase + "Requests")
-	cookies := jar.Cookies(u)
-	require.Len(t, cookies, 1)
-	assert.Equal(t, "ASP.NET_SessionId", cookies[0].Name)
-	assert.Equal(t, testSessionID, cookies[0].Value)
+	jar.SetCookies(u, []*http.Cookie{{Name: "ASP.NET_SessionId", Value: "someone-else", Path: "/"}})
+	hc := &http.Client{Transport: mt, Jar: jar}
+	alice, err := NewClient(testBase, WithAPIKey(testAPIKey, "alice"), WithHTTPClient(hc))
+	require.NoError(t, err)
+	bob, err := NewClient(testBase, WithAPIKey(testAPIKey, "bob"), WithHTTPClient(hc))
+	require.NoError(t, err)
 
-	// Signing out removes the session cookie from the caller's jar too.
-	require.NoError(t, c.SignOut(context.Background()))
-	assert.Empty(t, jar.Cookies(u))
+	ctx := context.Background()
+	for _, c := range []*Client{alice, bob, alice, bob} {
+		_, _, err = c.Requests.List(ctx, nil)
+		require.NoError(t, err)
+	}
+	var got []string
+	for _, r := range api.all() {
+		got = append(got, r.Header.Get("Cookie"))
+	}
+	assert.Equal(t, []string{"ASP.NET_SessionId=sess-alice", "ASP.NET_SessionId=sess-bob",
+		"ASP.NET_SessionId=sess-alice", "ASP.NET_SessionId=sess-bob"}, got)
+	cookies := jar.Cookies(u)
+	require.Len(t, cookies, 1, "the caller's jar is left as it was")
+	assert.Equal(t, "someone-else", cookies[0].Value)
+
+	// Signing alice out does not touch bob.
+	require.NoError(t, alice.SignOut(ctx))
+	_, _, err = bob.Requests.List(ctx, nil)
+	require.NoError(t, err)
+	all := api.all()
+	assert.Equal(t, "ASP.NET_SessionId=sess-alice", all[len(all)-2].Header.Get("Cookie"), "sign-out")
+	assert.Equal(t, "ASP.NET_SessionId=sess-bob", all[len(all)-1].Header.Get("Cookie"))
+	assert.Equal(t, 2, signIns(mt))
 }
 
 // The SDK's own transport (no WithHTTPClient) against a loopback server.

@@ -26,10 +26,11 @@ var (
 	ErrNotApproved        = errors.New("passwordsafe: request is not yet approved (4034)")     // 4034
 	ErrNotEnoughApprovers = errors.New("passwordsafe: not enough approvers configured (4035)") // 4035
 	ErrAlreadyApproved    = errors.New("passwordsafe: request already approved (4036)")        // 4036
-)
 
-// maxErrorBody caps how much of an error answer is read.
-const maxErrorBody = 1 << 20
+	// ErrAPIVersionDisabled matches the 410 a server answers when it has
+	// disabled the API version asked for with WithAPIVersion.
+	ErrAPIVersionDisabled = errors.New("passwordsafe: the requested API version is disabled on the server (410)")
+)
 
 // ErrorResponse is returned for every answer outside 2xx.
 type ErrorResponse struct {
@@ -39,6 +40,7 @@ type ErrorResponse struct {
 	Message    string // the server's message, unquoted, trimmed, without the reason-code prefix
 
 	method, path string
+	versionGone  string // the version asked for, when the answer is 410 to it
 }
 
 // Error reads "passwordsafe: METHOD path: 403 Forbidden: 4034 message".
@@ -67,6 +69,9 @@ func (e *ErrorResponse) Error() string {
 	if e.Message != "" {
 		b.WriteByte(' ')
 		b.WriteString(truncateRunes(e.Message, 256))
+	}
+	if e.versionGone != "" {
+		b.WriteString(" (API version " + e.versionGone + " is disabled on this server; see WithAPIVersion)")
 	}
 	return b.String()
 }
@@ -103,6 +108,8 @@ func (e *ErrorResponse) Is(target error) bool {
 		return e.Code == 4035
 	case ErrAlreadyApproved:
 		return e.Code == 4036
+	case ErrAPIVersionDisabled:
+		return e.versionGone != ""
 	}
 	return false
 }
@@ -139,6 +146,15 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns Err.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// BodyTooLargeError reports a successful answer larger than the call
+// accepts: 1 MiB for one object, 16 MiB for a session file or a snapshot,
+// 256 MiB for a list. The call is not repeated.
+type BodyTooLargeError struct{ Limit int64 }
+
+func (e *BodyTooLargeError) Error() string {
+	return "passwordsafe: the answer is larger than " + strconv.FormatInt(e.Limit, 10) + " bytes"
+}
 
 func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}

@@ -3,6 +3,7 @@ package passwordsafe
 import (
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -30,14 +31,29 @@ type clientConfig struct {
 	retryMax                   int
 	retryWaitMin, retryWaitMax time.Duration
 
+	idleRead    time.Duration
+	hasIdleRead bool
+	apiVersion  string
+
 	pollMin, pollMax time.Duration // Checkout's wait for approval
 }
 
-const (
-	defaultRetryMax     = 3
-	defaultRetryWaitMin = 100 * time.Millisecond
-	defaultRetryWaitMax = 2 * time.Second
-)
+// check reports options that cannot go together.
+func (c *clientConfig) check() error {
+	switch {
+	case c.hasAPIKey && c.hasOAuth:
+		return errors.New("passwordsafe: give one of WithAPIKey and WithOAuthClientCredentials, not both")
+	case !c.hasAPIKey && !c.hasOAuth:
+		return errors.New("passwordsafe: no credentials: give WithAPIKey or WithOAuthClientCredentials")
+	case c.hasRunAsPassword && !c.hasAPIKey:
+		return errors.New("passwordsafe: WithRunAsPassword needs WithAPIKey")
+	case c.httpClient != nil && c.tlsConfig != nil:
+		return errors.New("passwordsafe: WithTLSConfig cannot be combined with WithHTTPClient: configure TLS on that client's transport")
+	case c.httpClient != nil && c.hasIdleRead:
+		return errors.New("passwordsafe: WithIdleReadTimeout cannot be combined with WithHTTPClient: set timeouts on that client's transport")
+	}
+	return nil
+}
 
 // WithAPIKey signs in with an API key registered in Password Safe, acting as
 // the user runAs (the PS-Auth header). Exactly one of WithAPIKey and
@@ -93,13 +109,15 @@ func WithOAuthClientCredentials(clientID, clientSecret string) Option {
 	}
 }
 
-// WithHTTPClient makes the client send its requests through hc. The SDK works
-// on a shallow copy and never changes hc; when hc.Jar is nil the copy gets
-// the SDK's own cookie jar, which holds the session cookie. With hc, its
-// transport's TLS, proxy and timeout settings are the caller's. The copy
-// sends through hc.Transport as it is at each call (http.DefaultTransport
-// when nil), so a mock transport installed after NewClient is used. nil is
-// an error, and so is combining it with WithTLSConfig.
+// WithHTTPClient makes the client send its requests through hc's Transport,
+// read at each attempt (http.DefaultTransport when nil), so a mock transport
+// installed after NewClient is used. hc is never changed, and its Transport
+// is all the SDK takes from it: redirects are never followed whatever
+// hc.CheckRedirect says, the session cookie lives in the Client alone and
+// never in hc.Jar (two Clients sharing hc never act as each other's user),
+// and hc.Timeout, when set, bounds each attempt. TLS, proxy and connection
+// timeouts are the transport's. nil is an error, and so is combining it
+// with WithTLSConfig or WithIdleReadTimeout.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *clientConfig) error {
 		if hc == nil {
@@ -161,6 +179,66 @@ func WithRetries(max int, minWait, maxWait time.Duration) Option {
 func WithoutRetries() Option {
 	return func(c *clientConfig) error {
 		c.retryMax = 0
+		return nil
+	}
+}
+
+// WithIdleReadTimeout bounds how long the SDK's own transport waits for the
+// server to send anything: the answer's headers, or the next bytes of a body
+// that stops arriving. The default is 2 minutes; 0 turns the bound off,
+// leaving only the context's deadline. It is not a deadline for the whole
+// call (a slow but steady answer goes on): use the context for that. The
+// caller's context always wins. Negative is an error, and so is combining
+// it with WithHTTPClient (set timeouts on that client's transport).
+func WithIdleReadTimeout(d time.Duration) Option {
+	return func(c *clientConfig) error {
+		if d < 0 {
+			return errors.New("passwordsafe: WithIdleReadTimeout given a negative duration")
+		}
+		c.idleRead, c.hasIdleRead = d, true
+		return nil
+	}
+}
+
+// WithAPIVersion asks the server for an API version, e.g. "3.1": it is sent
+// as ?version=3.1 on every call under the API base, sign-in and sign-out
+// included (the OAuth token call is left as is). Without it nothing is sent
+// and the server answers as its default, 3.0. A server that has disabled
+// the version answers 410 at sign-in: an *ErrorResponse that says so, and
+// matches ErrAPIVersionDisabled. v must read major.minor.
+func WithAPIVersion(v string) Option {
+	return func(c *clientConfig) error {
+		major, minor, ok := strings.Cut(v, ".")
+		if !ok || !allDigits(major) || !allDigits(minor) {
+			return fmt.Errorf("passwordsafe: WithAPIVersion needs major.minor, such as 3.1, got %q", v)
+		}
+		c.apiVersion = v
+		return nil
+	}
+}
+
+func allDigits(s string) bool {
+	if s == "" || len(s) > 4 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// WithCheckoutPolling sets how Checkout and WaitCredentials poll while a
+// request waits for approval: first after minWait, then doubling up to
+// maxWait. The defaults are 500ms and 15s. Non-positive values, or minWait
+// above maxWait, are errors.
+func WithCheckoutPolling(minWait, maxWait time.Duration) Option {
+	return func(c *clientConfig) error {
+		if minWait <= 0 || maxWait <= 0 || minWait > maxWait {
+			return errors.New("passwordsafe: WithCheckoutPolling needs 0 < minWait <= maxWait")
+		}
+		c.pollMin, c.pollMax = minWait, maxWait
 		return nil
 	}
 }

@@ -124,16 +124,12 @@ func (s *SessionsService) StartReplay(ctx context.Context, session *Session) (*R
 		return nil, nil, err
 	}
 	body := startReplayBody{ID: session.Token, RecordKey: session.RecordKey, Protocol: protocol, Headless: true}
-	cl := &call{method: http.MethodPost, path: replayBase, body: body, secrets: []string{session.Token, session.RecordKey}}
-	var out Replay
-	resp, err := s.client.do(ctx, cl, &out)
-	if err != nil {
-		return nil, resp, err
+	r := &request{method: http.MethodPost, path: replayBase, body: body, secrets: []string{session.Token, session.RecordKey}}
+	out, resp, err := callJSON[Replay](ctx, s.client, r)
+	if err == nil && out.ID == "" {
+		return nil, resp, &DecodeError{Method: r.method, Path: r.path, Err: errNoReplayID}
 	}
-	if out.ID == "" {
-		return nil, resp, decodeError(cl.method, cl.path, errNoReplayID)
-	}
-	return &out, resp, nil
+	return out, resp, err
 }
 
 // ReplayStatus returns where a replay stands.
@@ -143,12 +139,7 @@ func (s *SessionsService) ReplayStatus(ctx context.Context, replayID string) (*R
 	if err := checkReplayID(replayID); err != nil {
 		return nil, nil, err
 	}
-	var out ReplayState
-	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: replayPath(replayID)}, &out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &out, resp, nil
+	return callJSON[ReplayState](ctx, s.client, get(replayPath(replayID), ""))
 }
 
 // ReplayScreen returns the terminal text of an SSH session's replay at its
@@ -159,8 +150,9 @@ func (s *SessionsService) ReplayScreen(ctx context.Context, replayID string) (st
 	if err := checkReplayID(replayID); err != nil {
 		return "", nil, err
 	}
-	cl := &call{method: http.MethodGet, path: replayPath(replayID), query: "screen=1", accept: "application/json, text/plain"}
-	return decodeWith(ctx, s.client, cl, decodeScreen)
+	r := get(replayPath(replayID), "screen=1")
+	r.accept = "application/json, text/plain"
+	return callWith(ctx, s.client, r, decodeScreen)
 }
 
 var errNoScreen = errors.New("the answer holds no screen")
@@ -168,13 +160,13 @@ var errNoScreen = errors.New("the answer holds no screen")
 // decodeScreen reads the screen answer: text as is, a JSON string unquoted,
 // or a JSON object's "screen" field. A text/* content type is taken at its
 // word, since a terminal may well show a line starting with '"' or '{'.
-func decodeScreen(res *result) (string, error) {
-	mt, _, _ := mime.ParseMediaType(res.resp.Header.Get("Content-Type"))
+func decodeScreen(h http.Header, body []byte) (string, error) {
+	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
 	isJSON := isJSONMedia(mt)
 	if strings.HasPrefix(mt, "text/") && !isJSON {
-		return string(res.body), nil
+		return string(body), nil
 	}
-	b := bytes.TrimSpace(res.body)
+	b := bytes.TrimSpace(body)
 	if len(b) > 0 {
 		switch b[0] {
 		case '"':
@@ -201,7 +193,7 @@ func decodeScreen(res *result) (string, error) {
 		}
 		return "", errNoScreen
 	}
-	return string(res.body), nil
+	return string(body), nil
 }
 
 // ReplaySnapshot returns an image of an RDP session's replay at its current
@@ -222,13 +214,9 @@ func (s *SessionsService) ReplaySnapshot(ctx context.Context, replayID string, f
 		return nil, nil, err
 	}
 	q := string(format) + "=" + strconv.Itoa(divisor)
-	cl := &call{method: http.MethodGet, path: replayPath(replayID), query: q, accept: "image/" + string(format)}
-	var out []byte
-	resp, err := s.client.do(ctx, cl, &out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return out, resp, nil
+	r := get(replayPath(replayID), q)
+	r.accept, r.limit = "image/"+string(format), capFile
+	return callWith(ctx, s.client, r, func(_ http.Header, b []byte) ([]byte, error) { return b, nil })
 }
 
 // ControlReplay changes a replay's speed or position and returns where it
@@ -239,12 +227,7 @@ func (s *SessionsService) ControlReplay(ctx context.Context, replayID string, op
 	if err := firstError(checkReplayID(replayID), opts.validate()); err != nil {
 		return nil, nil, err
 	}
-	var out ReplayState
-	resp, err := s.client.do(ctx, &call{method: http.MethodPut, path: replayPath(replayID), body: opts}, &out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &out, resp, nil
+	return callJSON[ReplayState](ctx, s.client, &request{method: http.MethodPut, path: replayPath(replayID), body: opts})
 }
 
 // EndReplay ends a replay. The session itself is not affected.
@@ -254,5 +237,5 @@ func (s *SessionsService) EndReplay(ctx context.Context, replayID string) (*Resp
 	if err := checkReplayID(replayID); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, &call{method: http.MethodDelete, path: replayPath(replayID)}, nil)
+	return s.client.do(ctx, &request{method: http.MethodDelete, path: replayPath(replayID)}, nil)
 }

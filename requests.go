@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 )
@@ -22,11 +24,18 @@ type ListRequestsOptions struct {
 	Queue  RequestQueue  `url:"queue,omitempty"`
 }
 
-func (o *ListRequestsOptions) validate() error {
-	return firstError(
+// query validates the filter and encodes it; nil is no filter.
+func (o *ListRequestsOptions) query() (string, error) {
+	if o == nil {
+		return "", nil
+	}
+	if err := firstError(
 		checkEnum("status", o.Status, RequestStatusAll, RequestStatusActive, RequestStatusPending),
 		checkEnum("queue", o.Queue, QueueRequestor, QueueApprover),
-	)
+	); err != nil {
+		return "", err
+	}
+	return encodeQuery(o)
 }
 
 // CreateRequestOptions is the body of a release request.
@@ -156,22 +165,11 @@ func requestPath(id int, action string) string {
 //
 // API: GET Requests
 func (s *RequestsService) List(ctx context.Context, opts *ListRequestsOptions) ([]Request, *Response, error) {
-	q := ""
-	if opts != nil {
-		if err := opts.validate(); err != nil {
-			return nil, nil, err
-		}
-		var err error
-		if q, err = encodeQuery(opts); err != nil {
-			return nil, nil, err
-		}
-	}
-	var out []Request
-	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: "Requests", query: q}, &out)
+	q, err := opts.query()
 	if err != nil {
-		return nil, resp, err
+		return nil, nil, err
 	}
-	return out, resp, nil
+	return callList[Request](ctx, s.client, get("Requests", q))
 }
 
 // Create asks for access to a managed account. A 201 answer is a new request;
@@ -189,16 +187,22 @@ func (s *RequestsService) Create(ctx context.Context, opts *CreateRequestOptions
 
 // createRequest posts a request body and reads the request ID from the answer.
 func (c *Client) createRequest(ctx context.Context, path string, body any) (*CreatedRequest, *Response, error) {
-	var out CreatedRequest
-	resp, err := c.do(ctx, &call{method: http.MethodPost, path: path, body: body}, &out)
+	out, resp, err := callWith(ctx, c, &request{method: http.MethodPost, path: path, body: body},
+		func(_ http.Header, b []byte) (*CreatedRequest, error) {
+			var out CreatedRequest
+			if err := json.Unmarshal(b, &out); err != nil {
+				return nil, err
+			}
+			if out.RequestID <= 0 {
+				return nil, errBadRequestID
+			}
+			return &out, nil
+		})
 	if err != nil {
 		return nil, resp, err
 	}
-	if out.RequestID <= 0 {
-		return nil, resp, decodeError(http.MethodPost, path, errBadRequestID)
-	}
 	out.Reused = resp.StatusCode == http.StatusOK
-	return &out, resp, nil
+	return out, resp, nil
 }
 
 type reasonBody struct {
@@ -210,7 +214,7 @@ func (s *RequestsService) putReason(ctx context.Context, requestID int, action, 
 	if err := firstError(checkID("requestID", requestID), checkLen("Reason", reason, maxReason)); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, &call{method: http.MethodPut, path: requestPath(requestID, action), body: reasonBody{reason}}, nil)
+	return s.client.do(ctx, &request{method: http.MethodPut, path: requestPath(requestID, action), body: reasonBody{reason}}, nil)
 }
 
 // Checkin releases a request before it expires. With RotateOnCheckin the
@@ -245,7 +249,7 @@ func (s *RequestsService) RotateOnCheckin(ctx context.Context, requestID int) (*
 	if err := checkID("requestID", requestID); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, &call{method: http.MethodPut, path: requestPath(requestID, "RotateOnCheckin")}, nil)
+	return s.client.do(ctx, &request{method: http.MethodPut, path: requestPath(requestID, "RotateOnCheckin")}, nil)
 }
 
 // Credentials reads the credential released by an approved request: the
@@ -261,21 +265,23 @@ func (s *RequestsService) Credentials(ctx context.Context, requestID int, opts *
 	if err != nil {
 		return Secret{}, nil, err
 	}
-	cl := &call{method: http.MethodGet, path: "Credentials/" + strconv.Itoa(requestID), query: q}
-	return decodeWith(ctx, s.client, cl, decodeSecret)
+	return callWith(ctx, s.client, get("Credentials/"+strconv.Itoa(requestID), q), decodeSecret)
 }
 
 // decodeSecret reads a credential answer, a JSON string (or, from a server
 // that sends text/plain, the text as is), then wipes the buffer it came in.
-func decodeSecret(res *result) (Secret, error) {
-	defer clear(res.body)
-	b := bytes.TrimSpace(res.body)
+func decodeSecret(h http.Header, body []byte) (Secret, error) {
+	defer clear(body)
+	b := bytes.TrimSpace(body)
 	if len(b) > 0 && b[0] == '"' {
 		var s Secret
 		err := s.UnmarshalJSON(b)
 		return s, err
 	}
-	if ct := res.resp.Header.Get("Content-Type"); len(b) > 0 && bytes.HasPrefix([]byte(ct), []byte("text/plain")) {
+	if len(b) > 0 && strings.HasPrefix(h.Get("Content-Type"), "text/plain") {
+		if !utf8.Valid(b) {
+			return Secret{}, errSecretNotUTF8
+		}
 		return NewSecret(string(b)), nil
 	}
 	return Secret{}, errSecretNotString

@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // SessionsService lists, opens, locks, terminates and replays sessions:
@@ -24,9 +27,6 @@ const (
 	maxDomainName = 50
 	maxUserName   = 200
 	maxResolution = 50
-
-	// maxSessionFile caps an .rdp (or app) file answer.
-	maxSessionFile = 16 << 20
 )
 
 // ListSessionsOptions filters SessionsService.List. The zero value lists
@@ -357,12 +357,32 @@ func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) (
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []Session
-	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: "Sessions", query: q}, &out)
+	return callList[Session](ctx, s.client, get("Sessions", q))
+}
+
+// All returns the sessions List would, one at a time, decoding each from
+// the answer as it arrives: memory stays flat whatever the list's size
+// (GET Sessions has no paging and can answer 100,000 rows). A failure,
+// also one halfway through the list, is the last pair yielded, never a
+// silently short list; once a session has been yielded the call is not
+// repeated. Breaking out of the loop closes the answer at once.
+//
+//	for s, err := range client.Sessions.All(ctx, nil) {
+//		if err != nil {
+//			return err
+//		}
+//		// use s
+//	}
+//
+// API: GET Sessions
+func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) iter.Seq2[Session, error] {
+	q, err := opts.query()
 	if err != nil {
-		return nil, resp, err
+		return seqError[Session](err)
 	}
-	return out, resp, nil
+	return func(yield func(Session, error) bool) {
+		streamList(ctx, s.client, get("Sessions", q), yield)
+	}
 }
 
 // Get returns one session.
@@ -372,12 +392,7 @@ func (s *SessionsService) Get(ctx context.Context, sessionID int) (*Session, *Re
 	if err := checkID("sessionID", sessionID); err != nil {
 		return nil, nil, err
 	}
-	var out Session
-	resp, err := s.client.do(ctx, &call{method: http.MethodGet, path: sessionPath(sessionID)}, &out)
-	if err != nil {
-		return nil, resp, err
-	}
-	return &out, resp, nil
+	return callJSON[Session](ctx, s.client, get(sessionPath(sessionID), ""))
 }
 
 // Create opens a session for an approved request of the user: connection
@@ -393,7 +408,7 @@ func (s *SessionsService) Create(ctx context.Context, requestID int, opts *Creat
 	if err := firstError(checkID("requestID", requestID), opts.validate()); err != nil {
 		return nil, nil, err
 	}
-	return s.open(ctx, &call{method: http.MethodPost, path: requestPath(requestID, "Sessions"), body: opts})
+	return s.open(ctx, &request{method: http.MethodPost, path: requestPath(requestID, "Sessions"), body: opts})
 }
 
 // CreateAdmin opens a session to any host with the credentials in opts,
@@ -405,15 +420,15 @@ func (s *SessionsService) CreateAdmin(ctx context.Context, opts *CreateAdminSess
 	if err := opts.validate(); err != nil {
 		return nil, nil, err
 	}
-	return s.open(ctx, &call{method: http.MethodPost, path: "Sessions/Admin", body: opts, secrets: []string{opts.Password}})
+	return s.open(ctx, &request{method: http.MethodPost, path: "Sessions/Admin", body: opts, secrets: []string{opts.Password}})
 }
 
 // open posts a new session and reads the ticket or the file.
-func (s *SessionsService) open(ctx context.Context, cl *call) (*SessionTicket, *Response, error) {
-	cl.limit = maxSessionFile
+func (s *SessionsService) open(ctx context.Context, r *request) (*SessionTicket, *Response, error) {
+	r.limit = capFile
 	// A file answer is not JSON; say that it is welcome.
-	cl.accept = "application/json, */*;q=0.5"
-	return decodeWith(ctx, s.client, cl, decodeTicket)
+	r.accept = "application/json, */*;q=0.5"
+	return callWith(ctx, s.client, r, decodeTicket)
 }
 
 var errEmptyTicket = errors.New("the answer is empty")
@@ -422,25 +437,24 @@ var errEmptyTicket = errors.New("the answer is empty")
 // says so (Content-Disposition: attachment) or sends any content type but
 // JSON; without a content type, a body that starts with '{' is JSON. What
 // was asked for does not matter: a JSON answer to rdpfile is a ticket.
-func decodeTicket(res *result) (*SessionTicket, error) {
-	h := res.resp.Header
+func decodeTicket(h http.Header, body []byte) (*SessionTicket, error) {
 	disposition, params := parseDisposition(h.Get("Content-Disposition"))
 	isFile := disposition == "attachment"
 	if !isFile {
 		if ct := strings.TrimSpace(h.Get("Content-Type")); ct != "" {
 			isFile = !isJSONContentType(ct)
 		} else {
-			isFile = !bytes.HasPrefix(bytes.TrimLeft(res.body, " \t\r\n"), []byte("{"))
+			isFile = !bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{"))
 		}
 	}
-	if len(res.body) == 0 {
+	if len(body) == 0 {
 		return nil, errEmptyTicket
 	}
 	if isFile {
-		return &SessionTicket{File: res.body, FileName: baseFileName(params["filename"])}, nil
+		return &SessionTicket{File: body, FileName: baseFileName(params["filename"])}, nil
 	}
 	var w ticketJSON
-	if err := json.Unmarshal(res.body, &w); err != nil {
+	if err := json.Unmarshal(body, &w); err != nil {
 		return nil, err
 	}
 	return &SessionTicket{
@@ -483,18 +497,48 @@ func parseDisposition(cd string) (string, map[string]string) {
 	return typ, params
 }
 
-// baseFileName keeps the last element of a name that carries a path (a
-// server's "C:\exports\host.rdp" or a hostile "../../.bashrc"), and drops a
-// name that is only dots or holds control characters.
+// baseFileName makes a server's file name safe to use as a file name on
+// any OS, or returns "" when nothing safe is left: the last element of a
+// path (a server's "C:\\exports\\host.rdp" or a hostile "../../.bashrc"),
+// without a drive letter ("C:evil.rdp"), an NTFS stream ("host.rdp:evil.exe"
+// keeps "host.rdp"), or trailing dots and spaces. A name holding control or
+// format characters (a right-to-left override shows "rdp.exe" for a name
+// ending in "exe.rdp") or characters Windows refuses is dropped whole, and
+// so are ".", "..", Windows device names and names over 255 bytes.
 func baseFileName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
-	name = strings.TrimSpace(name)
-	if strings.Trim(name, ".") == "" || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+	if len(name) >= 2 && name[1] == ':' && isASCIILetter(name[0]) {
+		name = name[2:]
+	}
+	if i := strings.IndexByte(name, ':'); i >= 0 {
+		name = name[:i]
+	}
+	if strings.ContainsFunc(name, func(r rune) bool {
+		return r == utf8.RuneError || unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) || strings.ContainsRune(`<>"|?*`, r)
+	}) {
+		return ""
+	}
+	name = strings.TrimRight(strings.TrimSpace(name), ". ")
+	stem, _, _ := strings.Cut(name, ".")
+	if name == "" || len(name) > 255 || windowsDevice(strings.TrimSpace(stem)) {
 		return ""
 	}
 	return name
+}
+
+func isASCIILetter(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
+
+// windowsDevice reports the names Windows keeps for devices, with any
+// extension: CON.rdp opens the console, not a file.
+func windowsDevice(stem string) bool {
+	switch strings.ToUpper(stem) {
+	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
+		return true
+	}
+	u := strings.ToUpper(stem)
+	return len(u) == 4 && (strings.HasPrefix(u, "COM") || strings.HasPrefix(u, "LPT")) && u[3] >= '0' && u[3] <= '9'
 }
 
 // Lock locks a live session; it then lists with Status SessionLocked.
@@ -515,5 +559,5 @@ func (s *SessionsService) action(ctx context.Context, sessionID int, action stri
 	if err := checkID("sessionID", sessionID); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, &call{method: http.MethodPost, path: sessionPath(sessionID) + "/" + action}, nil)
+	return s.client.do(ctx, &request{method: http.MethodPost, path: sessionPath(sessionID) + "/" + action}, nil)
 }

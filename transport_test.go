@@ -2,6 +2,7 @@ package passwordsafe
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -11,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -463,63 +465,116 @@ func TestCookieNotDuplicatedOnRetry(t *testing.T) {
 func TestBodyTooLargeNotRetried(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
+	raw := func(_ http.Header, b []byte) ([]byte, error) { return b, nil }
 	mt.RegisterResponder(http.MethodGet, testBase+"Big", respond(200, strings.Repeat("x", 100)))
-	_, err := c.send(context.Background(), &call{method: http.MethodGet, path: "Big", limit: 10})
+	_, resp, err := callWith(context.Background(), c, &request{method: http.MethodGet, path: "Big", limit: 10}, raw)
 	var tooLarge *BodyTooLargeError
 	require.ErrorAs(t, err, &tooLarge)
+	assert.Nil(t, resp)
 	assert.EqualValues(t, 10, tooLarge.Limit)
 	assert.Contains(t, tooLarge.Error(), "10 bytes")
 	assert.Equal(t, 1, apiCalls(mt))
 
 	// Exactly at the limit is fine.
 	mt.RegisterResponder(http.MethodGet, testBase+"Exact", respond(200, strings.Repeat("y", 10)))
-	res, err := c.send(context.Background(), &call{method: http.MethodGet, path: "Exact", limit: 10})
+	b, _, err := callWith(context.Background(), c, &request{method: http.MethodGet, path: "Exact", limit: 10}, raw)
 	require.NoError(t, err)
-	assert.Equal(t, strings.Repeat("y", 10), string(res.body))
+	assert.Equal(t, strings.Repeat("y", 10), string(b))
 }
 
-func TestBufferBody(t *testing.T) {
+func TestAnswerBytes(t *testing.T) {
 	t.Parallel()
-	for _, size := range []int{0, 1, 511, 512, 513, 4096, 100_000} {
+	read := func(body io.Reader, length, limit int64) ([]byte, error) {
+		return (&answer{r: body, length: length, limit: limit}).bytes()
+	}
+	for _, size := range []int{0, 1, 511, 512, 513, 4096, trustedLength - 1, trustedLength, trustedLength + 1, 100_000} {
 		for _, known := range []bool{true, false} {
-			body := strings.Repeat("a", size)
-			resp := &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader(body)), ContentLength: -1}
+			length := int64(-1)
 			if known {
-				resp.ContentLength = int64(size)
+				length = int64(size)
 			}
-			require.NoError(t, bufferBody(resp, defaultBodyLimit, nil))
-			got, err := io.ReadAll(resp.Body)
+			got, err := read(strings.NewReader(strings.Repeat("a", size)), length, capList)
 			require.NoError(t, err)
 			assert.Equal(t, size, len(got), "size %d known %v", size, known)
 		}
 	}
 	// A lying Content-Length larger than the body, and one smaller.
-	resp := &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("hello")), ContentLength: 1 << 40}
-	require.NoError(t, bufferBody(resp, 64, nil))
-	got, _ := io.ReadAll(resp.Body)
+	got, err := read(strings.NewReader("hello"), 60, 64)
+	require.NoError(t, err)
 	assert.Equal(t, "hello", string(got))
-	resp = &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("hello")), ContentLength: 2}
-	require.NoError(t, bufferBody(resp, 64, nil))
-	got, _ = io.ReadAll(resp.Body)
+	got, err = read(strings.NewReader("hello"), 2, 64)
+	require.NoError(t, err)
 	assert.Equal(t, "hello", string(got))
-	// No body at all.
-	resp = &http.Response{StatusCode: 204}
-	require.NoError(t, bufferBody(resp, 64, nil))
-	assert.Equal(t, http.NoBody, resp.Body)
+	// An announced length above the cap is refused before reading.
+	_, err = read(strings.NewReader("hello"), 65, 64)
+	var tooLarge *BodyTooLargeError
+	require.ErrorAs(t, err, &tooLarge)
+	// At the cap exactly, known or not; one byte more is refused.
+	for _, length := range []int64{64, -1} {
+		got, err = read(strings.NewReader(strings.Repeat("z", 64)), length, 64)
+		require.NoError(t, err)
+		assert.Len(t, got, 64)
+		_, err = read(strings.NewReader(strings.Repeat("z", 65)), length, 64)
+		require.ErrorAs(t, err, &tooLarge, "length %d", length)
+	}
 	// An error answer is cut at maxErrorBody, never refused.
-	resp = &http.Response{StatusCode: 500, Body: io.NopCloser(strings.NewReader(strings.Repeat("e", maxErrorBody+10)))}
-	require.NoError(t, bufferBody(resp, 64, nil))
-	got, _ = io.ReadAll(resp.Body)
+	got = readErrorBody(strings.NewReader(strings.Repeat("e", maxErrorBody+10)), -1)
 	assert.Len(t, got, maxErrorBody)
+	got = readErrorBody(strings.NewReader(strings.Repeat("e", 10)), maxErrorBody+10)
+	assert.Len(t, got, 10)
 }
 
-func TestCheckRetry(t *testing.T) {
-	t.Parallel()
-	withMethod := func(m string) context.Context {
-		return context.WithValue(context.Background(), callStateKey{}, &callState{method: m})
+// TestAnswerMemoryFollowsBytesReceived: what a read allocates follows the
+// bytes that arrived, never the length announced, and reading up to the cap
+// costs about twice the cap at most. Not parallel, so that no other test
+// allocates meanwhile.
+func TestAnswerMemoryFollowsBytesReceived(t *testing.T) {
+	allocated := func(f func()) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		f()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
 	}
-	get, post := withMethod(http.MethodGet), withMethod(http.MethodPost)
+	// 256 MiB announced, 6 bytes sent.
+	n := allocated(func() {
+		b, err := (&answer{r: strings.NewReader(`"tiny"`), length: 256 << 20, limit: capList}).bytes()
+		require.NoError(t, err)
+		require.Len(t, b, 6)
+	})
+	assert.Less(t, n, uint64(1<<20), "allocated %d bytes for 6 received", n)
 
+	// Up to the cap, length unknown: at most about twice the cap.
+	const limit = 8 << 20
+	body := bytes.Repeat([]byte("x"), limit)
+	for _, length := range []int64{-1, limit} {
+		n = allocated(func() {
+			b, err := (&answer{r: bytes.NewReader(body), length: length, limit: limit}).bytes()
+			require.NoError(t, err)
+			require.Len(t, b, limit)
+		})
+		assert.LessOrEqual(t, n, uint64(2*limit+limit/4), "length %d: allocated %d bytes for a %d-byte cap", length, n, limit)
+	}
+	// Refusing an answer that goes on past the cap costs no more.
+	n = allocated(func() {
+		_, err := (&answer{r: io.LimitReader(zeros{}, 4*limit), length: -1, limit: limit}).bytes()
+		var tooLarge *BodyTooLargeError
+		require.ErrorAs(t, err, &tooLarge)
+	})
+	assert.LessOrEqual(t, n, uint64(2*limit+limit/4), "allocated %d bytes to refuse", n)
+}
+
+// zeros is an endless body.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func TestShouldRetry(t *testing.T) {
+	t.Parallel()
 	notSent := []error{
 		&net.DNSError{Err: "no such host", Name: "vault.example.test", IsNotFound: true},
 		&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("network is unreachable")},
@@ -530,9 +585,7 @@ func TestCheckRetry(t *testing.T) {
 		errors.New("net/http: TLS handshake timeout"),
 	}
 	for _, err := range notSent {
-		retry, cerr := checkRetry(post, nil, err)
-		assert.True(t, retry, "%v", err)
-		assert.NoError(t, cerr)
+		assert.True(t, shouldRetry(http.MethodPost, nil, err), "%v", err)
 	}
 	mayHaveBeenSent := []error{
 		io.EOF,
@@ -541,52 +594,43 @@ func TestCheckRetry(t *testing.T) {
 		errors.New("http2: server sent GOAWAY"),
 	}
 	for _, err := range mayHaveBeenSent {
-		retry, _ := checkRetry(post, nil, err)
-		assert.False(t, retry, "POST %v", err)
-		retry, _ = checkRetry(get, nil, err)
-		assert.True(t, retry, "GET %v", err)
+		assert.False(t, shouldRetry(http.MethodPost, nil, err), "POST %v", err)
+		assert.False(t, shouldRetry(http.MethodPatch, nil, err), "PATCH %v", err)
+		for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodDelete, http.MethodHead, http.MethodOptions} {
+			assert.True(t, shouldRetry(m, nil, err), "%s %v", m, err)
+		}
 	}
 	permanentErrs := []error{
-		&BodyTooLargeError{Limit: 1},
 		x509.UnknownAuthorityError{},
 		x509.HostnameError{Host: "x"},
 		x509.CertificateInvalidError{Reason: x509.Expired},
 		&tls.CertificateVerificationError{Err: errors.New("bad")},
 	}
 	for _, err := range permanentErrs {
-		retry, _ := checkRetry(get, nil, fmt.Errorf("wrapped: %w", err))
-		assert.False(t, retry, "%v", err)
+		assert.False(t, shouldRetry(http.MethodGet, nil, fmt.Errorf("wrapped: %w", err)), "%v", err)
 	}
-	ctx, cancel := context.WithCancel(get)
-	cancel()
-	retry, cerr := checkRetry(ctx, &http.Response{StatusCode: 503}, nil)
-	assert.False(t, retry)
-	assert.ErrorIs(t, cerr, context.Canceled)
 
 	// Retry-After up to 30 s is waited for; above, the answer is returned.
 	for ra, want := range map[string]bool{"30": true, "31": false, "0": true, "x": true} {
-		retry, _ := checkRetry(get, &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {ra}}}, nil)
-		assert.Equal(t, want, retry, "Retry-After %s", ra)
+		got := shouldRetry(http.MethodGet, &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {ra}}}, nil)
+		assert.Equal(t, want, got, "Retry-After %s", ra)
 	}
-	// Without a call state the method is unknown: treated as safe to repeat.
-	retry, _ = checkRetry(context.Background(), &http.Response{StatusCode: 502, Header: http.Header{}}, nil)
-	assert.True(t, retry)
 	for _, code := range []int{200, 201, 204, 301, 400, 401, 404, 500} {
-		retry, _ = checkRetry(get, &http.Response{StatusCode: code, Header: http.Header{}}, nil)
-		assert.False(t, retry, code)
+		assert.False(t, shouldRetry(http.MethodGet, &http.Response{StatusCode: code, Header: http.Header{}}, nil), code)
 	}
 }
 
 func TestNewTransport(t *testing.T) {
 	t.Parallel()
-	tr := newTransport(nil)
+	tr := newTransport(nil, time.Minute)
 	assert.GreaterOrEqual(t, tr.MaxIdleConnsPerHost, 64, "sized for many goroutines")
 	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
 	assert.NotNil(t, tr.Proxy)
 	assert.NotZero(t, tr.TLSHandshakeTimeout)
-	assert.NotZero(t, tr.ResponseHeaderTimeout)
+	assert.Zero(t, tr.ResponseHeaderTimeout, "a timer per request: the idle read deadline bounds the wait instead")
+	assert.True(t, tr.ForceAttemptHTTP2)
 
-	tr = newTransport(&tls.Config{MinVersion: tls.VersionTLS13, ServerName: "x"})
+	tr = newTransport(&tls.Config{MinVersion: tls.VersionTLS13, ServerName: "x"}, 0)
 	assert.Equal(t, uint16(tls.VersionTLS13), tr.TLSClientConfig.MinVersion)
 	assert.Equal(t, "x", tr.TLSClientConfig.ServerName)
 
@@ -595,7 +639,7 @@ func TestNewTransport(t *testing.T) {
 	c, err := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithTLSConfig(mine))
 	require.NoError(t, err)
 	assert.Equal(t, uint16(tls.VersionTLS10), mine.MinVersion)
-	sdk := c.http.Transport.(*sdkTransport).next.(*http.Transport)
+	sdk := c.own
 	assert.Equal(t, uint16(tls.VersionTLS12), sdk.TLSClientConfig.MinVersion)
 	assert.NotSame(t, mine, sdk.TLSClientConfig)
 }
@@ -648,17 +692,17 @@ func TestRetryDefaults(t *testing.T) {
 	t.Parallel()
 	c, err := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs))
 	require.NoError(t, err)
-	assert.Equal(t, 3, c.rc.RetryMax)
-	assert.Equal(t, 100*time.Millisecond, c.rc.RetryWaitMin)
-	assert.Equal(t, 2*time.Second, c.rc.RetryWaitMax)
-	assert.Nil(t, c.rc.Logger, "retryablehttp's default logger writes to stderr")
+	assert.Equal(t, 3, c.cfg.retryMax)
+	assert.Equal(t, 100*time.Millisecond, c.cfg.retryWaitMin)
+	assert.Equal(t, 2*time.Second, c.cfg.retryWaitMax)
+	assert.Equal(t, 2*time.Minute, c.cfg.idleRead)
 
 	c, err = NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithoutRetries())
 	require.NoError(t, err)
-	assert.Zero(t, c.rc.RetryMax)
+	assert.Zero(t, c.cfg.retryMax)
 	c, err = NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithRetries(7, time.Second, time.Minute))
 	require.NoError(t, err)
-	assert.Equal(t, 7, c.rc.RetryMax)
-	assert.Equal(t, time.Second, c.rc.RetryWaitMin)
-	assert.Equal(t, time.Minute, c.rc.RetryWaitMax)
+	assert.Equal(t, 7, c.cfg.retryMax)
+	assert.Equal(t, time.Second, c.cfg.retryWaitMin)
+	assert.Equal(t, time.Minute, c.cfg.retryWaitMax)
 }

@@ -3,10 +3,13 @@ package passwordsafe
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Ptr returns a pointer to v. It fills optional request fields:
@@ -260,22 +263,44 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 // through encoding/json.
 func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
-// UnmarshalJSON decodes a JSON string (null is the zero Secret). Decode
-// errors never quote the value.
+// UnmarshalJSON decodes a JSON string (null is the zero Secret). A
+// credential that is not valid UTF-8 (raw bytes, or an escaped lone
+// surrogate) is an error rather than a silently changed password, and
+// decode errors never quote the value.
 func (s *Secret) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*s = Secret{}
 		return nil
 	}
+	if !utf8.Valid(b) {
+		return errSecretNotUTF8
+	}
 	var v string
 	if err := json.Unmarshal(b, &v); err != nil {
 		return errSecretNotString
+	}
+	// encoding/json turns an escaped lone surrogate (\ud800) into U+FFFD;
+	// only a U+FFFD the server really sent may stay.
+	if strings.ContainsRune(v, utf8.RuneError) && !sentReplacementChar(b) {
+		return errSecretNotUTF8
 	}
 	*s = NewSecret(v)
 	return nil
 }
 
-var errSecretNotString = fmt.Errorf("passwordsafe: a credential must be a JSON string")
+// sentReplacementChar reports whether a JSON string holds U+FFFD itself,
+// raw or escaped, as opposed to one made up for an invalid escape.
+func sentReplacementChar(b []byte) bool {
+	if bytes.Contains(b, []byte("\uFFFD")) || bytes.Contains(b, []byte("\ufffd")) {
+		return true
+	}
+	return bytes.ContainsRune(b, utf8.RuneError)
+}
+
+var (
+	errSecretNotString = errors.New("passwordsafe: a credential must be a JSON string")
+	errSecretNotUTF8   = errors.New("passwordsafe: the credential is not valid UTF-8; refusing to alter it")
+)
 
 // AccessType is the kind of access a request asks for.
 type AccessType string

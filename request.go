@@ -1,0 +1,447 @@
+package passwordsafe
+
+// The one path every call takes, read top to bottom:
+//
+//  1. build:   a request names the call (method, path, query, body, cap);
+//  2. sign in: the session's cookie, signing in first when there is none;
+//  3. send:    attempt after attempt under the retry policy (retry.go);
+//  4. read:    the answer under the call's cap: a 2xx body goes to the
+//     call's reader inside the attempt (so a GET whose body breaks off is
+//     tried again), any other body is kept, up to 1 MiB, for the error;
+//  5. finish:  a clean *Response, and an *ErrorResponse outside 2xx.
+//
+// A 401 on the session the call was sent with signs in again, once, and
+// goes back to step 3. No state travels in a context, and nothing returned
+// points back at what was sent.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Answer caps: how much of a successful answer a call reads. Each call
+// reads what its answer can hold, so a hostile or broken server cannot make
+// a single-object call hold a list's worth of memory.
+const (
+	capObject = 1 << 20   // one JSON object, string or number
+	capFile   = 16 << 20  // a session file or a replay snapshot
+	capList   = 256 << 20 // a list: GET Sessions with 100,000 rows is about 50 MiB
+
+	// maxErrorBody caps how much of an error answer is read.
+	maxErrorBody = 1 << 20
+
+	// trustedLength: a Content-Length up to this is allocated at once; a
+	// larger one is only believed as the bytes arrive.
+	trustedLength = 64 << 10
+)
+
+// Response is the HTTP answer to a call. Its body has already been read and
+// closed (Body is http.NoBody), so a Response never keeps a credential or
+// the answer's bytes. Its Request is a copy of what was sent without the
+// Authorization and Cookie headers or the body, on a background context.
+type Response struct{ *http.Response }
+
+// request is one API call as a service method describes it.
+type request struct {
+	method  string
+	path    string // relative to the base URL, escaped, without the query
+	query   string // encoded, without '?'
+	body    any    // JSON-encoded when non-nil
+	form    string // an encoded form body, sent as is (the OAuth token call)
+	accept  string // "" means application/json
+	limit   int64  // cap on a 2xx answer; 0 means capObject
+	secrets []string
+
+	// Sign-in plumbing.
+	authorization string   // the Authorization header
+	noSession     bool     // needs no session and never signs in again
+	sess          *session // send with this session, never sign in (sign-out)
+	noVersion     bool     // leave out ?version= (the OAuth token call)
+}
+
+func get(path, query string) *request {
+	return &request{method: http.MethodGet, path: path, query: query}
+}
+
+// reader consumes the body of a 2xx answer. It runs inside the attempt.
+type reader func(h http.Header, body *answer) error
+
+// do makes the call: steps 1 to 5 above. read may be nil when the answer's
+// body is of no use.
+func (c *Client) do(ctx context.Context, r *request, read reader) (*Response, error) {
+	payload, contentType, err := r.encode()
+	if err != nil {
+		return nil, err
+	}
+	u := c.url(r)
+	for resigned := false; ; resigned = true {
+		sess := r.sess
+		if sess == nil && !r.noSession {
+			if sess, err = c.session(ctx); err != nil {
+				return nil, err
+			}
+		}
+		resp, errBody, err := c.send(ctx, r, u, payload, contentType, sess, read)
+		if resp == nil {
+			return nil, err
+		}
+		out := &Response{resp}
+		if err != nil {
+			return out, err
+		}
+		code := resp.StatusCode
+		if code == http.StatusUnauthorized && r.sess == nil && !r.noSession && !resigned {
+			// The session expired on the server. A 401 proves the call was
+			// refused, so repeating it (a POST too) duplicates nothing.
+			if _, err := c.renew(ctx, sess); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if code < 200 || code > 299 {
+			return out, c.errorResponse(r, resp, errBody)
+		}
+		return out, nil
+	}
+}
+
+// encode returns the request body and its content type.
+func (r *request) encode() ([]byte, string, error) {
+	switch {
+	case r.body != nil:
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, "", fmt.Errorf("passwordsafe: %s %s: encoding the request body: %w", r.method, r.path, err)
+		}
+		return b, "application/json", nil
+	case r.form != "":
+		return []byte(r.form), "application/x-www-form-urlencoded", nil
+	}
+	return nil, "", nil
+}
+
+// url resolves the request against the base URL. The path is already
+// escaped; Path holds it unescaped and RawPath escaped only when the two
+// differ, as url.Parse would leave them.
+func (c *Client) url(r *request) *url.URL {
+	u := &url.URL{Scheme: c.base.Scheme, Host: c.base.Host, RawQuery: r.query}
+	full := c.basePath + r.path
+	if strings.IndexByte(full, '%') < 0 {
+		u.Path = full
+	} else if p, err := url.PathUnescape(full); err == nil {
+		u.Path, u.RawPath = p, full
+	} else {
+		u.Path = full
+	}
+	if c.cfg.apiVersion != "" && !r.noVersion {
+		if u.RawQuery != "" {
+			u.RawQuery += "&"
+		}
+		u.RawQuery += "version=" + c.cfg.apiVersion
+	}
+	return u
+}
+
+// send runs the attempts. It returns the last answer (with the body of an
+// error answer), or the error that ended the attempts.
+func (c *Client) send(ctx context.Context, r *request, u *url.URL, payload []byte, contentType string,
+	sess *session, read reader) (*http.Response, []byte, error) {
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		resp, errBody, retryable, err := c.attempt(ctx, r, u, payload, contentType, sess, read)
+		if c.cfg.logger != nil {
+			c.logAttempt(ctx, r, resp, err, attempt, time.Since(start))
+		}
+		if attempt > c.cfg.retryMax || !retryable || ctx.Err() != nil || !shouldRetry(r.method, resp, err) {
+			return resp, errBody, err
+		}
+		if err := sleep(ctx, c.backoff(attempt-1, resp)); err != nil {
+			return nil, nil, fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, err)
+		}
+	}
+}
+
+// attempt sends the request once and reads the answer. retryable is false
+// when the attempt must not be repeated whatever the policy says (an answer
+// too large, or a list whose first rows were already handed out).
+func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []byte, contentType string,
+	sess *session, read reader) (resp *http.Response, errBody []byte, retryable bool, err error) {
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, nil, false, fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, cerr)
+	}
+	if c.callerTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.callerTimeout)
+		defer cancel()
+	}
+	req := c.newHTTPRequest(ctx, r, u, payload, contentType, sess)
+	resp, err = c.roundTripper().RoundTrip(req)
+	if err != nil {
+		return nil, nil, true, c.transportError(ctx, r, u, err)
+	}
+	defer resp.Body.Close()
+
+	body := &answer{r: resp.Body, length: resp.ContentLength, limit: r.limit}
+	if body.limit == 0 {
+		body.limit = capObject
+	}
+	code := resp.StatusCode
+	switch {
+	case code < 200 || code > 299:
+		errBody = readErrorBody(resp.Body, resp.ContentLength)
+	case read != nil:
+		err = read(resp.Header, body)
+	default:
+		_, err = io.Copy(io.Discard, body)
+	}
+	if err != nil {
+		var tooLarge *BodyTooLargeError
+		switch {
+		case errors.As(err, &tooLarge):
+			return nil, nil, false, fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, err)
+		case body.readErr != nil:
+			// The body broke off: the answer is lost, as if the
+			// connection had dropped before it.
+			return nil, nil, !body.handedOut, c.transportError(ctx, r, u, body.readErr)
+		}
+		err = &DecodeError{Method: r.method, Path: r.path, Err: err}
+	}
+	c.clean(resp, req, r.secrets)
+	return resp, errBody, err == nil, err
+}
+
+// newHTTPRequest builds one attempt's request. Header values are shared
+// slices that nothing changes; the session cookie and the Authorization
+// header are only ever on this request, never on what the caller gets.
+func (c *Client) newHTTPRequest(ctx context.Context, r *request, u *url.URL, payload []byte,
+	contentType string, sess *session) *http.Request {
+	h := make(http.Header, 5)
+	h["Accept"] = c.acceptJSON
+	if r.accept != "" {
+		h["Accept"] = []string{r.accept}
+	}
+	h["User-Agent"] = c.userAgent
+	if contentType != "" {
+		h["Content-Type"] = []string{contentType}
+	}
+	if sess != nil {
+		h["Cookie"] = sess.cookie
+	}
+	if r.authorization != "" {
+		h["Authorization"] = []string{r.authorization}
+	}
+	req := &http.Request{
+		Method: r.method, URL: u, Header: h, Host: u.Host,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+	}
+	if payload != nil {
+		req.Body = io.NopCloser(bytes.NewReader(payload))
+		req.ContentLength = int64(len(payload))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
+	}
+	return req.WithContext(ctx)
+}
+
+// clean makes the answer safe to return: no body, no Set-Cookie, no header
+// value that echoes a credential, and in place of the request that was sent
+// a copy without its credentials, body or context. The request sent is only
+// read here, never changed: net/http may still be writing it.
+func (c *Client) clean(resp *http.Response, sent *http.Request, secrets []string) {
+	resp.Body = http.NoBody
+	delete(resp.Header, "Set-Cookie")
+	for _, vs := range resp.Header {
+		for i, v := range vs {
+			vs[i] = c.redactKnown(v, secrets)
+		}
+	}
+	h := make(http.Header, len(sent.Header))
+	for k, v := range sent.Header {
+		if k != "Authorization" && k != "Cookie" {
+			h[k] = v
+		}
+	}
+	u := *sent.URL
+	resp.Request = &http.Request{
+		Method: sent.Method, URL: &u, Header: h, Host: sent.Host,
+		Proto: sent.Proto, ProtoMajor: sent.ProtoMajor, ProtoMinor: sent.ProtoMinor,
+	}
+}
+
+// transportError wraps an error that ended an attempt without an answer,
+// as a *url.Error the way net/http's client reports it. The context's error
+// is named when it is what ended it, so that errors.Is(err,
+// context.Canceled) holds.
+func (c *Client) transportError(ctx context.Context, r *request, u *url.URL, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w (%v)", cerr, err)
+	}
+	op := r.method[:1] + strings.ToLower(r.method[1:])
+	return fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, &url.Error{Op: op, URL: u.String(), Err: err})
+}
+
+func (c *Client) errorResponse(r *request, resp *http.Response, body []byte) *ErrorResponse {
+	code, msg := parseErrorBody(body)
+	er := &ErrorResponse{
+		Response:   resp,
+		StatusCode: resp.StatusCode,
+		Code:       code,
+		Message:    c.redactKnown(msg, r.secrets),
+		method:     r.method,
+		path:       r.path,
+	}
+	if resp.StatusCode == http.StatusGone && c.cfg.apiVersion != "" {
+		er.versionGone = c.cfg.apiVersion
+	}
+	return er
+}
+
+// redactKnown replaces every credential the client holds, and the call's own
+// secrets, wherever a server echoed one back. Values shorter than four
+// characters are left alone: replacing them would garble any message.
+func (c *Client) redactKnown(s string, extra []string) string {
+	if s == "" {
+		return s
+	}
+	for _, v := range c.knownSecrets() {
+		s = redactValue(s, v)
+	}
+	for _, v := range extra {
+		s = redactValue(s, v)
+	}
+	return s
+}
+
+func redactValue(s, v string) string {
+	if len(v) >= 4 && strings.Contains(s, v) {
+		return strings.ReplaceAll(s, v, redacted)
+	}
+	return s
+}
+
+func (c *Client) logAttempt(ctx context.Context, r *request, resp *http.Response, err error, attempt int, d time.Duration) {
+	l := c.cfg.logger
+	if !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	status := 0
+	if resp != nil {
+		status = resp.StatusCode
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.method),
+		slog.String("path", r.path),
+		slog.Int("status", status),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", d),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.redactKnown(err.Error(), r.secrets)))
+	}
+	l.LogAttrs(ctx, slog.LevelDebug, "passwordsafe: http attempt", attrs...)
+}
+
+// answer is the body of a 2xx answer as a reader sees it: reads stop with a
+// *BodyTooLargeError past the call's cap, and the first transport error is
+// kept, so a body that broke off is told apart from one that is not what
+// the call expects.
+type answer struct {
+	r         io.Reader
+	n         int64 // bytes read so far
+	length    int64 // Content-Length, -1 when unknown
+	limit     int64
+	readErr   error
+	handedOut bool // part of the answer reached the caller: never repeat the call
+}
+
+func (a *answer) Read(p []byte) (int, error) {
+	if a.n > a.limit {
+		return 0, &BodyTooLargeError{Limit: a.limit}
+	}
+	if room := a.limit + 1 - a.n; int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := a.r.Read(p)
+	a.n += int64(n)
+	if a.n > a.limit {
+		return n, &BodyTooLargeError{Limit: a.limit}
+	}
+	if err != nil && err != io.EOF && a.readErr == nil {
+		a.readErr = err
+	}
+	return n, err
+}
+
+// bytes reads the whole answer. Memory follows the bytes received, not the
+// Content-Length announced: the buffer starts at the announced length only
+// when that is small, and otherwise doubles as bytes arrive, so reading up
+// to the cap costs at most about twice the cap.
+func (a *answer) bytes() ([]byte, error) {
+	if a.length > a.limit {
+		return nil, &BodyTooLargeError{Limit: a.limit}
+	}
+	size := int64(512)
+	if a.length >= 0 && a.length < trustedLength {
+		size = a.length + 1 // +1: EOF arrives without growing the buffer
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			next := 2 * int64(cap(buf))
+			if next >= a.limit {
+				next = a.limit + 1 // room to see one byte too many, and no more
+			}
+			if a.length >= 0 && int64(cap(buf)) <= a.length {
+				next = min(next, a.length+1)
+			}
+			grown := make([]byte, len(buf), next)
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := a.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// readErrorBody reads up to maxErrorBody of an error answer; the rest is of
+// no use, and a body that breaks off keeps what arrived.
+func readErrorBody(body io.Reader, length int64) []byte {
+	a := &answer{r: io.LimitReader(body, maxErrorBody), length: length, limit: maxErrorBody}
+	if length > maxErrorBody {
+		a.length = -1
+	}
+	b, _ := a.bytes()
+	if b == nil && a.readErr == nil {
+		return nil
+	}
+	return b
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
