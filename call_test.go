@@ -245,18 +245,3 @@ func TestDoGetsSignInRetryAndErrors(t *testing.T) {
 	assert.Equal(t, 2, signIns(mt))
 	assert.NotNil(t, out)
 }
-
-// assertValidation checks err is a *ValidationError for field that matches
-// ErrValidation and no other sentinel.
-func assertValidation(t *testing.T, err error, field string) {
-	t.Helper()
-	require.Error(t, err)
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve, "%v", err)
-	assert.Equal(t, field, ve.Field, "%v", err)
-	assert.NotEmpty(t, ve.Message)
-	assert.ErrorIs(t, err, ErrValidation)
-	assert.NotErrorIs(t, err, ErrNotFound)
-	assert.False(t, errors.As(err, new(*ErrorResponse)))
-	assert.True(t, strings.HasPrefix(err.Error(), "passwordsafe: invalid "+field+": "), err.Error())
-}

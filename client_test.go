@@ -1,7 +1,6 @@
 package passwordsafe
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -26,124 +24,6 @@ import (
 )
 
 // ---- helpers shared by this package's tests ----
-
-const signInKey = "POST " + testBase + "Auth/SignAppin"
-
-// seen is one request as it reached a responder: a deep copy of its header
-// (the SDK may change the live map on a retry) and its whole body.
-type seen struct {
-	Method string
-	URL    *url.URL
-	Header http.Header
-	Body   []byte
-}
-
-// recorder keeps every request that reached the responders it wraps.
-type recorder struct {
-	mu   sync.Mutex
-	reqs []seen
-}
-
-func (r *recorder) wrap(next httpmock.Responder) httpmock.Responder {
-	return func(req *http.Request) (*http.Response, error) {
-		r.record(req)
-		return next(req)
-	}
-}
-
-func (r *recorder) record(req *http.Request) {
-	var body []byte
-	if req.Body != nil {
-		body, _ = io.ReadAll(req.Body)
-	}
-	u := *req.URL
-	r.mu.Lock()
-	r.reqs = append(r.reqs, seen{Method: req.Method, URL: &u, Header: req.Header.Clone(), Body: body})
-	r.mu.Unlock()
-}
-
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.reqs)
-}
-
-func (r *recorder) all() []seen {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]seen(nil), r.reqs...)
-}
-
-func (r *recorder) last(t *testing.T) seen {
-	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	require.NotEmpty(t, r.reqs, "no request reached the responder")
-	return r.reqs[len(r.reqs)-1]
-}
-
-// respond answers with status and a JSON body ("" for none).
-func respond(status int, body string) httpmock.Responder {
-	return func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(status, body)
-		if body != "" {
-			resp.Header.Set("Content-Type", "application/json; charset=utf-8")
-		}
-		return resp, nil
-	}
-}
-
-// sequence answers with each responder in turn, then keeps using the last.
-func sequence(rs ...httpmock.Responder) httpmock.Responder {
-	var n atomic.Int64
-	return func(req *http.Request) (*http.Response, error) {
-		i := int(n.Add(1)) - 1
-		if i >= len(rs) {
-			i = len(rs) - 1
-		}
-		return rs[i](req)
-	}
-}
-
-func signIns(mt *httpmock.MockTransport) int { return mt.GetCallCountInfo()[signInKey] }
-
-// recordSignIn replaces the helper's sign-in responder by one that records.
-func recordSignIn(mt *httpmock.MockTransport, session string) *recorder {
-	rec := &recorder{}
-	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", rec.wrap(signInResponder(session)))
-	return rec
-}
-
-// closedPort returns a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
-}
-
-// rtFunc adapts a function to http.RoundTripper.
-type rtFunc func(*http.Request) (*http.Response, error)
-
-func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
-
-// signInHandler is the http.Handler form of signInResponder, for httptest
-// servers; everything else goes to next.
-func signInHandler(next http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/Auth/SignAppin") {
-			http.SetCookie(w, &http.Cookie{Name: "ASP.NET_SessionId", Value: testSessionID, Path: "/", HttpOnly: true})
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = io.WriteString(w, `{"UserId":7,"UserName":"tester"}`)
-			return
-		}
-		next(w, r)
-	})
-}
-
-// ---- NewClient ----
 
 func TestNewClientBaseURL(t *testing.T) {
 	t.Parallel()
@@ -511,24 +391,6 @@ func TestClientConcurrentUse(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 1, signIns(mt))
 	assert.Equal(t, 30, apiCalls(mt))
-}
-
-// logBuffer is a goroutine-safe buffer for slog handlers.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func TestNoLoggingByDefault(t *testing.T) {

@@ -38,15 +38,15 @@ func TestStartReplayChoosesProtocol(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
-			mt.RegisterResponder(http.MethodPost, replayURL, sessAnswer(&got, http.StatusOK, sessFixture(t, "replay.json"), "Content-Type", jsonCT))
+			got := &recorder{}
+			mt.RegisterResponder(http.MethodPost, replayURL, got.wrap(reply(http.StatusOK, []byte(fixture(t, "sessions/replay.json")), "Content-Type", jsonCT)))
 			rp, resp, err := c.Sessions.StartReplay(context.Background(), replaySession(tt.protocol))
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
-			g := got.get()
-			assert.Equal(t, http.MethodPost, g.method)
-			assert.Equal(t, replayURL, g.url)
-			assert.JSONEq(t, `{"id":"tok-4b5a6978","record_key":"rk-e5f60718","protocol":"`+tt.want+`","headless":true}`, string(g.body))
+			g := got.last(t)
+			assert.Equal(t, http.MethodPost, g.Method)
+			assert.Equal(t, replayURL, g.URL.String())
+			assert.JSONEq(t, `{"id":"tok-4b5a6978","record_key":"rk-e5f60718","protocol":"`+tt.want+`","headless":true}`, string(g.Body))
 			assert.Equal(t, &Replay{
 				ID:     "5a0c9e8d7f6b4a3c2e1d0f9a8b7c6d5e",
 				Token:  "6b1d0f9e8a7c5b4d3f2e1a0b9c8d7e6f",
@@ -84,14 +84,14 @@ func TestStartReplayScrubsTokenFromErrors(t *testing.T) {
 func TestReplayStatus(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	var got sessCapture
-	mt.RegisterResponder(http.MethodGet, replayURL+"/"+replayID, sessAnswer(&got, http.StatusOK, sessFixture(t, "replay_state.json"), "Content-Type", jsonCT))
+	got := &recorder{}
+	mt.RegisterResponder(http.MethodGet, replayURL+"/"+replayID, got.wrap(reply(http.StatusOK, []byte(fixture(t, "sessions/replay_state.json")), "Content-Type", jsonCT)))
 	st, resp, err := c.Sessions.ReplayStatus(context.Background(), replayID)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
-	g := got.get()
-	assert.Equal(t, http.MethodGet, g.method)
-	assert.Equal(t, replayURL+"/"+replayID, g.url)
+	g := got.last(t)
+	assert.Equal(t, http.MethodGet, g.Method)
+	assert.Equal(t, replayURL+"/"+replayID, g.URL.String())
 	assert.Equal(t, &ReplayState{Start: 1714557600, End: 1714559400, Offset: 65000, Next: 66000, Speed: 200, EOF: false, Duration: 1800000}, st)
 }
 
@@ -99,16 +99,16 @@ func TestReplayStatus(t *testing.T) {
 func TestReplayIDIsPathEscaped(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	var got sessCapture
-	mt.RegisterNoResponder(sessAnswer(&got, http.StatusOK, []byte(`{"eof":true}`)))
+	got := &recorder{}
+	mt.RegisterNoResponder(got.wrap(reply(http.StatusOK, []byte(`{"eof":true}`))))
 	st, _, err := c.Sessions.ReplayStatus(context.Background(), "a/b c?d#e")
 	require.NoError(t, err)
 	assert.True(t, st.EOF)
-	assert.Equal(t, replayURL+"/a%2Fb%20c%3Fd%23e", got.get().url)
+	assert.Equal(t, replayURL+"/a%2Fb%20c%3Fd%23e", got.last(t).URL.String())
 
 	_, err = c.Sessions.EndReplay(context.Background(), "../x")
 	require.NoError(t, err)
-	assert.Equal(t, replayURL+"/..%2Fx", got.get().url)
+	assert.Equal(t, replayURL+"/..%2Fx", got.last(t).URL.String())
 }
 
 func TestReplayScreen(t *testing.T) {
@@ -139,16 +139,16 @@ func TestReplayScreen(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
-			mt.RegisterResponder(http.MethodGet, replayURL+"/"+replayID, sessAnswer(&got, http.StatusOK, []byte(tt.body), tt.headers...))
+			got := &recorder{}
+			mt.RegisterResponder(http.MethodGet, replayURL+"/"+replayID, got.wrap(reply(http.StatusOK, []byte(tt.body), tt.headers...)))
 			s, resp, err := c.Sessions.ReplayScreen(context.Background(), replayID)
 			require.NoError(t, err)
 			require.NotNil(t, resp)
 			assert.Equal(t, tt.want, s)
-			g := got.get()
-			assert.Equal(t, http.MethodGet, g.method)
-			assert.Equal(t, "screen=1", g.query)
-			assert.Equal(t, replayURL+"/"+replayID+"?screen=1", g.url)
+			g := got.last(t)
+			assert.Equal(t, http.MethodGet, g.Method)
+			assert.Equal(t, "screen=1", g.URL.RawQuery)
+			assert.Equal(t, replayURL+"/"+replayID+"?screen=1", g.URL.String())
 		})
 	}
 }
@@ -169,7 +169,7 @@ func TestReplayScreenBadAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			mt.RegisterResponder(http.MethodGet, replayURL+"/"+replayID, sessAnswer(&sessCapture{}, http.StatusOK, []byte(tt.body), tt.headers...))
+			mt.RegisterResponder(http.MethodGet, replayURL+"/"+replayID, reply(http.StatusOK, []byte(tt.body), tt.headers...))
 			s, resp, err := c.Sessions.ReplayScreen(context.Background(), replayID)
 			require.Error(t, err)
 			require.NotNil(t, resp)
@@ -224,17 +224,17 @@ func TestReplaySnapshot(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
 			img := testImage(t, tt.format)
-			var got sessCapture
+			got := &recorder{}
 			mt.RegisterResponder(http.MethodGet, replayURL+"/"+replayID,
-				sessAnswer(&got, http.StatusOK, img, "Content-Type", "image/"+string(tt.format)))
+				got.wrap(reply(http.StatusOK, img, "Content-Type", "image/"+string(tt.format))))
 			b, resp, err := c.Sessions.ReplaySnapshot(context.Background(), replayID, tt.format, tt.scale)
 			require.NoError(t, err)
 			require.NotNil(t, resp)
 			assert.Equal(t, img, b, "the image bytes, whole")
-			g := got.get()
-			assert.Equal(t, http.MethodGet, g.method)
-			assert.Equal(t, tt.query, g.query)
-			assert.Equal(t, "image/"+string(tt.format), g.accept)
+			g := got.last(t)
+			assert.Equal(t, http.MethodGet, g.Method)
+			assert.Equal(t, tt.query, g.URL.RawQuery)
+			assert.Equal(t, "image/"+string(tt.format), g.Header.Get("Accept"))
 			decoded, name, err := image.Decode(bytes.NewReader(b))
 			require.NoError(t, err)
 			assert.Equal(t, string(tt.format), name)
@@ -273,15 +273,15 @@ func TestControlReplay(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
-			mt.RegisterResponder(http.MethodPut, replayURL+"/"+replayID, sessAnswer(&got, http.StatusOK, sessFixture(t, "replay_state.json"), "Content-Type", jsonCT))
+			got := &recorder{}
+			mt.RegisterResponder(http.MethodPut, replayURL+"/"+replayID, got.wrap(reply(http.StatusOK, []byte(fixture(t, "sessions/replay_state.json")), "Content-Type", jsonCT)))
 			st, resp, err := c.Sessions.ControlReplay(context.Background(), replayID, tt.opts)
 			require.NoError(t, err)
 			require.NotNil(t, resp)
-			g := got.get()
-			assert.Equal(t, http.MethodPut, g.method)
-			assert.Equal(t, replayURL+"/"+replayID, g.url)
-			assert.JSONEq(t, tt.body, string(g.body))
+			g := got.last(t)
+			assert.Equal(t, http.MethodPut, g.Method)
+			assert.Equal(t, replayURL+"/"+replayID, g.URL.String())
+			assert.JSONEq(t, tt.body, string(g.Body))
 			assert.Equal(t, 200, st.Speed)
 			assert.Equal(t, 65000, st.Offset)
 		})
@@ -307,15 +307,15 @@ func TestControlReplayError(t *testing.T) {
 func TestEndReplay(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	var got sessCapture
-	mt.RegisterResponder(http.MethodDelete, replayURL+"/"+replayID, sessAnswer(&got, http.StatusNoContent, nil))
+	got := &recorder{}
+	mt.RegisterResponder(http.MethodDelete, replayURL+"/"+replayID, got.wrap(reply(http.StatusNoContent, nil)))
 	resp, err := c.Sessions.EndReplay(context.Background(), replayID)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
-	g := got.get()
-	assert.Equal(t, http.MethodDelete, g.method)
-	assert.Equal(t, replayURL+"/"+replayID, g.url)
-	assert.Empty(t, g.body)
+	g := got.last(t)
+	assert.Equal(t, http.MethodDelete, g.Method)
+	assert.Equal(t, replayURL+"/"+replayID, g.URL.String())
+	assert.Empty(t, g.Body)
 }
 
 func TestReplayValidation(t *testing.T) {

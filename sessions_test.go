@@ -9,10 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,55 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// sessCapture records what a responder received.
-type sessCapture struct {
-	mu     sync.Mutex
-	method string
-	url    string // the full URL as sent (path escaped as on the wire)
-	query  string // raw query
-	body   []byte
-	accept string
-	n      int
-}
-
-func (c *sessCapture) get() sessCapture {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return sessCapture{method: c.method, url: c.url, query: c.query, body: c.body, accept: c.accept, n: c.n}
-}
-
-// sessAnswer is a responder that records the request and answers status
-// with body and headers (name, value pairs).
-func sessAnswer(c *sessCapture, status int, body []byte, headers ...string) httpmock.Responder {
-	return func(req *http.Request) (*http.Response, error) {
-		var b []byte
-		if req.Body != nil {
-			b, _ = io.ReadAll(req.Body)
-		}
-		c.mu.Lock()
-		c.method, c.url, c.query, c.body, c.accept = req.Method, req.URL.String(), req.URL.RawQuery, b, req.Header.Get("Accept")
-		c.n++
-		c.mu.Unlock()
-		resp := httpmock.NewBytesResponse(status, body)
-		for i := 0; i+1 < len(headers); i += 2 {
-			resp.Header.Set(headers[i], headers[i+1])
-		}
-		return resp, nil
-	}
-}
-
 const jsonCT = "application/json; charset=utf-8"
-
-func sessFixture(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "sessions", name))
-	require.NoError(t, err)
-	return b
-}
-
-func sessSignIns(mt *httpmock.MockTransport) int {
-	return mt.GetCallCountInfo()[http.MethodPost+" "+testBase+"Auth/SignAppin"]
-}
 
 func TestSessionsListQuery(t *testing.T) {
 	t.Parallel()
@@ -89,22 +38,22 @@ func TestSessionsListQuery(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
-			mt.RegisterResponder(http.MethodGet, testBase+"Sessions", sessAnswer(&got, http.StatusOK, []byte(`[]`), "Content-Type", jsonCT))
+			got := &recorder{}
+			mt.RegisterResponder(http.MethodGet, testBase+"Sessions", got.wrap(reply(http.StatusOK, []byte(`[]`), "Content-Type", jsonCT)))
 			out, resp, err := c.Sessions.List(context.Background(), tt.opts)
 			require.NoError(t, err)
 			require.NotNil(t, resp)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
 			assert.Empty(t, out)
-			g := got.get()
-			assert.Equal(t, http.MethodGet, g.method)
-			assert.Equal(t, tt.query, g.query)
+			g := got.last(t)
+			assert.Equal(t, http.MethodGet, g.Method)
+			assert.Equal(t, tt.query, g.URL.RawQuery)
 			wantURL := testBase + "Sessions"
 			if tt.query != "" {
 				wantURL += "?" + tt.query
 			}
-			assert.Equal(t, wantURL, g.url)
-			assert.Empty(t, g.body)
+			assert.Equal(t, wantURL, g.URL.String())
+			assert.Empty(t, g.Body)
 		})
 	}
 }
@@ -120,8 +69,8 @@ func utc(s string) time.Time {
 func TestSessionsListDecodesEveryTimeLayout(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	var got sessCapture
-	mt.RegisterResponder(http.MethodGet, testBase+"Sessions", sessAnswer(&got, http.StatusOK, sessFixture(t, "list.json"), "Content-Type", jsonCT))
+	got := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"Sessions", got.wrap(reply(http.StatusOK, []byte(fixture(t, "sessions/list.json")), "Content-Type", jsonCT)))
 
 	out, _, err := c.Sessions.List(context.Background(), &ListSessionsOptions{UserID: 7})
 	require.NoError(t, err)
@@ -171,21 +120,21 @@ func TestSessionsListDecodesEveryTimeLayout(t *testing.T) {
 		Token:     "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
 	}, first)
 	assert.Equal(t, 0, out[3].ManagedAccountID)
-	assert.Equal(t, "userID=7", got.get().query)
+	assert.Equal(t, "userID=7", got.last(t).URL.RawQuery)
 }
 
 func TestSessionsGet(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	var got sessCapture
-	mt.RegisterResponder(http.MethodGet, testBase+"Sessions/105", sessAnswer(&got, http.StatusOK, sessFixture(t, "session_live.json"), "Content-Type", jsonCT))
+	got := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"Sessions/105", got.wrap(reply(http.StatusOK, []byte(fixture(t, "sessions/session_live.json")), "Content-Type", jsonCT)))
 
 	s, resp, err := c.Sessions.Get(context.Background(), 105)
 	require.NoError(t, err)
 	require.NotNil(t, resp)
-	g := got.get()
-	assert.Equal(t, http.MethodGet, g.method)
-	assert.Equal(t, testBase+"Sessions/105", g.url)
+	g := got.last(t)
+	assert.Equal(t, http.MethodGet, g.Method)
+	assert.Equal(t, testBase+"Sessions/105", g.URL.String())
 	assert.Equal(t, 105, s.SessionID)
 	assert.Equal(t, SessionInProgress, s.Status)
 	assert.Equal(t, "In Progress", s.Status.String())
@@ -244,18 +193,18 @@ func TestSessionsCreateSendsTypeAndNode(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
+			got := &recorder{}
 			mt.RegisterResponder(http.MethodPost, testBase+"Requests/12/Sessions",
-				sessAnswer(&got, http.StatusCreated, sessFixture(t, "ticket_ssh.json"), "Content-Type", jsonCT))
+				got.wrap(reply(http.StatusCreated, []byte(fixture(t, "sessions/ticket_ssh.json")), "Content-Type", jsonCT)))
 
 			tk, resp, err := c.Sessions.Create(context.Background(), 12, tt.opts)
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusCreated, resp.StatusCode)
-			g := got.get()
-			assert.Equal(t, http.MethodPost, g.method)
-			assert.Equal(t, testBase+"Requests/12/Sessions", g.url)
-			assert.JSONEq(t, tt.body, string(g.body))
-			assert.Contains(t, g.accept, "application/json")
+			g := got.last(t)
+			assert.Equal(t, http.MethodPost, g.Method)
+			assert.Equal(t, testBase+"Requests/12/Sessions", g.URL.String())
+			assert.JSONEq(t, tt.body, string(g.Body))
+			assert.Contains(t, g.Header.Get("Accept"), "application/json")
 			assert.Equal(t, &SessionTicket{
 				ID:           "8c1f0e2d3b4a59687766554433221100",
 				Ticket:       "k3x9q2m7w1z8c4v6b0n5t2y7u3i9o1p4a6s8d0f2",
@@ -281,7 +230,7 @@ func TestSessionsCreateAnswers(t *testing.T) {
 		ID: "9d2a1f3e4c5b6a798877665544332211", Ticket: "r7t2y9u4i1o6p3a8s5d0f7g2h9j4k1l6z3x8c5v0",
 		Host: "vault.example.test", Port: "4489", SessionID: 107, NodeID: "3f5e7c1a-0b2d-4e6f-8a9b-1c2d3e4f5a6b",
 	}
-	rdpJSON := string(sessFixture(t, "ticket_rdp.json"))
+	rdpJSON := string([]byte(fixture(t, "sessions/ticket_rdp.json")))
 	tests := []struct {
 		name    string
 		typ     SessionType
@@ -336,14 +285,14 @@ func TestSessionsCreateAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
+			got := &recorder{}
 			mt.RegisterResponder(http.MethodPost, testBase+"Requests/12/Sessions",
-				sessAnswer(&got, http.StatusCreated, []byte(tt.body), tt.headers...))
+				got.wrap(reply(http.StatusCreated, []byte(tt.body), tt.headers...)))
 			tk, resp, err := c.Sessions.Create(context.Background(), 12, &CreateSessionOptions{SessionType: tt.typ})
 			require.NoError(t, err)
 			require.NotNil(t, resp)
 			assert.Equal(t, tt.want, tk)
-			assert.JSONEq(t, `{"SessionType":"`+string(tt.typ)+`"}`, string(got.get().body))
+			assert.JSONEq(t, `{"SessionType":"`+string(tt.typ)+`"}`, string(got.last(t).Body))
 		})
 	}
 }
@@ -366,9 +315,9 @@ func TestSessionsCreateBadAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
+			got := &recorder{}
 			mt.RegisterResponder(http.MethodPost, testBase+"Requests/12/Sessions",
-				sessAnswer(&got, http.StatusCreated, []byte(tt.body), tt.headers...))
+				got.wrap(reply(http.StatusCreated, []byte(tt.body), tt.headers...)))
 			tk, resp, err := c.Sessions.Create(context.Background(), 12, &CreateSessionOptions{SessionType: SessionSSH})
 			require.Error(t, err)
 			assert.Nil(t, tk)
@@ -394,11 +343,11 @@ func TestSessionsCreateFileCap(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
 			body := bytes.Repeat([]byte{'r'}, tt.size)
-			var got sessCapture
+			got := &recorder{}
 			mt.RegisterResponder(http.MethodPost, testBase+"Requests/12/Sessions",
-				sessAnswer(&got, http.StatusCreated, body, "Content-Type", "application/x-rdp", "Content-Disposition", "attachment; filename=big.rdp"))
+				got.wrap(reply(http.StatusCreated, body, "Content-Type", "application/x-rdp", "Content-Disposition", "attachment; filename=big.rdp")))
 			tk, _, err := c.Sessions.Create(context.Background(), 12, &CreateSessionOptions{SessionType: SessionRDPFile})
-			assert.Equal(t, 1, got.get().n, "the call is made once, never repeated")
+			assert.Equal(t, 1, got.count(), "the call is made once, never repeated")
 			assert.Equal(t, 1, apiCalls(mt))
 			if tt.ok {
 				require.NoError(t, err)
@@ -418,9 +367,9 @@ func TestSessionsCreateFileCap(t *testing.T) {
 func TestSessionsCreateNotApproved(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	var got sessCapture
+	got := &recorder{}
 	mt.RegisterResponder(http.MethodPost, testBase+"Requests/12/Sessions",
-		sessAnswer(&got, http.StatusForbidden, []byte(`"4034 - Request is not yet approved."`), "Content-Type", jsonCT))
+		got.wrap(reply(http.StatusForbidden, []byte(`"4034 - Request is not yet approved."`), "Content-Type", jsonCT)))
 	tk, resp, err := c.Sessions.Create(context.Background(), 12, &CreateSessionOptions{SessionType: SessionRDP})
 	assert.Nil(t, tk)
 	require.NotNil(t, resp)
@@ -431,7 +380,7 @@ func TestSessionsCreateNotApproved(t *testing.T) {
 	require.ErrorAs(t, err, &er)
 	assert.Equal(t, 4034, er.Code)
 	assert.Equal(t, "Request is not yet approved.", er.Message)
-	assert.Equal(t, 1, got.get().n, "a refused POST is not repeated")
+	assert.Equal(t, 1, got.count(), "a refused POST is not repeated")
 }
 
 const adminPassword = "Adm1n-S3cret!pw"
@@ -469,16 +418,16 @@ func TestSessionsCreateAdmin(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
+			got := &recorder{}
 			mt.RegisterResponder(http.MethodPost, testBase+"Sessions/Admin",
-				sessAnswer(&got, http.StatusCreated, []byte(rdpFileBody), "Content-Type", "application/x-rdp", "Content-Disposition", `attachment; filename="web-01.rdp"`))
+				got.wrap(reply(http.StatusCreated, []byte(rdpFileBody), "Content-Type", "application/x-rdp", "Content-Disposition", `attachment; filename="web-01.rdp"`)))
 			tk, resp, err := c.Sessions.CreateAdmin(context.Background(), tt.opts)
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusCreated, resp.StatusCode)
-			g := got.get()
-			assert.Equal(t, http.MethodPost, g.method)
-			assert.Equal(t, testBase+"Sessions/Admin", g.url)
-			assert.JSONEq(t, tt.body, string(g.body))
+			g := got.last(t)
+			assert.Equal(t, http.MethodPost, g.Method)
+			assert.Equal(t, testBase+"Sessions/Admin", g.URL.String())
+			assert.JSONEq(t, tt.body, string(g.Body))
 			assert.Equal(t, []byte(rdpFileBody), tk.File)
 			assert.Equal(t, "web-01.rdp", tk.FileName)
 		})
@@ -489,7 +438,7 @@ func TestSessionsCreateAdminJSONTicket(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, testBase+"Sessions/Admin",
-		sessAnswer(&sessCapture{}, http.StatusCreated, sessFixture(t, "ticket_ssh.json"), "Content-Type", jsonCT))
+		reply(http.StatusCreated, []byte(fixture(t, "sessions/ticket_ssh.json")), "Content-Type", jsonCT))
 	tk, _, err := c.Sessions.CreateAdmin(context.Background(), &CreateAdminSessionOptions{
 		SessionType: SessionSSHTicket, HostName: "db-01", UserName: "root", Password: "pw",
 	})
@@ -521,9 +470,8 @@ func TestSessionsCreateAdminScrubsPasswordFromErrors(t *testing.T) {
 // success or failure; a user logging the options sees it redacted too.
 func TestSessionsCreateAdminDebugLogHasNoPassword(t *testing.T) {
 	t.Parallel()
-	var buf bytes.Buffer
-	var mu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	buf := &logBuffer{}
+	logger := slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, mt := newMockClient(t, WithLogger(logger))
 	calls := 0
 	mt.RegisterResponder(http.MethodPost, testBase+"Sessions/Admin", func(*http.Request) (*http.Response, error) {
@@ -540,25 +488,12 @@ func TestSessionsCreateAdminDebugLogHasNoPassword(t *testing.T) {
 	require.Error(t, err)
 	logger.Debug("opening admin session", "opts", opts, "value", *opts, "err", err)
 
-	mu.Lock()
 	out := buf.String()
-	mu.Unlock()
 	assert.Contains(t, out, "Sessions/Admin", "the attempts were logged")
 	assert.Contains(t, out, "status=201")
 	assert.Contains(t, out, "status=400")
 	assert.NotContains(t, out, adminPassword)
 	assert.Contains(t, out, "opts.Password=[REDACTED]")
-}
-
-type lockedWriter struct {
-	w  io.Writer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 func TestCreateAdminSessionOptionsRedaction(t *testing.T) {
@@ -649,15 +584,15 @@ func TestSessionsLockAndTerminate(t *testing.T) {
 		t.Run(tt.action, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
-			mt.RegisterResponder(http.MethodPost, testBase+"Sessions/5/"+tt.action, sessAnswer(&got, http.StatusNoContent, nil))
+			got := &recorder{}
+			mt.RegisterResponder(http.MethodPost, testBase+"Sessions/5/"+tt.action, got.wrap(reply(http.StatusNoContent, nil)))
 			resp, err := tt.do(c.Sessions)
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusNoContent, resp.StatusCode)
-			g := got.get()
-			assert.Equal(t, http.MethodPost, g.method)
-			assert.Equal(t, testBase+"Sessions/5/"+tt.action, g.url)
-			assert.Empty(t, g.body)
+			g := got.last(t)
+			assert.Equal(t, http.MethodPost, g.Method)
+			assert.Equal(t, testBase+"Sessions/5/"+tt.action, g.URL.String())
+			assert.Empty(t, g.Body)
 		})
 	}
 }
@@ -665,13 +600,13 @@ func TestSessionsLockAndTerminate(t *testing.T) {
 func TestSessionsLockIsNotRepeatedOn502(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	var got sessCapture
+	got := &recorder{}
 	mt.RegisterResponder(http.MethodPost, testBase+"Sessions/5/Lock",
-		sessAnswer(&got, http.StatusBadGateway, []byte(`"proxy"`)))
+		got.wrap(reply(http.StatusBadGateway, []byte(`"proxy"`))))
 	resp, err := c.Sessions.Lock(context.Background(), 5)
 	require.Error(t, err)
 	require.NotNil(t, resp)
-	assert.Equal(t, 1, got.get().n, "a POST that may have reached the server is not repeated")
+	assert.Equal(t, 1, got.count(), "a POST that may have reached the server is not repeated")
 }
 
 // sessValidationCase is one input refused before anything is sent.
@@ -720,7 +655,7 @@ func runValidationCases(t *testing.T, cases []sessValidationCase) {
 			assert.NotContains(t, err.Error(), adminPassword)
 			assert.True(t, strings.HasPrefix(err.Error(), "passwordsafe: "), err.Error())
 			assert.Zero(t, apiCalls(mt), "nothing is sent")
-			assert.Zero(t, sessSignIns(mt), "not even the sign-in")
+			assert.Zero(t, signIns(mt), "not even the sign-in")
 		})
 	}
 }
@@ -820,12 +755,12 @@ func TestSessionsCreateAcceptsEveryType(t *testing.T) {
 		t.Run(string(st), func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			var got sessCapture
+			got := &recorder{}
 			mt.RegisterResponder(http.MethodPost, testBase+"Requests/3/Sessions",
-				sessAnswer(&got, http.StatusCreated, []byte(`{"SessionID":1}`)))
+				got.wrap(reply(http.StatusCreated, []byte(`{"SessionID":1}`))))
 			_, _, err := c.Sessions.Create(context.Background(), 3, &CreateSessionOptions{SessionType: st})
 			require.NoError(t, err)
-			assert.JSONEq(t, `{"SessionType":"`+string(st)+`"}`, string(got.get().body))
+			assert.JSONEq(t, `{"SessionType":"`+string(st)+`"}`, string(got.last(t).Body))
 		})
 	}
 }
