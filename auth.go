@@ -44,6 +44,7 @@ type authState struct {
 
 	mu       sync.Mutex
 	inflight *flight
+	onWait   func() // tests: called when a caller starts waiting for a flight
 
 	// OAuth token; written only by a flight leader, read under mu.
 	token       string
@@ -70,6 +71,9 @@ func (a *authState) exclusive(ctx context.Context, share bool, settled func() bo
 		}
 		if f := a.inflight; f != nil {
 			a.mu.Unlock()
+			if a.onWait != nil {
+				a.onWait()
+			}
 			select {
 			case <-f.done:
 			case <-ctx.Done():

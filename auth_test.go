@@ -2,7 +2,6 @@ package passwordsafe
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -90,30 +89,41 @@ func TestLazySignInOnceForConcurrentFirstCalls(t *testing.T) {
 func TestConcurrentFirstCallsShareAFailedSignIn(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	slow := func(*http.Request) (*http.Response, error) {
-		time.Sleep(20 * time.Millisecond)
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", func(*http.Request) (*http.Response, error) {
+		once.Do(func() { close(entered) })
+		<-release
 		return httpmock.NewStringResponse(401, `"Unauthorized"`), nil
-	}
-	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", slow)
+	})
 	mt.RegisterResponder(http.MethodGet, testBase+"Requests", respond(200, `[]`))
-	var wg sync.WaitGroup
-	var failed atomic.Int64
-	for range 10 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _, err := c.Requests.List(context.Background(), nil)
-			if errors.Is(err, ErrUnauthorized) {
-				failed.Add(1)
-			}
-		}()
+	const callers = 10
+	waiting := make(chan struct{}, callers)
+	c.auth.onWait = func() { waiting <- struct{}{} }
+	errs := make(chan error, callers)
+	call := func() {
+		_, _, err := c.Requests.List(context.Background(), nil)
+		errs <- err
 	}
-	wg.Wait()
-	assert.EqualValues(t, 10, failed.Load())
+	go call()
+	<-entered // the leader's sign-in is at the server
+	for range callers - 1 {
+		go call()
+	}
+	for range callers - 1 {
+		<-waiting // every other caller waits for the leader
+	}
+	close(release)
+	for range callers {
+		select {
+		case err := <-errs:
+			assert.ErrorIs(t, err, ErrUnauthorized)
+		case <-time.After(10 * time.Second):
+			t.Fatal("a caller never returned")
+		}
+	}
 	assert.Zero(t, apiCalls(mt))
-	// One flight for those that arrived together; never one per caller.
-	assert.LessOrEqual(t, signIns(mt), 10)
-	assert.GreaterOrEqual(t, signIns(mt), 1)
+	assert.Equal(t, 1, signIns(mt), "the waiters share the leader's failed sign-in")
 }
 
 // A caller whose context ends while it waits for another's sign-in returns

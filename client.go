@@ -1,13 +1,3 @@
-// Package passwordsafe is a client for the BeyondTrust Password Safe public
-// REST API (v3): request access to a managed account, get it approved, read
-// the released credential, open SSH and RDP sessions through the vault, watch
-// and end them, and check the account back in.
-//
-// A Client signs in on its first call and keeps the session; it is safe for
-// concurrent use. Every call takes a context, returns typed results, and
-// fails with a *ValidationError (nothing was sent), an *ErrorResponse (the
-// server answered outside 2xx) or a wrapped transport or context error.
-// Credentials are held in Secret values that never print.
 package passwordsafe
 
 import (

@@ -2,6 +2,7 @@ package passwordsafe
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -363,4 +366,82 @@ func TestDebugLogRespectsLevel(t *testing.T) {
 	_, _, err := c.Requests.List(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Empty(t, buf.String())
+}
+
+// TestRedactionCoversEveryField fills every exported field of each type that
+// holds a secret with a distinct value and checks that String, GoString,
+// every fmt verb and LogValue name every field, show every plain value,
+// and never the secret ones. A field added later is covered without
+// touching this test.
+func TestRedactionCoversEveryField(t *testing.T) {
+	t.Parallel()
+	for _, v := range []any{&CreateAdminSessionOptions{}} {
+		rv := reflect.ValueOf(v).Elem()
+		var secrets, plain []string
+		for i := range rv.NumField() {
+			f, ft := rv.Field(i), rv.Type().Field(i)
+			if !ft.IsExported() {
+				continue
+			}
+			val := fmt.Sprintf("v%02d-%s", i, ft.Name)
+			switch f.Kind() {
+			case reflect.String:
+				f.SetString(val)
+			case reflect.Bool:
+				f.SetBool(true)
+				val = "true"
+			case reflect.Int:
+				f.SetInt(int64(40000 + i))
+				val = strconv.Itoa(40000 + i)
+			case reflect.Pointer:
+				p := reflect.New(ft.Type.Elem())
+				switch p.Elem().Kind() {
+				case reflect.Int:
+					p.Elem().SetInt(int64(40000 + i))
+					val = strconv.Itoa(40000 + i)
+				case reflect.Bool:
+					p.Elem().SetBool(true)
+					val = "true"
+				case reflect.String:
+					p.Elem().SetString(val)
+				default:
+					t.Fatalf("%T.%s: a pointer to %s; teach this test its kind", v, ft.Name, ft.Type.Elem())
+				}
+				f.Set(p)
+			default:
+				t.Fatalf("%T.%s: kind %s; teach this test its kind", v, ft.Name, f.Kind())
+			}
+			if strings.HasSuffix(ft.Name, "Password") {
+				secrets = append(secrets, val)
+			} else {
+				plain = append(plain, ft.Name+":"+val, ft.Name)
+			}
+		}
+		require.NotEmpty(t, secrets, "%T holds no secret field", v)
+		val := reflect.ValueOf(v).Elem().Interface()
+		var logged bytes.Buffer
+		slog.New(slog.NewTextHandler(&logged, nil)).Info("x", "o", val)
+		outs := map[string]string{
+			"String":   val.(fmt.Stringer).String(),
+			"GoString": val.(fmt.GoStringer).GoString(),
+			"%v":       fmt.Sprintf("%v", v),
+			"%+v":      fmt.Sprintf("%+v", val),
+			"%#v":      fmt.Sprintf("%#v", v),
+			"%s":       fmt.Sprintf("%s", val),
+			"%q":       fmt.Sprintf("%q", v),
+			"slog":     logged.String(),
+		}
+		for name, out := range outs {
+			for _, s := range secrets {
+				assert.NotContains(t, out, s, "%T %s", v, name)
+			}
+			assert.Contains(t, out, redacted, "%T %s", v, name)
+			for i := 1; i < len(plain); i += 2 {
+				assert.Contains(t, out, plain[i], "%T %s names every field", v, name)
+			}
+		}
+		for i := 0; i < len(plain); i += 2 {
+			assert.Contains(t, outs["String"], plain[i], "%T String shows every value", v)
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"log/slog"
 	"mime"
@@ -182,91 +181,20 @@ func (o *CreateAdminSessionOptions) validate() error {
 	)
 }
 
-// redactedCopy is the value with its password hidden: what fmt and slog show.
-func (o CreateAdminSessionOptions) redactedCopy() adminSessionView {
-	v := adminSessionView{
-		SessionType: o.SessionType, HostName: o.HostName, DomainName: o.DomainName,
-		UserName: o.UserName, Reason: o.Reason, Resolution: o.Resolution,
-		RDPAdminSwitch: o.RDPAdminSwitch, SmartSizing: o.SmartSizing, NodeID: o.NodeID,
-	}
-	if o.Port != nil {
-		v.Port = *o.Port
-	}
-	if o.Password != "" {
-		v.Password = redacted
-	}
-	return v
-}
-
-// adminSessionView mirrors CreateAdminSessionOptions without its methods, so
-// printing it cannot recurse, and with Port shown as a number (or <nil>)
-// rather than an address.
-type adminSessionView struct {
-	SessionType    SessionType
-	HostName       string
-	Port           any
-	DomainName     string
-	UserName       string
-	Password       string
-	Reason         string
-	Resolution     string
-	RDPAdminSwitch bool
-	SmartSizing    bool
-	NodeID         string
-}
-
 // String describes the options with the password replaced by [REDACTED].
-func (o CreateAdminSessionOptions) String() string {
-	return fmt.Sprintf("%+v", o.redactedCopy())
-}
+func (o CreateAdminSessionOptions) String() string { return redactedString(o) }
 
 // GoString is what %#v prints: Go syntax, with the password replaced by
 // "[REDACTED]".
-func (o CreateAdminSessionOptions) GoString() string {
-	v := o.redactedCopy()
-	port := "nil"
-	if o.Port != nil {
-		port = "passwordsafe.Ptr(" + strconv.Itoa(*o.Port) + ")"
-	}
-	return fmt.Sprintf("passwordsafe.CreateAdminSessionOptions{SessionType:%q, HostName:%q, Port:%s, "+
-		"DomainName:%q, UserName:%q, Password:%q, Reason:%q, Resolution:%q, RDPAdminSwitch:%t, SmartSizing:%t, NodeID:%q}",
-		string(v.SessionType), v.HostName, port, v.DomainName, v.UserName, v.Password, v.Reason, v.Resolution,
-		v.RDPAdminSwitch, v.SmartSizing, v.NodeID)
-}
+func (o CreateAdminSessionOptions) GoString() string { return redactedGoString(o) }
 
 // Format prints GoString for %#v and String, under the same verb and flags,
 // for every other verb, so no verb can reach the password.
-func (o CreateAdminSessionOptions) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		_, _ = io.WriteString(f, o.GoString())
-		return
-	}
-	fmt.Fprintf(f, fmt.FormatString(f, verb), o.String())
-}
+func (o CreateAdminSessionOptions) Format(f fmt.State, verb rune) { formatRedacted(f, verb, o) }
 
 // LogValue makes log/slog show the options as a group, with the password
 // replaced by [REDACTED].
-func (o CreateAdminSessionOptions) LogValue() slog.Value {
-	v := o.redactedCopy()
-	attrs := []slog.Attr{
-		slog.String("SessionType", string(v.SessionType)),
-		slog.String("HostName", v.HostName),
-	}
-	if o.Port != nil {
-		attrs = append(attrs, slog.Int("Port", *o.Port))
-	}
-	attrs = append(attrs,
-		slog.String("DomainName", v.DomainName),
-		slog.String("UserName", v.UserName),
-		slog.String("Password", v.Password),
-		slog.String("Reason", v.Reason),
-		slog.String("Resolution", v.Resolution),
-		slog.Bool("RDPAdminSwitch", v.RDPAdminSwitch),
-		slog.Bool("SmartSizing", v.SmartSizing),
-		slog.String("NodeID", v.NodeID),
-	)
-	return slog.GroupValue(attrs...)
-}
+func (o CreateAdminSessionOptions) LogValue() slog.Value { return redactedLogValue(o) }
 
 // SessionTicket is a new session: how to connect to it. SSH types fill
 // Ticket, Host, Port, TicketAtHost, Link and Command (a ready ssh command

@@ -61,6 +61,8 @@ type idleConn struct {
 	idle  time.Duration
 	born  time.Time    // for monotonic offsets
 	setAt atomic.Int64 // offset from born when the deadline was last set, ns
+
+	clock func() time.Duration // tests: the offset from born; nil means time.Since(born)
 }
 
 func newIdleConn(conn net.Conn, idle time.Duration) *idleConn {
@@ -70,7 +72,12 @@ func newIdleConn(conn net.Conn, idle time.Duration) *idleConn {
 }
 
 func (c *idleConn) touch() {
-	now := time.Since(c.born)
+	var now time.Duration
+	if c.clock != nil {
+		now = c.clock()
+	} else {
+		now = time.Since(c.born)
+	}
 	last := c.setAt.Load()
 	if int64(now)-last < int64(c.idle/16) {
 		return

@@ -291,10 +291,7 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 // sentReplacementChar reports whether a JSON string holds U+FFFD itself,
 // raw or escaped, as opposed to one made up for an invalid escape.
 func sentReplacementChar(b []byte) bool {
-	if bytes.Contains(b, []byte("\uFFFD")) || bytes.Contains(b, []byte("\ufffd")) {
-		return true
-	}
-	return bytes.ContainsRune(b, utf8.RuneError)
+	return bytes.ContainsRune(b, utf8.RuneError) || bytes.Contains(bytes.ToLower(b), []byte(`\ufffd`))
 }
 
 var (

@@ -1,0 +1,63 @@
+// Package passwordsafe is a client for the BeyondTrust Password Safe public
+// REST API (v3): find a managed account by name, ask for access to it, get
+// the request approved, read the released password or key, open SSH and RDP
+// sessions through the vault, watch and end sessions, and check the account
+// back in.
+//
+// # Client
+//
+// NewClient takes the API's base URL and one way to sign in (WithAPIKey, or
+// WithOAuthClientCredentials). It does no network I/O: the first call signs
+// in (POST Auth/SignAppin), concurrent first calls share one sign-in, and a
+// session the server dropped is signed in again, once, transparently. A
+// Client is safe for concurrent use by many goroutines. Its services group
+// the calls: Requests, Aliases, ManagedAccounts and Sessions; Do reaches any
+// endpoint without a typed method.
+//
+// The borrow-and-return helpers (RequestsService.Checkout,
+// AliasesService.Checkout, ManagedAccountsService.Checkout) create the
+// request, wait for approval, run a function with the credential and always
+// check the request in.
+//
+// # Errors
+//
+// Every call returns one of these, each reachable with errors.As:
+//
+//   - *ValidationError: the input was refused before anything was sent
+//     (errors.Is(err, ErrValidation)).
+//   - *ErrorResponse: the server answered outside 2xx. Its Is method maps
+//     the status and the server's 4-digit reason code to the sentinels
+//     ErrUnauthorized, ErrForbidden, ErrNotFound, ErrConflict,
+//     ErrRateLimited, ErrNoPermission (4031), ErrRequestorOnly (4032),
+//     ErrApproverOnly (4033), ErrNotApproved (4034),
+//     ErrNotEnoughApprovers (4035), ErrAlreadyApproved (4036) and
+//     ErrAPIVersionDisabled (410 to WithAPIVersion). Redirects are never
+//     followed: a 3xx is an *ErrorResponse too.
+//   - *DecodeError: a 2xx answer the client could not read (not the JSON
+//     the call expects, or a credential that is not valid UTF-8). The server
+//     may have acted; a POST is not sent again.
+//   - *BodyTooLargeError: a 2xx answer larger than the call accepts (1 MiB
+//     for one object, 16 MiB for a session file or snapshot, 256 MiB for a
+//     list).
+//   - a *url.Error (wrapped) when no answer arrived: the connection failed
+//     or broke off, or the context ended, in which case errors.Is(err,
+//     context.Canceled) or errors.Is(err, context.DeadlineExceeded) holds.
+//
+// Every message starts with "passwordsafe: " and names the method and path.
+//
+// # Retries
+//
+// GET, PUT and DELETE are repeated on transport errors, 429, 502, 503 and
+// 504; POST only on 429 and on errors that prove nothing was sent. A POST
+// that may have reached the server is never sent twice. Retry-After is
+// honoured up to 30 s. See WithRetries.
+//
+// # Secrets
+//
+// The API key, run-as password, OAuth secret, bearer tokens, session
+// cookies and every retrieved credential never appear in an error, a log
+// record or the fmt output of any value of this package, and nothing
+// reachable from a returned value (a *Response, an error, the request
+// behind them and its context) holds one. Credentials arrive as Secret,
+// which prints as [REDACTED]; call Value to use one.
+package passwordsafe
