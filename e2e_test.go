@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	ps "github.com/passwordsafe-go/passwordsafe"
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 // End-to-end: the real Client against the fake Password Safe over loopback.
@@ -31,12 +31,12 @@ const (
 
 type e2e struct {
 	t   *testing.T
-	srv *fakeps.Running
+	srv *passwordsafetest.Running
 }
 
-func newE2E(t *testing.T, cfg fakeps.Config) *e2e {
+func newE2E(t *testing.T, cfg passwordsafetest.Config) *e2e {
 	t.Helper()
-	srv, err := fakeps.Start(cfg)
+	srv, err := passwordsafetest.Start(cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
 	return &e2e{t: t, srv: srv}
@@ -46,7 +46,7 @@ func newE2E(t *testing.T, cfg fakeps.Config) *e2e {
 func (e *e2e) as(user string, opts ...ps.Option) *ps.Client {
 	e.t.Helper()
 	base := []ps.Option{
-		ps.WithAPIKey(fakeps.DefaultAPIKey, user),
+		ps.WithAPIKey(passwordsafetest.DefaultAPIKey, user),
 		ps.WithRetries(3, time.Millisecond, 10*time.Millisecond),
 		ps.WithCheckoutPolling(2*time.Millisecond, 20*time.Millisecond),
 	}
@@ -59,7 +59,7 @@ var bg = context.Background()
 
 func TestE2EApprovalFlow(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	req, appr := e.as("requestor"), e.as("approver")
 
 	created, _, err := req.Requests.Create(bg, &ps.CreateRequestOptions{
@@ -104,7 +104,7 @@ func TestE2EApprovalFlow(t *testing.T) {
 
 func TestE2EDenyAndRotateOnCheckin(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	req, appr := e.as("requestor"), e.as("approver")
 
 	created, _, err := req.Requests.Create(bg, &ps.CreateRequestOptions{SystemID: sysDB01, AccountID: acctPostgres, DurationMinutes: 5})
@@ -128,7 +128,7 @@ func TestE2EDenyAndRotateOnCheckin(t *testing.T) {
 
 func TestE2EConflictReuseRenew(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	c := e.as("requestor")
 	opts := ps.CreateRequestOptions{SystemID: sysWeb01, AccountID: acctRoot, DurationMinutes: 60}
 
@@ -162,7 +162,7 @@ func TestE2EConflictReuseRenew(t *testing.T) {
 
 func TestE2EAliases(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	c := e.as("requestor")
 
 	all, _, err := c.Aliases.List(bg, nil)
@@ -203,7 +203,7 @@ func TestE2EAliases(t *testing.T) {
 
 func TestE2ESessionsAndReplay(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	req, admin := e.as("requestor"), e.as("admin")
 	me, err := req.SignIn(bg)
 	require.NoError(t, err)
@@ -297,7 +297,7 @@ func TestE2ESessionsAndReplay(t *testing.T) {
 
 func TestE2EDoAccessLevels(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	var levels []struct {
 		AccessLevelID int
 		Name          string
@@ -311,7 +311,7 @@ func TestE2EDoAccessLevels(t *testing.T) {
 
 func TestE2EIdleExpiryAndSignOut(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	c := e.as("requestor")
 	_, _, err := c.Aliases.List(bg, nil)
 	require.NoError(t, err)
@@ -343,8 +343,8 @@ func TestE2EIdleExpiryAndSignOut(t *testing.T) {
 
 func TestE2EOAuth(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
-	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(fakeps.DefaultOAuthClientID, fakeps.DefaultOAuthClientSecret))
+	e := newE2E(t, passwordsafetest.Config{})
+	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(passwordsafetest.DefaultOAuthClientID, passwordsafetest.DefaultOAuthClientSecret))
 	require.NoError(t, err)
 	u, err := c.SignIn(bg)
 	require.NoError(t, err)
@@ -353,7 +353,7 @@ func TestE2EOAuth(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, e.srv.Calls("POST", "Auth/connect/token"))
 
-	bad, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(fakeps.DefaultOAuthClientID, "wrong-secret"))
+	bad, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(passwordsafetest.DefaultOAuthClientID, "wrong-secret"))
 	require.NoError(t, err)
 	_, err = bad.SignIn(bg)
 	var er *ps.ErrorResponse
@@ -364,7 +364,7 @@ func TestE2EOAuth(t *testing.T) {
 
 func TestE2EWrongKey(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	c, err := ps.NewClient(e.srv.URL(), ps.WithAPIKey("not-the-key", "requestor"))
 	require.NoError(t, err)
 	_, _, err = c.Aliases.List(bg, nil)
@@ -372,7 +372,7 @@ func TestE2EWrongKey(t *testing.T) {
 	assert.Equal(t, 0, e.srv.Calls("GET", "Aliases"))
 	assert.NotContains(t, err.Error(), "not-the-key")
 
-	pw, err := ps.NewClient(e.srv.URL(), ps.WithAPIKey(fakeps.DefaultAPIKey, "secured"), ps.WithRunAsPassword("Secured-Pa55!"))
+	pw, err := ps.NewClient(e.srv.URL(), ps.WithAPIKey(passwordsafetest.DefaultAPIKey, "secured"), ps.WithRunAsPassword("Secured-Pa55!"))
 	require.NoError(t, err)
 	u, err := pw.SignIn(bg)
 	require.NoError(t, err)
@@ -381,7 +381,7 @@ func TestE2EWrongKey(t *testing.T) {
 
 func TestE2EFaults(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	c := e.as("requestor")
 	_, err := c.SignIn(bg)
 	require.NoError(t, err)
@@ -427,7 +427,7 @@ func TestE2EFaults(t *testing.T) {
 
 func TestE2EConcurrentClient(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	c := e.as("admin")
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -480,7 +480,7 @@ func approveWhenPending(t *testing.T, appr *ps.Client) <-chan error {
 
 func TestE2ECheckout(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	req, appr := e.as("requestor"), e.as("approver")
 	opts := &ps.CreateRequestOptions{SystemID: sysDB01, AccountID: acctPostgres, DurationMinutes: 10}
 
@@ -564,8 +564,8 @@ func TestE2ECheckout(t *testing.T) {
 
 func TestE2EOAuthTokenRefusedIsFetchedAnew(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{TokenLifetime: 10 * time.Minute})
-	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(fakeps.DefaultOAuthClientID, fakeps.DefaultOAuthClientSecret))
+	e := newE2E(t, passwordsafetest.Config{TokenLifetime: 10 * time.Minute})
+	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(passwordsafetest.DefaultOAuthClientID, passwordsafetest.DefaultOAuthClientSecret))
 	require.NoError(t, err)
 	_, _, err = c.Aliases.List(bg, nil)
 	require.NoError(t, err)

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	ps "github.com/passwordsafe-go/passwordsafe"
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 // Recorded answers of the fake Password Safe live in testdata/recorded, so
@@ -38,7 +38,7 @@ type recording struct {
 // recordAll drives the fake through a flow and returns each answer's body.
 func recordAll(t *testing.T) map[string][]byte {
 	t.Helper()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t, passwordsafetest.Config{})
 	clients := map[string]*ps.Client{}
 	client := func(user string) *ps.Client {
 		if clients[user] == nil {

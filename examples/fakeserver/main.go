@@ -22,15 +22,15 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (host:port)")
-	apiKey := flag.String("api-key", fakeps.DefaultAPIKey, "API key the server accepts")
+	apiKey := flag.String("api-key", passwordsafetest.DefaultAPIKey, "API key the server accepts")
 	flag.Parse()
 
-	srv, err := fakeps.StartAt(*addr, fakeps.Config{APIKey: *apiKey})
+	srv, err := passwordsafetest.StartAt(*addr, passwordsafetest.Config{APIKey: *apiKey})
 	if err != nil {
 		log.Fatalf("fakeserver: %v", err)
 	}
@@ -50,11 +50,11 @@ func main() {
 	}
 }
 
-func printSeed(w io.Writer, srv *fakeps.Running, apiKey string) {
+func printSeed(w io.Writer, srv *passwordsafetest.Running, apiKey string) {
 	fmt.Fprintf(w, "Password Safe fake serving at %s\n\n", srv.URL())
 	fmt.Fprintf(w, "API key:             %s\n", apiKey)
-	fmt.Fprintf(w, "OAuth client id:     %s\n", fakeps.DefaultOAuthClientID)
-	fmt.Fprintf(w, "OAuth client secret: %s (acts as user \"requestor\")\n", fakeps.DefaultOAuthClientSecret)
+	fmt.Fprintf(w, "OAuth client id:     %s\n", passwordsafetest.DefaultOAuthClientID)
+	fmt.Fprintf(w, "OAuth client secret: %s (acts as user \"requestor\")\n", passwordsafetest.DefaultOAuthClientSecret)
 	fmt.Fprintf(w, "Sign in:             Authorization: PS-Auth key=<API key>; runas=<user>;\n\n")
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -7,11 +7,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func TestPrintSeedNamesWhatScriptsRelyOn(t *testing.T) {
-	srv, err := fakeps.Start(fakeps.Config{APIKey: "k-123"})
+	srv, err := passwordsafetest.Start(passwordsafetest.Config{APIKey: "k-123"})
 	require.NoError(t, err)
 	defer srv.Close()
 	var out bytes.Buffer
@@ -19,7 +19,7 @@ func TestPrintSeedNamesWhatScriptsRelyOn(t *testing.T) {
 	got := out.String()
 	assert.Contains(t, got, srv.URL())
 	assert.Contains(t, got, "API key:             k-123")
-	assert.Contains(t, got, fakeps.DefaultOAuthClientID)
+	assert.Contains(t, got, passwordsafetest.DefaultOAuthClientID)
 	for _, name := range []string{"requestor", "approver", "admin", "web01", "root", "db-ha", "web-root"} {
 		assert.Contains(t, got, name)
 	}

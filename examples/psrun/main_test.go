@@ -10,19 +10,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 // fixture runs psrun in-process against a fresh fake Password Safe.
 type fixture struct {
 	t   *testing.T
-	srv *fakeps.Running
+	srv *passwordsafetest.Running
 	env map[string]string
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	srv, err := fakeps.Start(fakeps.Config{})
+	srv, err := passwordsafetest.Start(passwordsafetest.Config{})
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
 	return &fixture{t: t, srv: srv, env: map[string]string{}}
@@ -30,7 +30,7 @@ func newFixture(t *testing.T) *fixture {
 
 // psrun runs the CLI with flags, then HOST KEY USER, then args.
 func (f *fixture) psrun(flags []string, user string, args ...string) (stdout, stderr string, code int) {
-	all := append(append([]string{}, flags...), f.srv.URL(), fakeps.DefaultAPIKey, user)
+	all := append(append([]string{}, flags...), f.srv.URL(), passwordsafetest.DefaultAPIKey, user)
 	return f.runRaw(append(all, args...)...)
 }
 
@@ -143,7 +143,7 @@ func TestErrorLineHasStatusAndReasonCode(t *testing.T) {
 func TestRetrievePassword(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.env["PS_API_KEY"] = fakeps.DefaultAPIKey
+	f.env["PS_API_KEY"] = passwordsafetest.DefaultAPIKey
 	want := f.srv.Password(1, 11)
 	out, errs, code := f.runRaw(f.srv.URL(), "-", "requestor", "RetrievePassword", "web01", "root", "-duration", "5", "-reason", "cli test")
 	require.Equal(t, 0, code, errs)
@@ -196,8 +196,8 @@ func TestBadArguments(t *testing.T) {
 		{"bad user", []string{f.srv.URL(), "k", "admin;password=x", "GET", "AccessLevels"}, `USER must be`},
 		{"retrieve without account", []string{f.srv.URL(), "k", "admin", "RetrievePassword", "web01"}, "needs SYSTEM ACCOUNT"},
 		{"empty separator", []string{"-separator", "", f.srv.URL(), "k", "admin", "GET", "AccessLevels"}, "-separator"},
-		{"bad method", []string{f.srv.URL(), fakeps.DefaultAPIKey, "admin", "G=T", "AccessLevels"}, "method"},
-		{"absolute path", []string{f.srv.URL(), fakeps.DefaultAPIKey, "admin", "GET", "https://evil.example/x"}, "path"},
+		{"bad method", []string{f.srv.URL(), passwordsafetest.DefaultAPIKey, "admin", "G=T", "AccessLevels"}, "method"},
+		{"absolute path", []string{f.srv.URL(), passwordsafetest.DefaultAPIKey, "admin", "GET", "https://evil.example/x"}, "path"},
 	}
 	for _, tc := range cases {
 		out, errs, code := f.runRaw(tc.args...)
@@ -215,7 +215,7 @@ func TestNeverPrintsKeyOrPassword(t *testing.T) {
 	out, errs, code := f.psrun([]string{"-v"}, "secured;pwd=["+pwd+"]", "GET", "Requests")
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, errs, "passwordsafe: http attempt", "-v logs the attempts")
-	for _, secret := range []string{fakeps.DefaultAPIKey, pwd, "ASP.NET_SessionId"} {
+	for _, secret := range []string{passwordsafetest.DefaultAPIKey, pwd, "ASP.NET_SessionId"} {
 		assert.NotContains(t, out+errs, secret)
 	}
 
@@ -224,7 +224,7 @@ func TestNeverPrintsKeyOrPassword(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "psrun: 401")
 	assert.NotContains(t, errs, pwd)
-	assert.NotContains(t, errs, fakeps.DefaultAPIKey)
+	assert.NotContains(t, errs, passwordsafetest.DefaultAPIKey)
 }
 
 func TestInsecureWarns(t *testing.T) {

@@ -21,7 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/passwordsafe-go/passwordsafe"
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func main() {
@@ -39,7 +39,7 @@ func run(ctx context.Context, out io.Writer, env func(string) string) error {
 	if url := env("PS_URL"); url != "" {
 		return readOnly(ctx, out, url, env)
 	}
-	srv, err := fakeps.Start(fakeps.Config{})
+	srv, err := passwordsafetest.Start(passwordsafetest.Config{})
 	if err != nil {
 		return fmt.Errorf("starting the embedded fake Password Safe: %w", err)
 	}
@@ -65,7 +65,7 @@ func (s *steps) detail(format string, args ...any) {
 
 func fullFlow(ctx context.Context, out io.Writer, baseURL string) error {
 	connect := func(user string) (*passwordsafe.Client, error) {
-		return passwordsafe.NewClient(baseURL, passwordsafe.WithAPIKey(fakeps.DefaultAPIKey, user))
+		return passwordsafe.NewClient(baseURL, passwordsafe.WithAPIKey(passwordsafetest.DefaultAPIKey, user))
 	}
 	requestor, err := connect("requestor")
 	if err != nil {

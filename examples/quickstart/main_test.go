@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func TestOfflineFlowPrintsEveryStep(t *testing.T) {
@@ -31,14 +31,14 @@ func TestOfflineFlowPrintsEveryStep(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(`password: \[REDACTED\] \(\d+ characters\)`), got, "the credential is printed redacted")
 	assert.Regexp(t, `session \d+ is now Locked`, got)
 	assert.Contains(t, got, "4034 Request is not yet approved")
-	assert.NotContains(t, got, fakeps.DefaultAPIKey)
+	assert.NotContains(t, got, passwordsafetest.DefaultAPIKey)
 }
 
 func TestReadOnlyAgainstAVault(t *testing.T) {
-	srv, err := fakeps.Start(fakeps.Config{})
+	srv, err := passwordsafetest.Start(passwordsafetest.Config{})
 	require.NoError(t, err)
 	defer srv.Close()
-	env := map[string]string{"PS_URL": srv.URL(), "PS_API_KEY": fakeps.DefaultAPIKey, "PS_RUNAS": "secured", "PS_RUNAS_PASSWORD": "Secured-Pa55!"}
+	env := map[string]string{"PS_URL": srv.URL(), "PS_API_KEY": passwordsafetest.DefaultAPIKey, "PS_RUNAS": "secured", "PS_RUNAS_PASSWORD": "Secured-Pa55!"}
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out, func(k string) string { return env[k] }))
 	got := out.String()
@@ -48,7 +48,7 @@ func TestReadOnlyAgainstAVault(t *testing.T) {
 	assert.Equal(t, 0, srv.Calls("POST", "Requests"), "read-only: nothing created")
 	assert.Equal(t, 1, srv.Calls("POST", "Auth/Signout"))
 	assert.NotContains(t, got, "Secured-Pa55!")
-	assert.False(t, strings.Contains(got, fakeps.DefaultAPIKey))
+	assert.False(t, strings.Contains(got, passwordsafetest.DefaultAPIKey))
 
 	env["PS_RUNAS"] = ""
 	err = run(context.Background(), &out, func(k string) string { return env[k] })

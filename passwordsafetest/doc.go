@@ -1,4 +1,4 @@
-// Package fakeps is an in-memory, stateful fake of the BeyondTrust Password
+// Package passwordsafetest is an in-memory, stateful fake of the BeyondTrust Password
 // Safe public API (v3), for the SDK's end-to-end tests, its offline
 // quickstart and for tool authors (go run ./examples/fakeserver).
 //
@@ -49,4 +49,4 @@
 // Requests write dates like 2026-11-23T04:39:10.53 (no zone), sessions
 // like 2026-11-23T04:39:10.53Z, aliases and managed accounts like
 // 2026-11-23T04:39:10; dates not set are null.
-package fakeps
+package passwordsafetest

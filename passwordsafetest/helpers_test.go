@@ -1,4 +1,4 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 // epoch is the fixed start of the fake clock in these tests.
@@ -21,22 +21,22 @@ var epoch = time.Date(2026, 11, 23, 4, 39, 10, 530000000, time.UTC)
 // fixture is a fake served by httptest.
 type fixture struct {
 	t    *testing.T
-	srv  *fakeps.Server
+	srv  *passwordsafetest.Server
 	ts   *httptest.Server
 	base string
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	return newFixtureWith(t, fakeps.Config{FixedTime: epoch})
+	return newFixtureWith(t, passwordsafetest.Config{FixedTime: epoch})
 }
 
-func newFixtureWith(t *testing.T, cfg fakeps.Config) *fixture {
+func newFixtureWith(t *testing.T, cfg passwordsafetest.Config) *fixture {
 	t.Helper()
-	srv := fakeps.New(cfg)
+	srv := passwordsafetest.New(cfg)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &fixture{t: t, srv: srv, ts: ts, base: ts.URL + fakeps.DefaultBasePath}
+	return &fixture{t: t, srv: srv, ts: ts, base: ts.URL + passwordsafetest.DefaultBasePath}
 }
 
 // client is one API user with its own cookie jar.
@@ -58,7 +58,7 @@ func (f *fixture) as(user string) *client {
 	f.t.Helper()
 	c := f.anon()
 	c.user = user
-	h := "PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=" + user + ";"
+	h := "PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=" + user + ";"
 	if user == "secured" {
 		h += " pwd=[Secured-Pa55!];"
 	}

@@ -1,4 +1,4 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"fmt"

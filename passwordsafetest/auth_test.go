@@ -1,4 +1,4 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"encoding/json"
@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func TestSignInWithAPIKey(t *testing.T) {
 	f := newFixture(t)
 	c := f.anon()
-	r := c.signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusOK)
+	r := c.signIn("PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusOK)
 	got := string(r.body)
 	want := `{"UserId":1,"SID":"S-1-5-21-3623811015-3361044348-30300820-1101","EmailAddress":"requestor@example.test","UserName":"requestor","Name":"Rita Requestor"}`
 	if got != want {
@@ -30,7 +30,7 @@ func TestSignInWithAPIKey(t *testing.T) {
 
 func TestSignInFailures(t *testing.T) {
 	f := newFixture(t)
-	key := fakeps.DefaultAPIKey
+	key := passwordsafetest.DefaultAPIKey
 	for name, h := range map[string]string{
 		"no header":          "",
 		"wrong key":          "PS-Auth key=nope; runas=requestor;",
@@ -55,21 +55,21 @@ func TestSignInRunAsPassword(t *testing.T) {
 		UserID   int `json:"UserId"`
 		UserName string
 	}
-	f.anon().signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=SECURED; pwd=[Secured-Pa55!];").
+	f.anon().signIn("PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=SECURED; pwd=[Secured-Pa55!];").
 		wantStatus(http.StatusOK).decode(&u)
 	if u.UserID != 5 || u.UserName != "secured" {
 		t.Errorf("signed in as %+v", u)
 	}
 	// A password sent for a user that needs none is ignored.
-	f.anon().signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=admin; pwd=[whatever];").wantStatus(http.StatusOK)
+	f.anon().signIn("PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=admin; pwd=[whatever];").wantStatus(http.StatusOK)
 }
 
 func TestRunAsPasswordWithSeparators(t *testing.T) {
 	// A password may hold ';', '=' and ']': it runs to the last ']'.
-	f := newFixtureWith(t, fakeps.Config{FixedTime: epoch, APIKey: "k1"})
+	f := newFixtureWith(t, passwordsafetest.Config{FixedTime: epoch, APIKey: "k1"})
 	f.anon().signIn("PS-Auth key=k1; runas=secured; pwd=[Secured-Pa55!];").wantStatus(http.StatusOK)
 	f.anon().signIn("PS-Auth key=k1;runas=secured;pwd=[Secured-Pa55!]").wantStatus(http.StatusOK)
-	f.anon().signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusUnauthorized)
+	f.anon().signIn("PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusUnauthorized)
 }
 
 func TestOAuth(t *testing.T) {
@@ -81,8 +81,8 @@ func TestOAuth(t *testing.T) {
 	}
 	good := url.Values{
 		"grant_type":    {"client_credentials"},
-		"client_id":     {fakeps.DefaultOAuthClientID},
-		"client_secret": {fakeps.DefaultOAuthClientSecret},
+		"client_id":     {passwordsafetest.DefaultOAuthClientID},
+		"client_secret": {passwordsafetest.DefaultOAuthClientSecret},
 	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -101,7 +101,7 @@ func TestOAuth(t *testing.T) {
 		t.Errorf("OAuth client signed in as %q, want requestor", u.UserName)
 	}
 
-	bad := url.Values{"grant_type": {"client_credentials"}, "client_id": {fakeps.DefaultOAuthClientID}, "client_secret": {"x"}}
+	bad := url.Values{"grant_type": {"client_credentials"}, "client_id": {passwordsafetest.DefaultOAuthClientID}, "client_secret": {"x"}}
 	if r := post(bad).wantStatus(http.StatusBadRequest); string(r.body) != `{"error":"invalid_client"}` {
 		t.Errorf("bad secret body %s", r.body)
 	}
@@ -116,7 +116,7 @@ func TestOAuth(t *testing.T) {
 }
 
 func TestOAuthConfig(t *testing.T) {
-	f := newFixtureWith(t, fakeps.Config{
+	f := newFixtureWith(t, passwordsafetest.Config{
 		FixedTime: epoch, OAuthClientID: "id", OAuthClientSecret: "s3cret",
 		OAuthRunAs: "admin", TokenLifetime: time.Minute,
 	})
@@ -151,7 +151,7 @@ func TestSessionCookieRequired(t *testing.T) {
 		http.Header{"Cookie": {"ASP.NET_SessionId=abcdefghijklmnopqrstuvwx"}}).wantError(http.StatusUnauthorized, msg)
 	// Sign-in headers on other calls do not count: only the cookie does.
 	f.anon().send(http.MethodGet, "Requests", nil,
-		http.Header{"Authorization": {"PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;"}}).
+		http.Header{"Authorization": {"PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=requestor;"}}).
 		wantStatus(http.StatusUnauthorized)
 }
 
@@ -166,12 +166,12 @@ func TestIdleExpiry(t *testing.T) {
 	f.srv.Advance(20 * time.Minute)
 	c.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusUnauthorized)
 	// A fresh sign-in works again.
-	c.signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusOK)
+	c.signIn("PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusOK)
 	c.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
 }
 
 func TestIdleTimeoutConfig(t *testing.T) {
-	f := newFixtureWith(t, fakeps.Config{FixedTime: epoch, IdleTimeout: time.Minute})
+	f := newFixtureWith(t, passwordsafetest.Config{FixedTime: epoch, IdleTimeout: time.Minute})
 	c := f.as("requestor")
 	f.srv.Advance(59 * time.Second)
 	c.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
@@ -243,13 +243,13 @@ func TestRouting(t *testing.T) {
 }
 
 func TestCustomBasePath(t *testing.T) {
-	f := newFixtureWith(t, fakeps.Config{FixedTime: epoch, BasePath: "api/v3"})
+	f := newFixtureWith(t, passwordsafetest.Config{FixedTime: epoch, BasePath: "api/v3"})
 	f.base = f.ts.URL + "/api/v3/"
 	f.as("requestor").do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
 }
 
 func TestStartAndClose(t *testing.T) {
-	rs, err := fakeps.Start(fakeps.Config{})
+	rs, err := passwordsafetest.Start(passwordsafetest.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestStartAndClose(t *testing.T) {
 }
 
 func TestStartAtEveryInterface(t *testing.T) {
-	rs, err := fakeps.StartAt(":0", fakeps.Config{})
+	rs, err := passwordsafetest.StartAt(":0", passwordsafetest.Config{})
 	if err != nil {
 		t.Skipf("cannot listen on every interface here: %v", err)
 	}
@@ -289,7 +289,7 @@ func TestClock(t *testing.T) {
 	if got := f.srv.Now().Sub(epoch); got != 90*time.Second {
 		t.Errorf("advanced by %v", got)
 	}
-	live := fakeps.New(fakeps.Config{})
+	live := passwordsafetest.New(passwordsafetest.Config{})
 	live.Advance(time.Hour)
 	if d := time.Until(live.Now()); d < 59*time.Minute || d > 61*time.Minute {
 		t.Errorf("wall clock + 1h is off by %v", d)

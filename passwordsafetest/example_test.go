@@ -1,4 +1,4 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"encoding/json"
@@ -8,12 +8,12 @@ import (
 	"net/http/cookiejar"
 	"strings"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 // Serve the fake, sign in with the API key, and request a password.
 func Example() {
-	srv, err := fakeps.Start(fakeps.Config{})
+	srv, err := passwordsafetest.Start(passwordsafetest.Config{})
 	if err != nil {
 		panic(err)
 	}
@@ -35,7 +35,7 @@ func Example() {
 		return resp.StatusCode, string(b)
 	}
 
-	auth := http.Header{"Authorization": {"PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;"}}
+	auth := http.Header{"Authorization": {"PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=requestor;"}}
 	fmt.Println(call(http.MethodPost, "Auth/SignAppin", "", auth))
 	fmt.Println(call(http.MethodPost, "Requests", `{"SystemID":2,"AccountID":21,"DurationMinutes":30}`, nil))
 	fmt.Println(call(http.MethodGet, "Credentials/1001", "", nil))
@@ -51,7 +51,7 @@ func Example() {
 	// 1 request, status pending
 }
 
-func mustRequest(s *fakeps.Server, id int) string {
+func mustRequest(s *passwordsafetest.Server, id int) string {
 	info, _ := s.Request(id)
 	return info.Status
 }
