@@ -72,7 +72,7 @@ func (s *leakSecrets) count(prefix string) int {
 // Authorization headers, the session cookies and the OAuth tokens.
 func leakSpy(t *testing.T, secrets *leakSecrets) (baseURL string, srv *passwordsafetest.Server) {
 	t.Helper()
-	srv = passwordsafetest.New(passwordsafetest.Config{})
+	srv = passwordsafetest.NewServer(t) // served here through the spy, as an http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a := r.Header.Get("Authorization"); a != "" {
 			secrets.add("wire: Authorization", a)
@@ -98,7 +98,7 @@ func leakSpy(t *testing.T, secrets *leakSecrets) (baseURL string, srv *passwords
 		}
 	}))
 	t.Cleanup(ts.Close)
-	return ts.URL + passwordsafetest.DefaultBasePath, srv
+	return ts.URL + passwordsafetest.BasePath, srv
 }
 
 type leakRecorder struct {

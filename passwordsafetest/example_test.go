@@ -1,57 +1,53 @@
 package passwordsafetest_test
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/cookiejar"
-	"strings"
 
+	"github.com/passwordsafe-go/passwordsafe"
 	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
-// Serve the fake, sign in with the API key, and request a password.
+// The shape of a test of code that borrows a password. In a test function
+// it reads:
+//
+//	srv := passwordsafetest.NewServer(t, passwordsafetest.WithManagedAccount("db01", "postgres", "pw"))
+//	client := srv.Client(t, "requestor")
+//
+// Examples have no *testing.T, so this one uses Start and NewClient.
 func Example() {
-	srv, err := passwordsafetest.Start(passwordsafetest.Config{})
+	srv, err := passwordsafetest.Start("127.0.0.1:0",
+		passwordsafetest.WithManagedAccount("db01", "postgres", "pw"))
 	if err != nil {
 		panic(err)
 	}
 	defer srv.Close()
-
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar}
-	call := func(method, path, body string, header http.Header) (int, string) {
-		req, _ := http.NewRequest(method, srv.URL()+path, strings.NewReader(body))
-		for k, v := range header {
-			req.Header[k] = v
-		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			panic(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+	client, err := srv.NewClient("requestor")
+	if err != nil {
+		panic(err)
 	}
 
-	auth := http.Header{"Authorization": {"PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=requestor;"}}
-	fmt.Println(call(http.MethodPost, "Auth/SignAppin", "", auth))
-	fmt.Println(call(http.MethodPost, "Requests", `{"SystemID":2,"AccountID":21,"DurationMinutes":30}`, nil))
-	fmt.Println(call(http.MethodGet, "Credentials/1001", "", nil))
+	// The code under test: borrow the password, use it, give it back.
+	systemID, accountID, _ := srv.AccountIDs("db01", "postgres")
+	err = client.Requests.Checkout(context.Background(), &passwordsafe.CreateRequestOptions{
+		SystemID: systemID, AccountID: accountID, DurationMinutes: 5, Reason: "nightly backup",
+	}, func(_ context.Context, cred passwordsafe.Secret) error {
+		fmt.Println("borrowed:", cred.Value())
+		return nil
+	})
+	fmt.Println("checkout error:", err)
 
-	_, body := call(http.MethodGet, "Requests", "", nil)
-	var list []struct{ RequestID int }
-	_ = json.Unmarshal([]byte(body), &list)
-	fmt.Println(len(list), "request, status", mustRequest(srv.Server, 1001))
+	// What the test asserts: nothing left open, one check-in, the reason sent.
+	fmt.Println("open requests:", len(srv.OpenRequests()))
+	fmt.Println("check-ins:", len(srv.Checkins()))
+	rq, _ := srv.Request(srv.Checkins()[0].RequestID)
+	fmt.Printf("request %d: %s, reason %q\n", rq.RequestID, rq.Status, rq.Reason)
+	fmt.Println("POST Requests calls:", srv.Calls("POST", "Requests"))
 	// Output:
-	// 200 {"UserId":1,"SID":"S-1-5-21-3623811015-3361044348-30300820-1101","EmailAddress":"requestor@example.test","UserName":"requestor","Name":"Rita Requestor"}
-	// 201 {"RequestID":1001}
-	// 403 "4034 - Request is not yet approved."
-	// 1 request, status pending
-}
-
-func mustRequest(s *passwordsafetest.Server, id int) string {
-	info, _ := s.Request(id)
-	return info.Status
+	// borrowed: pw
+	// checkout error: <nil>
+	// open requests: 0
+	// check-ins: 1
+	// request 1001: checkedin, reason "nightly backup"
+	// POST Requests calls: 1
 }

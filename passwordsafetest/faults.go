@@ -7,12 +7,107 @@ import (
 	"time"
 )
 
-// Fault injection. A rule applies to the next n calls whose method and
-// path match: method "" matches any method; pattern is the path below the
-// base path, matched case-insensitively, where "*" stands for any one
-// segment ("Requests/*/Checkin") and "" for every path. Rules are used in
-// the order they were added. A delay and one action (fail, drop, drop
-// after) can apply to the same call: the delay comes first.
+// Fault injection. A fault applies to the next calls whose method and
+// path match, picked with Server.Next; it acts before the fake looks at the
+// call (before authentication), as a proxy or a network would. Faults are
+// used in the order they were added. A wait (Delay or Hold) and one action
+// (Fail, Drop or LoseAnswer) may apply to the same call: the wait comes
+// first.
+
+// Fault names the calls a fault applies to: build it with Server.Next, say
+// how many with Times, and end with what happens to them.
+type Fault struct {
+	s       *Server
+	method  string
+	pattern []string
+	times   int
+}
+
+// Next picks the next call with the given method ("" for any) and path.
+// The path is below the base path, matched case-insensitively, without the
+// query; "*" stands for any one segment ("Requests/*/Checkin") and "" for
+// every path:
+//
+//	srv.Next("POST", "Requests").Fail(http.StatusServiceUnavailable)
+//	srv.Next("GET", "Requests").Times(2).Fail(http.StatusBadGateway)
+//	srv.Next("POST", "Requests").LoseAnswer()
+func (s *Server) Next(method, path string) Fault {
+	return Fault{s: s, method: strings.ToUpper(method), pattern: splitPattern(path), times: 1}
+}
+
+// Times makes the fault apply to the next n matching calls (default 1).
+// n below 1 makes the fault do nothing.
+func (f Fault) Times(n int) Fault { f.times = n; return f }
+
+// Fail answers the calls with status and the status text as a JSON string
+// body, without acting on them.
+func (f Fault) Fail(status int) {
+	text := http.StatusText(status)
+	if text == "" {
+		text = "Injected fault"
+	}
+	f.FailWith(status, text, nil)
+}
+
+// FailWith answers the calls with status, message as a JSON string body
+// (as the real server writes errors) and header added (e.g. Retry-After),
+// without acting on them.
+func (f Fault) FailWith(status int, message string, header http.Header) {
+	rep := errorReply(status, message)
+	for k, vs := range header {
+		rep.header()[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	f.add(&faultRule{kind: faultFail, reply: rep})
+}
+
+// Drop closes the calls' connections before the server acts: the client
+// gets no answer and nothing changes.
+//
+// Go's http.Transport itself sends an idempotent request (GET, a PUT with a
+// replayable body...) again, once, when a reused keep-alive connection
+// closes before any answer; such a retry arrives as a new call.
+func (f Fault) Drop() { f.add(&faultRule{kind: faultDrop}) }
+
+// LoseAnswer lets the server act on the calls (their changes stay) and
+// then closes the connection: the answer is lost, as when a network breaks
+// after a POST reached the server.
+func (f Fault) LoseAnswer() { f.add(&faultRule{kind: faultLoseAnswer}) }
+
+// Delay holds each call for d (real time) before the server looks at it.
+// A call whose client goes away meanwhile is not acted on. To order events
+// in a test without a wall-clock margin, use Hold.
+func (f Fault) Delay(d time.Duration) { f.add(&faultRule{kind: faultWait, delay: d}) }
+
+// Hold holds the calls until the test releases them: the way to make a
+// call be in flight while the test does something else, without relying
+// on timing. A call whose client goes away meanwhile is not acted on.
+func (f Fault) Hold() *Hold {
+	h := &Hold{arrived: make(chan struct{}), release: make(chan struct{})}
+	f.add(&faultRule{kind: faultWait, hold: h})
+	return h
+}
+
+// Hold is a set of held calls; see Fault.Hold.
+type Hold struct {
+	arrived     chan struct{}
+	arriveOnce  sync.Once
+	release     chan struct{}
+	releaseOnce sync.Once
+}
+
+// Arrived is closed when the first held call has arrived.
+func (h *Hold) Arrived() <-chan struct{} { return h.arrived }
+
+// Release lets every held call, and those still to come, go on.
+func (h *Hold) Release() { h.releaseOnce.Do(func() { close(h.release) }) }
+
+// ClearFaults removes every fault not yet used. Held calls stay held
+// until released.
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	s.faults.actions, s.faults.waits = nil, nil
+	s.faults.mu.Unlock()
+}
 
 type faultKind int
 
@@ -20,7 +115,8 @@ const (
 	faultNone faultKind = iota
 	faultFail
 	faultDrop
-	faultDropAfter
+	faultLoseAnswer
+	faultWait
 )
 
 type faultRule struct {
@@ -29,24 +125,38 @@ type faultRule struct {
 	remaining int
 	kind      faultKind
 	delay     time.Duration
+	hold      *Hold
 	reply     reply
 }
 
-// faultAction is what happens to one call.
+// faultAction is what happens to one call: wait until hold is closed (when
+// not nil), then kind.
 type faultAction struct {
 	kind  faultKind
-	delay time.Duration
+	hold  <-chan struct{}
 	reply reply
 }
 
 type faults struct {
 	mu      sync.Mutex
 	actions []*faultRule
-	delays  []*faultRule
-	calls   map[callKey]int
+	waits   []*faultRule
 }
 
-type callKey struct{ method, path string }
+func (f Fault) add(r *faultRule) {
+	if f.times <= 0 {
+		return
+	}
+	r.method, r.pattern, r.remaining = f.method, f.pattern, f.times
+	fs := &f.s.faults
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if r.kind == faultWait {
+		fs.waits = append(fs.waits, r)
+	} else {
+		fs.actions = append(fs.actions, r)
+	}
+}
 
 func splitPattern(pattern string) []string {
 	pattern = strings.Trim(pattern, "/")
@@ -56,7 +166,8 @@ func splitPattern(pattern string) []string {
 	return strings.Split(strings.ToLower(pattern), "/")
 }
 
-// matches reports whether method and the lower-cased path match the rule's.
+// matchesCall reports whether method and path (matched case-insensitively)
+// fit a method and a split pattern.
 func matchesCall(method string, pattern []string, callMethod, path string) bool {
 	if method != "" && !strings.EqualFold(method, callMethod) {
 		return false
@@ -64,7 +175,7 @@ func matchesCall(method string, pattern []string, callMethod, path string) bool 
 	if pattern == nil {
 		return true
 	}
-	segs := strings.Split(path, "/")
+	segs := strings.Split(strings.ToLower(strings.Trim(path, "/")), "/")
 	if len(segs) != len(pattern) {
 		return false
 	}
@@ -76,20 +187,22 @@ func matchesCall(method string, pattern []string, callMethod, path string) bool 
 	return true
 }
 
-// arrive counts a call and takes the faults that apply to it.
+// arrive takes the faults that apply to a call.
 func (f *faults) arrive(method, rel string) faultAction {
-	path := strings.ToLower(rel)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.calls == nil {
-		f.calls = map[callKey]int{}
-	}
-	f.calls[callKey{method, path}]++
 	var act faultAction
-	if r := take(&f.delays, method, path); r != nil {
-		act.delay = r.delay
+	if r := take(&f.waits, method, rel); r != nil {
+		if r.hold != nil {
+			r.hold.arriveOnce.Do(func() { close(r.hold.arrived) })
+			act.hold = r.hold.release
+		} else {
+			ch := make(chan struct{})
+			time.AfterFunc(r.delay, func() { close(ch) })
+			act.hold = ch
+		}
 	}
-	if r := take(&f.actions, method, path); r != nil {
+	if r := take(&f.actions, method, rel); r != nil {
 		act.kind, act.reply = r.kind, r.reply
 	}
 	return act
@@ -107,85 +220,4 @@ func take(rules *[]*faultRule, method, path string) *faultRule {
 		}
 	}
 	return nil
-}
-
-func (f *faults) add(list *[]*faultRule, r *faultRule) {
-	if r.remaining <= 0 {
-		return
-	}
-	f.mu.Lock()
-	*list = append(*list, r)
-	f.mu.Unlock()
-}
-
-// FailNext makes the next n matching calls answer status, with the status
-// text as a JSON string body, without processing them.
-func (s *Server) FailNext(method, pattern string, n, status int) {
-	text := http.StatusText(status)
-	if text == "" {
-		text = "Injected fault"
-	}
-	s.FailNextWith(method, pattern, n, status, nil, text)
-}
-
-// FailNextWith is FailNext with a chosen answer: header (e.g. Retry-After)
-// is added to it and message is sent as a JSON string body.
-func (s *Server) FailNextWith(method, pattern string, n, status int, header http.Header, message string) {
-	rep := errorReply(status, message)
-	for k, vs := range header {
-		rep.header()[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
-	}
-	s.faults.add(&s.faults.actions, &faultRule{
-		method: method, pattern: splitPattern(pattern), remaining: n, kind: faultFail, reply: rep,
-	})
-}
-
-// DelayNext holds the next n matching calls for d before processing them.
-// A call whose client goes away during the delay is not processed.
-func (s *Server) DelayNext(method, pattern string, n int, d time.Duration) {
-	s.faults.add(&s.faults.delays, &faultRule{
-		method: method, pattern: splitPattern(pattern), remaining: n, delay: d,
-	})
-}
-
-// DropNext closes the connection of the next n matching calls before
-// processing them: the client gets no answer and nothing changes.
-//
-// Note that Go's http.Transport itself sends an idempotent request (GET,
-// PUT with a replayable body...) again, once, when a reused keep-alive
-// connection closes before any answer; such a retry arrives as a new call.
-func (s *Server) DropNext(method, pattern string, n int) {
-	s.faults.add(&s.faults.actions, &faultRule{
-		method: method, pattern: splitPattern(pattern), remaining: n, kind: faultDrop,
-	})
-}
-
-// DropAfterNext processes the next n matching calls fully (their state
-// changes stay) and then closes the connection without an answer.
-func (s *Server) DropAfterNext(method, pattern string, n int) {
-	s.faults.add(&s.faults.actions, &faultRule{
-		method: method, pattern: splitPattern(pattern), remaining: n, kind: faultDropAfter,
-	})
-}
-
-// Calls returns how many matching calls arrived below the base path since
-// the start or the last ResetFaults, faulted ones included.
-func (s *Server) Calls(method, pattern string) int {
-	p := splitPattern(pattern)
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	n := 0
-	for k, count := range s.faults.calls {
-		if matchesCall(method, p, k.method, k.path) {
-			n += count
-		}
-	}
-	return n
-}
-
-// ResetFaults removes every pending fault and sets the call counts to zero.
-func (s *Server) ResetFaults() {
-	s.faults.mu.Lock()
-	s.faults.actions, s.faults.delays, s.faults.calls = nil, nil, nil
-	s.faults.mu.Unlock()
 }
