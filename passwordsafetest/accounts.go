@@ -107,7 +107,7 @@ func (s *Server) managedAccounts(c *call) reply {
 	if err != "" {
 		return badRequest(err)
 	}
-	limit, err := intParam(c, "limit", 1)
+	limit, err := intParam(c, "limit", 0)
 	if err != "" {
 		return badRequest(err)
 	}
