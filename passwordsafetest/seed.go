@@ -34,11 +34,11 @@ type Seed struct {
 	// NoDefaults starts the fake with this seed alone: no default users,
 	// systems, accounts or aliases.
 	NoDefaults bool              `json:"noDefaults,omitempty"`
-	Users      []User            `json:"users,omitempty"`
-	Systems    []System          `json:"systems,omitempty"`
-	Accounts   []Account         `json:"accounts,omitempty"`
-	Aliases    []Alias           `json:"aliases,omitempty"`
-	Sessions   []RecordedSession `json:"sessions,omitempty"`
+	Users      []User            `json:"users,omitempty"`    // who may sign in
+	Systems    []System          `json:"systems,omitempty"`  // managed systems (optional: accounts create theirs)
+	Accounts   []Account         `json:"accounts,omitempty"` // managed accounts with their policies
+	Aliases    []Alias           `json:"aliases,omitempty"`  // managed account aliases
+	Sessions   []RecordedSession `json:"sessions,omitempty"` // sessions that replays can show
 }
 
 // Role is a role a user holds. Roles are independent: an administrator

@@ -28,6 +28,7 @@ type Call struct {
 	Time    time.Time // the fake clock when the call arrived
 }
 
+// String shows the call as "GET Requests?status=active -> 200".
 func (c Call) String() string {
 	q := ""
 	if c.Query != "" {
