@@ -14,12 +14,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	ps "github.com/passwordsafe-go/passwordsafe"
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 // End-to-end: the real Client against the fake Password Safe over loopback.
 
-// Seeded IDs of the fake (see internal/fakeps/seed.go).
+// Seeded IDs of the fake's default seed (see package passwordsafetest).
 const (
 	sysWeb01, acctRoot         = 1, 11 // auto-approved, View/SSH
 	sysDB01, acctPostgres      = 2, 21 // one approver, View/SSH
@@ -31,35 +31,26 @@ const (
 
 type e2e struct {
 	t   *testing.T
-	srv *fakeps.Running
+	srv *passwordsafetest.Server
 }
 
-func newE2E(t *testing.T, cfg fakeps.Config) *e2e {
+func newE2E(t *testing.T, opts ...passwordsafetest.ServerOption) *e2e {
 	t.Helper()
-	srv, err := fakeps.Start(cfg)
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Close() })
-	return &e2e{t: t, srv: srv}
+	return &e2e{t: t, srv: passwordsafetest.NewServer(t, opts...)}
 }
 
-// as returns a client acting as one of the seeded users.
+// as returns a client acting as one of the seeded users (fast retries and
+// Checkout polling, as the kit sets them).
 func (e *e2e) as(user string, opts ...ps.Option) *ps.Client {
 	e.t.Helper()
-	base := []ps.Option{
-		ps.WithAPIKey(fakeps.DefaultAPIKey, user),
-		ps.WithRetries(3, time.Millisecond, 10*time.Millisecond),
-		ps.WithCheckoutPolling(2*time.Millisecond, 20*time.Millisecond),
-	}
-	c, err := ps.NewClient(e.srv.URL(), append(base, opts...)...)
-	require.NoError(e.t, err)
-	return c
+	return e.srv.Client(e.t, user, opts...)
 }
 
 var bg = context.Background()
 
 func TestE2EApprovalFlow(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	req, appr := e.as("requestor"), e.as("approver")
 
 	created, _, err := req.Requests.Create(bg, &ps.CreateRequestOptions{
@@ -84,7 +75,7 @@ func TestE2EApprovalFlow(t *testing.T) {
 	_, err = appr.Requests.Approve(bg, created.RequestID, "again")
 	assert.ErrorIs(t, err, ps.ErrAlreadyApproved)
 
-	before := e.srv.Password(sysDB01, acctPostgres)
+	before := e.srv.Password("db01", "postgres")
 	cred, _, err := req.Requests.Credentials(bg, created.RequestID, nil)
 	require.NoError(t, err)
 	assert.Equal(t, before, cred.Value())
@@ -97,14 +88,14 @@ func TestE2EApprovalFlow(t *testing.T) {
 
 	_, err = req.Requests.Checkin(bg, created.RequestID, "done")
 	require.NoError(t, err)
-	assert.NotEqual(t, before, e.srv.Password(sysDB01, acctPostgres), "check-in rotates")
+	assert.NotEqual(t, before, e.srv.Password("db01", "postgres"), "check-in rotates")
 	_, _, err = req.Requests.Credentials(bg, created.RequestID, nil)
 	assert.ErrorIs(t, err, ps.ErrForbidden, "no credential after check-in")
 }
 
 func TestE2EDenyAndRotateOnCheckin(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	req, appr := e.as("requestor"), e.as("approver")
 
 	created, _, err := req.Requests.Create(bg, &ps.CreateRequestOptions{SystemID: sysDB01, AccountID: acctPostgres, DurationMinutes: 5})
@@ -128,7 +119,7 @@ func TestE2EDenyAndRotateOnCheckin(t *testing.T) {
 
 func TestE2EConflictReuseRenew(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	c := e.as("requestor")
 	opts := ps.CreateRequestOptions{SystemID: sysWeb01, AccountID: acctRoot, DurationMinutes: 60}
 
@@ -162,7 +153,7 @@ func TestE2EConflictReuseRenew(t *testing.T) {
 
 func TestE2EAliases(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	c := e.as("requestor")
 
 	all, _, err := c.Aliases.List(bg, nil)
@@ -191,7 +182,7 @@ func TestE2EAliases(t *testing.T) {
 	assert.Equal(t, sysWeb01, cred.SystemID)
 	assert.Equal(t, acctRoot, cred.AccountID)
 	assert.Equal(t, "root", cred.AccountName)
-	assert.Equal(t, e.srv.Password(sysWeb01, acctRoot), cred.Password.Value())
+	assert.Equal(t, e.srv.Password("web01", "root"), cred.Password.Value())
 
 	key, _, err := c.Aliases.Credentials(bg, aliasWebRoot, created.RequestID, &ps.CredentialsOptions{Type: ps.CredentialDSSKey})
 	require.NoError(t, err)
@@ -203,7 +194,7 @@ func TestE2EAliases(t *testing.T) {
 
 func TestE2ESessionsAndReplay(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	req, admin := e.as("requestor"), e.as("admin")
 	me, err := req.SignIn(bg)
 	require.NoError(t, err)
@@ -297,7 +288,7 @@ func TestE2ESessionsAndReplay(t *testing.T) {
 
 func TestE2EDoAccessLevels(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	var levels []struct {
 		AccessLevelID int
 		Name          string
@@ -311,7 +302,7 @@ func TestE2EDoAccessLevels(t *testing.T) {
 
 func TestE2EIdleExpiryAndSignOut(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	c := e.as("requestor")
 	_, _, err := c.Aliases.List(bg, nil)
 	require.NoError(t, err)
@@ -343,8 +334,8 @@ func TestE2EIdleExpiryAndSignOut(t *testing.T) {
 
 func TestE2EOAuth(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
-	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(fakeps.DefaultOAuthClientID, fakeps.DefaultOAuthClientSecret))
+	e := newE2E(t)
+	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(e.srv.OAuthClientID(), e.srv.OAuthClientSecret()))
 	require.NoError(t, err)
 	u, err := c.SignIn(bg)
 	require.NoError(t, err)
@@ -353,7 +344,7 @@ func TestE2EOAuth(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, e.srv.Calls("POST", "Auth/connect/token"))
 
-	bad, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(fakeps.DefaultOAuthClientID, "wrong-secret"))
+	bad, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(e.srv.OAuthClientID(), "wrong-secret"))
 	require.NoError(t, err)
 	_, err = bad.SignIn(bg)
 	var er *ps.ErrorResponse
@@ -364,7 +355,7 @@ func TestE2EOAuth(t *testing.T) {
 
 func TestE2EWrongKey(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	c, err := ps.NewClient(e.srv.URL(), ps.WithAPIKey("not-the-key", "requestor"))
 	require.NoError(t, err)
 	_, _, err = c.Aliases.List(bg, nil)
@@ -372,7 +363,7 @@ func TestE2EWrongKey(t *testing.T) {
 	assert.Equal(t, 0, e.srv.Calls("GET", "Aliases"))
 	assert.NotContains(t, err.Error(), "not-the-key")
 
-	pw, err := ps.NewClient(e.srv.URL(), ps.WithAPIKey(fakeps.DefaultAPIKey, "secured"), ps.WithRunAsPassword("Secured-Pa55!"))
+	pw, err := ps.NewClient(e.srv.URL(), ps.WithAPIKey(e.srv.APIKey(), "secured"), ps.WithRunAsPassword("Secured-Pa55!"))
 	require.NoError(t, err)
 	u, err := pw.SignIn(bg)
 	require.NoError(t, err)
@@ -381,19 +372,19 @@ func TestE2EWrongKey(t *testing.T) {
 
 func TestE2EFaults(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	c := e.as("requestor")
 	_, err := c.SignIn(bg)
 	require.NoError(t, err)
 
 	// 5xx on GET: retried until it answers.
-	e.srv.FailNext("GET", "Requests", 2, http.StatusServiceUnavailable)
+	e.srv.Next("GET", "Requests").Times(2).Fail(http.StatusServiceUnavailable)
 	_, _, err = c.Requests.List(bg, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 3, e.srv.Calls("GET", "Requests"))
 
 	// 5xx on POST: sent once, nothing created.
-	e.srv.FailNext("POST", "Requests", 1, http.StatusServiceUnavailable)
+	e.srv.Next("POST", "Requests").Fail(http.StatusServiceUnavailable)
 	_, _, err = c.Requests.Create(bg, &ps.CreateRequestOptions{SystemID: sysWeb01, AccountID: acctRoot, DurationMinutes: 5})
 	var er *ps.ErrorResponse
 	require.ErrorAs(t, err, &er)
@@ -402,7 +393,7 @@ func TestE2EFaults(t *testing.T) {
 
 	// The connection drops after the server created the request: the POST
 	// is not repeated, so exactly one request exists.
-	e.srv.DropAfterNext("POST", "Requests", 1)
+	e.srv.Next("POST", "Requests").LoseAnswer()
 	_, _, err = c.Requests.Create(bg, &ps.CreateRequestOptions{SystemID: sysWeb01, AccountID: acctRoot, DurationMinutes: 5})
 	require.Error(t, err)
 	assert.False(t, errors.As(err, &er), "a dropped connection is a transport error")
@@ -412,13 +403,13 @@ func TestE2EFaults(t *testing.T) {
 	assert.Len(t, list, 1, "no duplicate on the server")
 
 	// A dropped GET is repeated.
-	e.srv.DropNext("GET", "Aliases", 1)
+	e.srv.Next("GET", "Aliases").Drop()
 	_, _, err = c.Aliases.List(bg, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, e.srv.Calls("GET", "Aliases"))
 
 	// The caller's deadline wins over a slow answer.
-	e.srv.DelayNext("GET", "Aliases", 1, 2*time.Second)
+	e.srv.Next("GET", "Aliases").Delay(time.Hour)
 	ctx, cancel := context.WithTimeout(bg, 50*time.Millisecond)
 	defer cancel()
 	_, _, err = c.Aliases.List(ctx, nil)
@@ -427,7 +418,7 @@ func TestE2EFaults(t *testing.T) {
 
 func TestE2EConcurrentClient(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	c := e.as("admin")
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
@@ -456,36 +447,36 @@ func TestE2EConcurrentClient(t *testing.T) {
 	assert.Equal(t, 160, e.srv.Calls("GET", "Aliases"))
 }
 
-// approveWhenPending approves the first pending request the approver sees.
-func approveWhenPending(t *testing.T, appr *ps.Client) <-chan error {
+// approveWhenPending approves, through the API as the approver, the first
+// request that becomes pending; the fake signals when one does.
+func approveWhenPending(e *e2e, appr *ps.Client) <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		for i := 0; i < 500; i++ {
-			pending, _, err := appr.Requests.List(bg, &ps.ListRequestsOptions{Status: ps.RequestStatusPending, Queue: ps.QueueApprover})
-			if err != nil {
-				done <- err
-				return
+		rq, err := e.srv.WaitForRequest(bg, passwordsafetest.StatusPending)
+		if err == nil {
+			pending, _, lerr := appr.Requests.List(bg, &ps.ListRequestsOptions{Status: ps.RequestStatusPending, Queue: ps.QueueApprover})
+			switch {
+			case lerr != nil:
+				err = lerr
+			case len(pending) != 1 || pending[0].RequestID != rq.RequestID:
+				err = errors.New("the approver's queue does not hold the pending request")
+			default:
+				_, err = appr.Requests.Approve(bg, rq.RequestID, "e2e")
 			}
-			if len(pending) > 0 {
-				_, err := appr.Requests.Approve(bg, pending[0].RequestID, "e2e")
-				done <- err
-				return
-			}
-			time.Sleep(2 * time.Millisecond)
 		}
-		done <- errors.New("no pending request appeared")
+		done <- err
 	}()
 	return done
 }
 
 func TestE2ECheckout(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	req, appr := e.as("requestor"), e.as("approver")
 	opts := &ps.CreateRequestOptions{SystemID: sysDB01, AccountID: acctPostgres, DurationMinutes: 10}
 
-	approved := approveWhenPending(t, appr)
-	want := e.srv.Password(sysDB01, acctPostgres)
+	approved := approveWhenPending(e, appr)
+	want := e.srv.Password("db01", "postgres")
 	var got string
 	err := req.Requests.Checkout(bg, opts, func(_ context.Context, cred ps.Secret) error {
 		got = cred.Value()
@@ -543,16 +534,11 @@ func TestE2ECheckout(t *testing.T) {
 	// Denied while waiting: Checkout stops and fn never runs.
 	denied := make(chan error, 1)
 	go func() {
-		for i := 0; i < 500; i++ {
-			pending, _, err := appr.Requests.List(bg, &ps.ListRequestsOptions{Status: ps.RequestStatusPending, Queue: ps.QueueApprover})
-			if err == nil && len(pending) > 0 {
-				_, err = appr.Requests.Deny(bg, pending[0].RequestID, "no")
-				denied <- err
-				return
-			}
-			time.Sleep(2 * time.Millisecond)
+		rq, err := e.srv.WaitForRequest(bg, passwordsafetest.StatusPending)
+		if err == nil {
+			_, err = appr.Requests.Deny(bg, rq.RequestID, "no")
 		}
-		denied <- errors.New("no pending request appeared")
+		denied <- err
 	}()
 	err = req.Requests.Checkout(bg, opts, func(context.Context, ps.Secret) error {
 		t.Error("fn ran for a denied request")
@@ -564,8 +550,8 @@ func TestE2ECheckout(t *testing.T) {
 
 func TestE2EOAuthTokenRefusedIsFetchedAnew(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, fakeps.Config{TokenLifetime: 10 * time.Minute})
-	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(fakeps.DefaultOAuthClientID, fakeps.DefaultOAuthClientSecret))
+	e := newE2E(t, passwordsafetest.WithTokenLifetime(10*time.Minute))
+	c, err := ps.NewClient(e.srv.URL(), ps.WithOAuthClientCredentials(e.srv.OAuthClientID(), e.srv.OAuthClientSecret()))
 	require.NoError(t, err)
 	_, _, err = c.Aliases.List(bg, nil)
 	require.NoError(t, err)

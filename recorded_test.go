@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	ps "github.com/passwordsafe-go/passwordsafe"
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
 )
 
 // Recorded answers of the fake Password Safe live in testdata/recorded, so
@@ -38,7 +37,7 @@ type recording struct {
 // recordAll drives the fake through a flow and returns each answer's body.
 func recordAll(t *testing.T) map[string][]byte {
 	t.Helper()
-	e := newE2E(t, fakeps.Config{})
+	e := newE2E(t)
 	clients := map[string]*ps.Client{}
 	client := func(user string) *ps.Client {
 		if clients[user] == nil {
@@ -55,18 +54,19 @@ func recordAll(t *testing.T) map[string][]byte {
 	}
 	do(recording{"request_create", "requestor", "POST", "Requests",
 		map[string]any{"AccessType": "SSH", "SystemID": sysWeb01, "AccountID": acctRoot, "DurationMinutes": 30, "Reason": "recorded"}})
-	var created struct{ RequestID int }
+	// POST Requests answers a bare number, as the real server does.
+	var created int
 	require.NoError(t, json.Unmarshal(out["request_create"], &created))
-	id := strconv.Itoa(created.RequestID)
+	id := strconv.Itoa(created)
 	do(recording{"requests_list", "requestor", "GET", "Requests", nil})
 	do(recording{"credentials", "requestor", "GET", "Credentials/" + id, nil})
 	do(recording{"aliases_list", "requestor", "GET", "Aliases", nil})
 	do(recording{"alias_get", "requestor", "GET", fmt.Sprintf("Aliases/%d", aliasDBHA), nil})
 	do(recording{"alias_request_create", "requestor", "POST", fmt.Sprintf("Aliases/%d/Requests", aliasWebRoot),
 		map[string]any{"DurationMinutes": 5, "ConflictOption": "reuse"}})
-	var aliasReq struct{ RequestID int }
+	var aliasReq int
 	require.NoError(t, json.Unmarshal(out["alias_request_create"], &aliasReq))
-	do(recording{"alias_credentials", "requestor", "GET", fmt.Sprintf("Aliases/%d/Credentials/%d", aliasWebRoot, aliasReq.RequestID), nil})
+	do(recording{"alias_credentials", "requestor", "GET", fmt.Sprintf("Aliases/%d/Credentials/%d", aliasWebRoot, aliasReq), nil})
 	do(recording{"session_ticket_ssh", "requestor", "POST", "Requests/" + id + "/Sessions", map[string]any{"SessionType": "sshticket"}})
 	do(recording{"sessions_list", "admin", "GET", "Sessions?status=1", nil})
 	var sessions []ps.Session

@@ -28,7 +28,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	ps "github.com/passwordsafe-go/passwordsafe"
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 const (
@@ -70,9 +70,9 @@ func (s *leakSecrets) count(prefix string) int {
 
 // leakSpy serves the fake and notes the secrets that cross the wire: the
 // Authorization headers, the session cookies and the OAuth tokens.
-func leakSpy(t *testing.T, secrets *leakSecrets) (baseURL string, srv *fakeps.Server) {
+func leakSpy(t *testing.T, secrets *leakSecrets) (baseURL string, srv *passwordsafetest.Server) {
 	t.Helper()
-	srv = fakeps.New(fakeps.Config{})
+	srv = passwordsafetest.NewServer(t) // served here through the spy, as an http.Handler
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a := r.Header.Get("Authorization"); a != "" {
 			secrets.add("wire: Authorization", a)
@@ -98,7 +98,7 @@ func leakSpy(t *testing.T, secrets *leakSecrets) (baseURL string, srv *fakeps.Se
 		}
 	}))
 	t.Cleanup(ts.Close)
-	return ts.URL + fakeps.DefaultBasePath, srv
+	return ts.URL + passwordsafetest.BasePath, srv
 }
 
 type leakRecorder struct {
@@ -192,8 +192,8 @@ func TestNoSecretAnywhere(t *testing.T) {
 	t.Parallel()
 	secrets := &leakSecrets{}
 	for from, v := range map[string]string{
-		"config: API key": fakeps.DefaultAPIKey, "config: run-as password": leakRunAsPassword,
-		"config: OAuth secret": fakeps.DefaultOAuthClientSecret, "config: admin session password": leakAdminPassword,
+		"config: API key": passwordsafetest.DefaultAPIKey, "config: run-as password": leakRunAsPassword,
+		"config: OAuth secret": passwordsafetest.DefaultOAuthClientSecret, "config: admin session password": leakAdminPassword,
 		"config: wrong run-as password": leakWrongPassword,
 	} {
 		secrets.add(from, v)
@@ -206,9 +206,9 @@ func TestNoSecretAnywhere(t *testing.T) {
 
 	// Every option that carries a secret, printed on its own.
 	opts := map[string]ps.Option{
-		"WithAPIKey":                  ps.WithAPIKey(fakeps.DefaultAPIKey, "secured"),
+		"WithAPIKey":                  ps.WithAPIKey(passwordsafetest.DefaultAPIKey, "secured"),
 		"WithRunAsPassword":           ps.WithRunAsPassword(leakRunAsPassword),
-		"WithOAuthClientCredentials":  ps.WithOAuthClientCredentials(fakeps.DefaultOAuthClientID, fakeps.DefaultOAuthClientSecret),
+		"WithOAuthClientCredentials":  ps.WithOAuthClientCredentials(passwordsafetest.DefaultOAuthClientID, passwordsafetest.DefaultOAuthClientSecret),
 		"WithLogger":                  ps.WithLogger(logger),
 		"WithRetries":                 ps.WithRetries(2, time.Millisecond, 5*time.Millisecond),
 		"WithCheckoutPolling":         ps.WithCheckoutPolling(time.Millisecond, 5*time.Millisecond),
@@ -220,7 +220,7 @@ func TestNoSecretAnywhere(t *testing.T) {
 	}
 	connect := func(user string, extra ...ps.Option) *ps.Client {
 		t.Helper()
-		all := append([]ps.Option{ps.WithAPIKey(fakeps.DefaultAPIKey, user), opts["WithLogger"], opts["WithRetries"],
+		all := append([]ps.Option{ps.WithAPIKey(passwordsafetest.DefaultAPIKey, user), opts["WithLogger"], opts["WithRetries"],
 			opts["WithCheckoutPolling"], opts["WithUserAgent"]}, extra...)
 		c, err := ps.NewClient(base, all...)
 		require.NoError(t, err)
@@ -238,7 +238,7 @@ func TestNoSecretAnywhere(t *testing.T) {
 		"two credentials":      {opts["WithAPIKey"], opts["WithOAuthClientCredentials"]},
 		"password needs key":   {opts["WithOAuthClientCredentials"], opts["WithRunAsPassword"]},
 		"unusable password":    {opts["WithAPIKey"], opts["WithRunAsPassword (refused)"]},
-		"key with a newline":   {ps.WithAPIKey(fakeps.DefaultAPIKey+"\n", "x")},
+		"key with a newline":   {ps.WithAPIKey(passwordsafetest.DefaultAPIKey+"\n", "x")},
 		"http to a far host":   {opts["WithAPIKey"]},
 		"password given twice": {opts["WithAPIKey"], opts["WithRunAsPassword"], opts["WithRunAsPassword"]},
 	} {
@@ -467,7 +467,7 @@ func leakEcho(t *testing.T, secrets *leakSecrets, dump *leakDump) int {
 	secrets.add("wire: cookie (echo server)", "echo-session-5ecret")
 	secrets.add("released: cut short", "Tr0ub4dor-cut-short")
 	secrets.add("released: alias cut short", "Tr0ub4dor-alias-cred")
-	c, err := ps.NewClient(ts.URL, ps.WithAPIKey(fakeps.DefaultAPIKey, "echo"), ps.WithRunAsPassword(leakRunAsPassword))
+	c, err := ps.NewClient(ts.URL, ps.WithAPIKey(passwordsafetest.DefaultAPIKey, "echo"), ps.WithRunAsPassword(leakRunAsPassword))
 	require.NoError(t, err)
 	_, resp, err := c.Sessions.Get(context.Background(), 1)
 	require.ErrorIs(t, err, ps.ErrNoPermission)
@@ -490,7 +490,7 @@ func leakEcho(t *testing.T, secrets *leakSecrets, dump *leakDump) int {
 	dump.failure("alias credential not decoded", err)
 	c.CloseIdleConnections()
 
-	refused, err := ps.NewClient(ts.URL, ps.WithAPIKey(fakeps.DefaultAPIKey, "refused"), ps.WithRunAsPassword(leakRunAsPassword))
+	refused, err := ps.NewClient(ts.URL, ps.WithAPIKey(passwordsafetest.DefaultAPIKey, "refused"), ps.WithRunAsPassword(leakRunAsPassword))
 	require.NoError(t, err)
 	_, err = refused.SignIn(context.Background())
 	require.ErrorIs(t, err, ps.ErrUnauthorized)

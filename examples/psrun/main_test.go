@@ -10,27 +10,24 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 // fixture runs psrun in-process against a fresh fake Password Safe.
 type fixture struct {
 	t   *testing.T
-	srv *fakeps.Running
+	srv *passwordsafetest.Server
 	env map[string]string
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	srv, err := fakeps.Start(fakeps.Config{})
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Close() })
-	return &fixture{t: t, srv: srv, env: map[string]string{}}
+	return &fixture{t: t, srv: passwordsafetest.NewServer(t), env: map[string]string{}}
 }
 
 // psrun runs the CLI with flags, then HOST KEY USER, then args.
 func (f *fixture) psrun(flags []string, user string, args ...string) (stdout, stderr string, code int) {
-	all := append(append([]string{}, flags...), f.srv.URL(), fakeps.DefaultAPIKey, user)
+	all := append(append([]string{}, flags...), f.srv.URL(), f.srv.APIKey(), user)
 	return f.runRaw(append(all, args...)...)
 }
 
@@ -85,11 +82,12 @@ func TestJSONPrintsBodyAsReceived(t *testing.T) {
 func TestRequestFlowObjectScalarAndEmptyAnswers(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	// POST with typed Name=Value pairs: one object answered.
+	// POST with typed Name=Value pairs: the server answers a bare request
+	// ID, printed alone on a line.
 	out, errs, code := f.psrun(nil, "requestor", "POST", "Requests",
 		"SystemID=1", "AccountID=11", "DurationMinutes=30", "Reason=Just to test request")
 	require.Equal(t, 0, code, errs)
-	m := regexp.MustCompile(`^RequestID\n(\d+)\n$`).FindStringSubmatch(out)
+	m := regexp.MustCompile(`^(\d+)\n$`).FindStringSubmatch(out)
 	require.NotNil(t, m, "got %q", out)
 	id := m[1]
 
@@ -100,7 +98,7 @@ func TestRequestFlowObjectScalarAndEmptyAnswers(t *testing.T) {
 	fmt.Sscan(id, &idn)
 	info, ok := f.srv.Request(idn)
 	require.True(t, ok)
-	assert.Equal(t, f.srv.Password(info.SystemID, info.AccountID)+"\n", out)
+	assert.Equal(t, f.srv.Password(info.SystemName, info.AccountName)+"\n", out)
 
 	// 204: nothing printed.
 	out, errs, code = f.psrun(nil, "requestor", "PUT", "Requests/"+id+"/Checkin", "Reason=done")
@@ -132,7 +130,7 @@ func TestErrorLineHasStatusAndReasonCode(t *testing.T) {
 	f := newFixture(t)
 	out, _, code := f.psrun(nil, "requestor", "POST", "Requests", "SystemID=2", "AccountID=21", "DurationMinutes=5")
 	require.Equal(t, 0, code)
-	id := strings.TrimPrefix(strings.TrimSpace(out), "RequestID\n")
+	id := strings.TrimSpace(out) // a bare request ID
 
 	out, errs, code := f.psrun(nil, "requestor", "GET", "Credentials/"+id)
 	assert.Equal(t, 1, code)
@@ -143,8 +141,8 @@ func TestErrorLineHasStatusAndReasonCode(t *testing.T) {
 func TestRetrievePassword(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.env["PS_API_KEY"] = fakeps.DefaultAPIKey
-	want := f.srv.Password(1, 11)
+	f.env["PS_API_KEY"] = f.srv.APIKey()
+	want := f.srv.Password("web01", "root")
 	out, errs, code := f.runRaw(f.srv.URL(), "-", "requestor", "RetrievePassword", "web01", "root", "-duration", "5", "-reason", "cli test")
 	require.Equal(t, 0, code, errs)
 	assert.Equal(t, want+"\n", out, "the password as it was when released")
@@ -152,7 +150,7 @@ func TestRetrievePassword(t *testing.T) {
 	info, ok := f.srv.Request(1001)
 	require.True(t, ok)
 	assert.Equal(t, "checkedin", info.Status, "RetrievePassword checks the request in")
-	assert.NotEqual(t, want, f.srv.Password(1, 11), "check-in rotated the password")
+	assert.NotEqual(t, want, f.srv.Password("web01", "root"), "check-in rotated the password")
 }
 
 func TestRetrievePasswordKeep(t *testing.T) {
@@ -162,7 +160,7 @@ func TestRetrievePasswordKeep(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.Len(t, lines, 2, out)
-	assert.Equal(t, f.srv.Password(1, 11), lines[0])
+	assert.Equal(t, f.srv.Password("web01", "root"), lines[0])
 	var id int
 	_, err := fmt.Sscan(lines[1], &id)
 	require.NoError(t, err)
@@ -196,8 +194,8 @@ func TestBadArguments(t *testing.T) {
 		{"bad user", []string{f.srv.URL(), "k", "admin;password=x", "GET", "AccessLevels"}, `USER must be`},
 		{"retrieve without account", []string{f.srv.URL(), "k", "admin", "RetrievePassword", "web01"}, "needs SYSTEM ACCOUNT"},
 		{"empty separator", []string{"-separator", "", f.srv.URL(), "k", "admin", "GET", "AccessLevels"}, "-separator"},
-		{"bad method", []string{f.srv.URL(), fakeps.DefaultAPIKey, "admin", "G=T", "AccessLevels"}, "method"},
-		{"absolute path", []string{f.srv.URL(), fakeps.DefaultAPIKey, "admin", "GET", "https://evil.example/x"}, "path"},
+		{"bad method", []string{f.srv.URL(), f.srv.APIKey(), "admin", "G=T", "AccessLevels"}, "method"},
+		{"absolute path", []string{f.srv.URL(), f.srv.APIKey(), "admin", "GET", "https://evil.example/x"}, "path"},
 	}
 	for _, tc := range cases {
 		out, errs, code := f.runRaw(tc.args...)
@@ -215,7 +213,7 @@ func TestNeverPrintsKeyOrPassword(t *testing.T) {
 	out, errs, code := f.psrun([]string{"-v"}, "secured;pwd=["+pwd+"]", "GET", "Requests")
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, errs, "passwordsafe: http attempt", "-v logs the attempts")
-	for _, secret := range []string{fakeps.DefaultAPIKey, pwd, "ASP.NET_SessionId"} {
+	for _, secret := range []string{f.srv.APIKey(), pwd, "ASP.NET_SessionId"} {
 		assert.NotContains(t, out+errs, secret)
 	}
 
@@ -224,7 +222,7 @@ func TestNeverPrintsKeyOrPassword(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "psrun: 401")
 	assert.NotContains(t, errs, pwd)
-	assert.NotContains(t, errs, fakeps.DefaultAPIKey)
+	assert.NotContains(t, errs, f.srv.APIKey())
 }
 
 func TestInsecureWarns(t *testing.T) {

@@ -21,7 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/passwordsafe-go/passwordsafe"
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func main() {
@@ -39,13 +39,13 @@ func run(ctx context.Context, out io.Writer, env func(string) string) error {
 	if url := env("PS_URL"); url != "" {
 		return readOnly(ctx, out, url, env)
 	}
-	srv, err := fakeps.Start(fakeps.Config{})
+	srv, err := passwordsafetest.Start("127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("starting the embedded fake Password Safe: %w", err)
 	}
 	defer srv.Close()
 	fmt.Fprintf(out, "Embedded fake Password Safe at %s (no vault needed)\n\n", srv.URL())
-	return fullFlow(ctx, out, srv.URL())
+	return fullFlow(ctx, out, srv.URL(), srv.APIKey())
 }
 
 // step prints a numbered heading.
@@ -63,9 +63,9 @@ func (s *steps) detail(format string, args ...any) {
 	fmt.Fprintf(s.out, "   %s\n", fmt.Sprintf(format, args...))
 }
 
-func fullFlow(ctx context.Context, out io.Writer, baseURL string) error {
+func fullFlow(ctx context.Context, out io.Writer, baseURL, apiKey string) error {
 	connect := func(user string) (*passwordsafe.Client, error) {
-		return passwordsafe.NewClient(baseURL, passwordsafe.WithAPIKey(fakeps.DefaultAPIKey, user))
+		return passwordsafe.NewClient(baseURL, passwordsafe.WithAPIKey(apiKey, user))
 	}
 	requestor, err := connect("requestor")
 	if err != nil {

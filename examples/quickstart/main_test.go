@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func TestOfflineFlowPrintsEveryStep(t *testing.T) {
@@ -31,14 +31,12 @@ func TestOfflineFlowPrintsEveryStep(t *testing.T) {
 	assert.Regexp(t, regexp.MustCompile(`password: \[REDACTED\] \(\d+ characters\)`), got, "the credential is printed redacted")
 	assert.Regexp(t, `session \d+ is now Locked`, got)
 	assert.Contains(t, got, "4034 Request is not yet approved")
-	assert.NotContains(t, got, fakeps.DefaultAPIKey)
+	assert.NotContains(t, got, passwordsafetest.DefaultAPIKey)
 }
 
 func TestReadOnlyAgainstAVault(t *testing.T) {
-	srv, err := fakeps.Start(fakeps.Config{})
-	require.NoError(t, err)
-	defer srv.Close()
-	env := map[string]string{"PS_URL": srv.URL(), "PS_API_KEY": fakeps.DefaultAPIKey, "PS_RUNAS": "secured", "PS_RUNAS_PASSWORD": "Secured-Pa55!"}
+	srv := passwordsafetest.NewServer(t)
+	env := map[string]string{"PS_URL": srv.URL(), "PS_API_KEY": srv.APIKey(), "PS_RUNAS": "secured", "PS_RUNAS_PASSWORD": "Secured-Pa55!"}
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out, func(k string) string { return env[k] }))
 	got := out.String()
@@ -48,10 +46,10 @@ func TestReadOnlyAgainstAVault(t *testing.T) {
 	assert.Equal(t, 0, srv.Calls("POST", "Requests"), "read-only: nothing created")
 	assert.Equal(t, 1, srv.Calls("POST", "Auth/Signout"))
 	assert.NotContains(t, got, "Secured-Pa55!")
-	assert.False(t, strings.Contains(got, fakeps.DefaultAPIKey))
+	assert.False(t, strings.Contains(got, srv.APIKey()))
 
 	env["PS_RUNAS"] = ""
-	err = run(context.Background(), &out, func(k string) string { return env[k] })
+	err := run(context.Background(), &out, func(k string) string { return env[k] })
 	assert.ErrorContains(t, err, "PS_API_KEY and PS_RUNAS are needed")
 
 	env["PS_RUNAS"], env["PS_RUNAS_PASSWORD"] = "secured", "wrong"

@@ -1,4 +1,4 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"fmt"
@@ -13,15 +13,15 @@ import (
 // reasonBody is the body of Approve, Deny and Checkin.
 type reasonBody struct{ Reason string }
 
-func readReason(c *call) (reply, bool) {
+func readReason(c *call) (string, reply, bool) {
 	var b reasonBody
 	if rep, ok := decodeBody(c, &b, true); !ok {
-		return rep, false
+		return "", rep, false
 	}
 	if utf8.RuneCountInString(b.Reason) > 1000 {
-		return badRequest("Reason must be at most 1000 characters."), false
+		return "", badRequest("Reason must be at most 1000 characters."), false
 	}
-	return reply{}, true
+	return b.Reason, reply{}, true
 }
 
 func requestNotFound(id int) reply { return notFound(fmt.Sprintf("Request %d was not found.", id)) }
@@ -31,16 +31,22 @@ func requestNotFound(id int) reply { return notFound(fmt.Sprintf("Request %d was
 //
 // API: PUT Requests/{id}/Approve
 func (s *Server) approveRequest(c *call) reply {
-	if rep, ok := readReason(c); !ok {
+	reason, rep, ok := readReason(c)
+	if !ok {
 		return rep
 	}
+	return s.approveLocked(c, c.id(0), reason)
+}
+
+// approveLocked is an approval by c.user, from the API or from the test.
+func (s *Server) approveLocked(c *call, id int, reason string) reply {
 	if !c.user.approver {
 		return forbidden(4033, msgApproverOnly)
 	}
-	rq, ok := s.requests[c.id(0)]
+	rq, ok := s.requests[id]
 	switch {
 	case !ok:
-		return requestNotFound(c.id(0))
+		return requestNotFound(id)
 	case rq.owner == c.user:
 		return forbidden(4033, msgOwnApproval)
 	case !mayApprove(c.user, rq.acct):
@@ -50,6 +56,7 @@ func (s *Server) approveRequest(c *call) reply {
 	case rq.state == stateActive || rq.approvedBy(c.user):
 		return forbidden(4036, msgAlreadyApproved)
 	}
+	_ = reason // the fake keeps who approved, not why
 	rq.approvals = append(rq.approvals, c.user)
 	if len(rq.approvals) >= rq.needed {
 		rq.activate(c.now)
@@ -61,16 +68,22 @@ func (s *Server) approveRequest(c *call) reply {
 //
 // API: PUT Requests/{id}/Deny
 func (s *Server) denyRequest(c *call) reply {
-	if rep, ok := readReason(c); !ok {
+	reason, rep, ok := readReason(c)
+	if !ok {
 		return rep
 	}
+	return s.denyLocked(c, c.id(0), reason)
+}
+
+// denyLocked is a denial by c.user, from the API or from the test.
+func (s *Server) denyLocked(c *call, id int, reason string) reply {
 	if !c.user.approver {
 		return forbidden(4033, msgApproverOnly)
 	}
-	rq, ok := s.requests[c.id(0)]
+	rq, ok := s.requests[id]
 	switch {
 	case !ok:
-		return requestNotFound(c.id(0))
+		return requestNotFound(id)
 	case rq.owner == c.user:
 		return forbidden(4033, msgOwnDenial)
 	case !mayApprove(c.user, rq.acct):
@@ -78,6 +91,7 @@ func (s *Server) denyRequest(c *call) reply {
 	case !rq.state.live():
 		return noLongerActive(rq)
 	}
+	rq.deniedBy, rq.denyReason = c.user, reason
 	if rq.state == statePending {
 		s.endRequestLocked(rq, stateDenied, c.now)
 	} else {
@@ -107,14 +121,17 @@ func (s *Server) ownLiveRequest(c *call, id int) (*request, reply, bool) {
 //
 // API: PUT Requests/{id}/Checkin
 func (s *Server) checkinRequest(c *call) reply {
-	if rep, ok := readReason(c); !ok {
+	reason, rep, ok := readReason(c)
+	if !ok {
 		return rep
 	}
 	rq, rep, ok := s.ownLiveRequest(c, c.id(0))
 	if !ok {
 		return rep
 	}
+	rq.checkinReason = reason
 	s.endRequestLocked(rq, stateCheckedIn, c.now)
+	s.checkins = append(s.checkins, Checkin{RequestID: rq.id, User: c.user.userName, Reason: reason, Time: c.now})
 	return noContent()
 }
 

@@ -1,4 +1,4 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"bytes"
@@ -85,11 +85,11 @@ type replayJSON struct {
 }
 
 // startReplay starts a replay of the session with the given token and
-// record key (administrators only).
+// record key (administrators and auditors).
 //
 // API: POST pbsm/replay
 func (s *Server) startReplay(c *call) reply {
-	if !c.user.admin {
+	if !c.user.admin && !c.user.auditor {
 		return forbidden(4031, msgAdminOnly)
 	}
 	var b startReplayBody
@@ -122,7 +122,7 @@ func (s *Server) startReplay(c *call) reply {
 }
 
 func (s *Server) replayFor(c *call) (*replay, reply, bool) {
-	if !c.user.admin {
+	if !c.user.admin && !c.user.auditor {
 		return nil, forbidden(4031, msgAdminOnly), false
 	}
 	rp, ok := s.replays[c.params[0]]
@@ -232,6 +232,9 @@ func (s *Server) endReplay(c *call) reply {
 // screenText is the terminal of an SSH session at the replay's cursor.
 func screenText(rp *replay, now time.Time) string {
 	ps := rp.sess
+	if ps.screen != "" {
+		return ps.screen
+	}
 	prompt := "$"
 	if ps.account == "root" {
 		prompt = "#"

@@ -1,4 +1,4 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"encoding/json"
@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func TestSignInWithAPIKey(t *testing.T) {
 	f := newFixture(t)
 	c := f.anon()
-	r := c.signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusOK)
+	r := c.signIn("PS-Auth key=" + f.srv.APIKey() + "; runas=requestor;").wantStatus(http.StatusOK)
 	got := string(r.body)
 	want := `{"UserId":1,"SID":"S-1-5-21-3623811015-3361044348-30300820-1101","EmailAddress":"requestor@example.test","UserName":"requestor","Name":"Rita Requestor"}`
 	if got != want {
@@ -30,7 +30,7 @@ func TestSignInWithAPIKey(t *testing.T) {
 
 func TestSignInFailures(t *testing.T) {
 	f := newFixture(t)
-	key := fakeps.DefaultAPIKey
+	key := f.srv.APIKey()
 	for name, h := range map[string]string{
 		"no header":          "",
 		"wrong key":          "PS-Auth key=nope; runas=requestor;",
@@ -55,21 +55,21 @@ func TestSignInRunAsPassword(t *testing.T) {
 		UserID   int `json:"UserId"`
 		UserName string
 	}
-	f.anon().signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=SECURED; pwd=[Secured-Pa55!];").
+	f.anon().signIn("PS-Auth key=" + f.srv.APIKey() + "; runas=SECURED; pwd=[Secured-Pa55!];").
 		wantStatus(http.StatusOK).decode(&u)
 	if u.UserID != 5 || u.UserName != "secured" {
 		t.Errorf("signed in as %+v", u)
 	}
 	// A password sent for a user that needs none is ignored.
-	f.anon().signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=admin; pwd=[whatever];").wantStatus(http.StatusOK)
+	f.anon().signIn("PS-Auth key=" + f.srv.APIKey() + "; runas=admin; pwd=[whatever];").wantStatus(http.StatusOK)
 }
 
 func TestRunAsPasswordWithSeparators(t *testing.T) {
 	// A password may hold ';', '=' and ']': it runs to the last ']'.
-	f := newFixtureWith(t, fakeps.Config{FixedTime: epoch, APIKey: "k1"})
+	f := newFixture(t, passwordsafetest.WithAPIKey("k1"))
 	f.anon().signIn("PS-Auth key=k1; runas=secured; pwd=[Secured-Pa55!];").wantStatus(http.StatusOK)
 	f.anon().signIn("PS-Auth key=k1;runas=secured;pwd=[Secured-Pa55!]").wantStatus(http.StatusOK)
-	f.anon().signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusUnauthorized)
+	f.anon().signIn("PS-Auth key=" + passwordsafetest.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusUnauthorized)
 }
 
 func TestOAuth(t *testing.T) {
@@ -81,8 +81,8 @@ func TestOAuth(t *testing.T) {
 	}
 	good := url.Values{
 		"grant_type":    {"client_credentials"},
-		"client_id":     {fakeps.DefaultOAuthClientID},
-		"client_secret": {fakeps.DefaultOAuthClientSecret},
+		"client_id":     {f.srv.OAuthClientID()},
+		"client_secret": {f.srv.OAuthClientSecret()},
 	}
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -101,7 +101,7 @@ func TestOAuth(t *testing.T) {
 		t.Errorf("OAuth client signed in as %q, want requestor", u.UserName)
 	}
 
-	bad := url.Values{"grant_type": {"client_credentials"}, "client_id": {fakeps.DefaultOAuthClientID}, "client_secret": {"x"}}
+	bad := url.Values{"grant_type": {"client_credentials"}, "client_id": {f.srv.OAuthClientID()}, "client_secret": {"x"}}
 	if r := post(bad).wantStatus(http.StatusBadRequest); string(r.body) != `{"error":"invalid_client"}` {
 		t.Errorf("bad secret body %s", r.body)
 	}
@@ -116,10 +116,8 @@ func TestOAuth(t *testing.T) {
 }
 
 func TestOAuthConfig(t *testing.T) {
-	f := newFixtureWith(t, fakeps.Config{
-		FixedTime: epoch, OAuthClientID: "id", OAuthClientSecret: "s3cret",
-		OAuthRunAs: "admin", TokenLifetime: time.Minute,
-	})
+	f := newFixture(t, passwordsafetest.WithOAuthClient("id", "s3cret", "admin"),
+		passwordsafetest.WithTokenLifetime(time.Minute))
 	c := f.anon()
 	req, _ := http.NewRequest(http.MethodPost, f.base+"Auth/connect/token", strings.NewReader("grant_type=client_credentials"))
 	req.SetBasicAuth("id", "s3cret")
@@ -151,7 +149,7 @@ func TestSessionCookieRequired(t *testing.T) {
 		http.Header{"Cookie": {"ASP.NET_SessionId=abcdefghijklmnopqrstuvwx"}}).wantError(http.StatusUnauthorized, msg)
 	// Sign-in headers on other calls do not count: only the cookie does.
 	f.anon().send(http.MethodGet, "Requests", nil,
-		http.Header{"Authorization": {"PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;"}}).
+		http.Header{"Authorization": {"PS-Auth key=" + f.srv.APIKey() + "; runas=requestor;"}}).
 		wantStatus(http.StatusUnauthorized)
 }
 
@@ -166,12 +164,12 @@ func TestIdleExpiry(t *testing.T) {
 	f.srv.Advance(20 * time.Minute)
 	c.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusUnauthorized)
 	// A fresh sign-in works again.
-	c.signIn("PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=requestor;").wantStatus(http.StatusOK)
+	c.signIn("PS-Auth key=" + f.srv.APIKey() + "; runas=requestor;").wantStatus(http.StatusOK)
 	c.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
 }
 
 func TestIdleTimeoutConfig(t *testing.T) {
-	f := newFixtureWith(t, fakeps.Config{FixedTime: epoch, IdleTimeout: time.Minute})
+	f := newFixture(t, passwordsafetest.WithIdleTimeout(time.Minute))
 	c := f.as("requestor")
 	f.srv.Advance(59 * time.Second)
 	c.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
@@ -211,7 +209,7 @@ func TestRouting(t *testing.T) {
 			t.Errorf("GET %s: %d %v", p, r.status, err)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodGet, f.ts.URL+"/beyondtrust/API/Public/V3/Requests", nil)
+	req, _ := http.NewRequest(http.MethodGet, "http://"+f.srv.Addr()+"/beyondtrust/API/Public/V3/Requests", nil)
 	resp, err := c.hc.Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("lower-case base path: %v %v", resp, err)
@@ -234,7 +232,7 @@ func TestRouting(t *testing.T) {
 	// Unknown routes answer 404 before any authentication.
 	f.anon().do(http.MethodGet, "Nope", nil).wantStatus(http.StatusNotFound)
 	// Outside the base path.
-	req, _ = http.NewRequest(http.MethodGet, f.ts.URL+"/other/Requests", nil)
+	req, _ = http.NewRequest(http.MethodGet, "http://"+f.srv.Addr()+"/other/Requests", nil)
 	if resp, err := c.hc.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Errorf("outside base path: %v %v", resp, err)
 	} else {
@@ -243,23 +241,28 @@ func TestRouting(t *testing.T) {
 }
 
 func TestCustomBasePath(t *testing.T) {
-	f := newFixtureWith(t, fakeps.Config{FixedTime: epoch, BasePath: "api/v3"})
-	f.base = f.ts.URL + "/api/v3/"
+	f := newFixture(t, passwordsafetest.WithBasePath("api/v3"))
+	if want := "http://" + f.srv.Addr() + "/api/v3/"; f.base != want {
+		t.Errorf("URL %q, want %q", f.base, want)
+	}
 	f.as("requestor").do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
 }
 
 func TestStartAndClose(t *testing.T) {
-	rs, err := fakeps.Start(fakeps.Config{})
+	rs, err := passwordsafetest.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(rs.URL(), "http://127.0.0.1:") || !strings.HasSuffix(rs.URL(), "/BeyondTrust/api/public/v3/") {
 		t.Errorf("URL %q", rs.URL())
 	}
-	f := &fixture{t: t, srv: rs.Server, base: rs.URL()}
+	f := &fixture{t: t, srv: rs, base: rs.URL()}
 	f.as("admin").do(http.MethodGet, "AccessLevels", nil).wantStatus(http.StatusOK)
 	if err := rs.Close(); err != nil {
 		t.Errorf("Close: %v", err)
+	}
+	if err := rs.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
 	}
 	if _, err := f.anon().try(http.MethodGet, "Requests", nil, nil); err == nil {
 		t.Errorf("server still answers after Close")
@@ -267,7 +270,7 @@ func TestStartAndClose(t *testing.T) {
 }
 
 func TestStartAtEveryInterface(t *testing.T) {
-	rs, err := fakeps.StartAt(":0", fakeps.Config{})
+	rs, err := passwordsafetest.Start(":0")
 	if err != nil {
 		t.Skipf("cannot listen on every interface here: %v", err)
 	}
@@ -275,7 +278,7 @@ func TestStartAtEveryInterface(t *testing.T) {
 	if !strings.HasPrefix(rs.URL(), "http://127.0.0.1:") {
 		t.Errorf("URL %q", rs.URL())
 	}
-	f := &fixture{t: t, srv: rs.Server, base: rs.URL()}
+	f := &fixture{t: t, srv: rs, base: rs.URL()}
 	f.as("requestor")
 }
 
@@ -289,9 +292,12 @@ func TestClock(t *testing.T) {
 	if got := f.srv.Now().Sub(epoch); got != 90*time.Second {
 		t.Errorf("advanced by %v", got)
 	}
-	live := fakeps.New(fakeps.Config{})
+	live := passwordsafetest.NewServer(t)
+	before := time.Now()
 	live.Advance(time.Hour)
-	if d := time.Until(live.Now()); d < 59*time.Minute || d > 61*time.Minute {
-		t.Errorf("wall clock + 1h is off by %v", d)
+	now := live.Now()
+	after := time.Now()
+	if now.Before(before.Add(time.Hour).Truncate(time.Second)) || now.After(after.Add(time.Hour+time.Second)) {
+		t.Errorf("wall clock + 1h: %v is not between %v and %v", now, before.Add(time.Hour), after.Add(time.Hour))
 	}
 }

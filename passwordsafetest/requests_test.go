@@ -1,4 +1,4 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"net/http"
@@ -113,7 +113,7 @@ func TestRequestFlowWithApproval(t *testing.T) {
 		t.Errorf("approver's approved queue %v", got)
 	}
 
-	before := f.srv.Password(2, 21)
+	before := f.srv.Password("db01", "postgres")
 	if got := rita.do(http.MethodGet, path("Credentials/{id}", id), nil).wantStatus(http.StatusOK).str(); got != before {
 		t.Errorf("credential %q, want %q", got, before)
 	}
@@ -128,7 +128,7 @@ func TestRequestFlowWithApproval(t *testing.T) {
 
 	rita.do(http.MethodPut, path("Requests/{id}/Checkin", id), map[string]string{"Reason": "done"}).
 		wantStatus(http.StatusNoContent)
-	if after := f.srv.Password(2, 21); after == before || after == "" {
+	if after := f.srv.Password("db01", "postgres"); after == before || after == "" {
 		t.Errorf("password not rotated on check-in")
 	}
 	rita.do(http.MethodGet, path("Credentials/{id}", id), nil).
@@ -146,7 +146,7 @@ func TestAutoApproveAndNoRotation(t *testing.T) {
 	f := newFixture(t)
 	rita := f.as("requestor")
 	id := rita.createRequest(req(1, 11, 30, "AccessType", "SSH", "RotateOnCheckin", false))
-	pw := f.srv.Password(1, 11)
+	pw := f.srv.Password("web01", "root")
 	if got := rita.do(http.MethodGet, path("Credentials/{id}?type=password", id), nil).wantStatus(http.StatusOK).str(); got != pw {
 		t.Errorf("credential %q, want %q", got, pw)
 	}
@@ -158,7 +158,7 @@ func TestAutoApproveAndNoRotation(t *testing.T) {
 		t.Errorf("passphrase %q", pp)
 	}
 	rita.do(http.MethodPut, path("Requests/{id}/Checkin", id), nil).wantStatus(http.StatusNoContent)
-	if f.srv.Password(1, 11) != pw {
+	if f.srv.Password("web01", "root") != pw {
 		t.Errorf("password rotated although RotateOnCheckin was false")
 	}
 
@@ -167,7 +167,7 @@ func TestAutoApproveAndNoRotation(t *testing.T) {
 	rita.do(http.MethodPut, path("Requests/{id}/RotateOnCheckin", id), nil).wantStatus(http.StatusNoContent)
 	f.as("admin").do(http.MethodPut, path("Requests/{id}/RotateOnCheckin", id), nil).wantCode(http.StatusForbidden, 4031)
 	rita.do(http.MethodPut, path("Requests/Release/{id}", id), nil).wantStatus(http.StatusNoContent)
-	if f.srv.Password(1, 11) == pw {
+	if f.srv.Password("web01", "root") == pw {
 		t.Errorf("password not rotated after RotateOnCheckin")
 	}
 	rita.do(http.MethodPut, path("Requests/{id}/RotateOnCheckin", id), nil).wantCode(http.StatusForbidden, 4031)
@@ -178,7 +178,7 @@ func TestRequestExpiry(t *testing.T) {
 	f := newFixture(t)
 	rita := f.as("requestor")
 	id := rita.createRequest(req(1, 11, 10))
-	pw := f.srv.Password(1, 11)
+	pw := f.srv.Password("web01", "root")
 	f.srv.Advance(9 * time.Minute)
 	rita.do(http.MethodGet, path("Credentials/{id}", id), nil).wantStatus(http.StatusOK)
 	f.srv.Advance(time.Minute)
@@ -188,7 +188,7 @@ func TestRequestExpiry(t *testing.T) {
 	if info.Status != "expired" || !info.Ended.Equal(epoch.Add(10*time.Minute)) {
 		t.Errorf("info %+v", info)
 	}
-	if f.srv.Password(1, 11) == pw {
+	if f.srv.Password("web01", "root") == pw {
 		t.Errorf("password not rotated on expiry")
 	}
 	// The expired request no longer conflicts.
@@ -207,11 +207,9 @@ func TestConflictReuseRenew(t *testing.T) {
 	// Another user's request does not conflict.
 	f.as("admin").createRequest(req(1, 11, 30, "AccessType", "SSH"))
 
-	var out struct{ RequestID int }
-	rita.do(http.MethodPost, "Requests", req(1, 11, 30, "AccessType", "SSH", "ConflictOption", "reuse")).
-		wantStatus(http.StatusOK).decode(&out)
-	if out.RequestID != first {
-		t.Errorf("reused %d, want %d", out.RequestID, first)
+	if got := rita.do(http.MethodPost, "Requests", req(1, 11, 30, "AccessType", "SSH", "ConflictOption", "reuse")).
+		wantStatus(http.StatusOK).requestID(); got != first {
+		t.Errorf("reused %d, want %d", got, first)
 	}
 	// Reuse needs the same access type; without one it creates a new request.
 	view := rita.createRequest(req(1, 11, 30, "ConflictOption", "reuse"))
@@ -219,14 +217,14 @@ func TestConflictReuseRenew(t *testing.T) {
 		t.Errorf("reuse across access types")
 	}
 
-	pw := f.srv.Password(1, 11)
+	pw := f.srv.Password("web01", "root")
 	renewed := rita.createRequest(req(1, 11, 45, "ConflictOption", "RENEW"))
 	for _, id := range []int{first, view} {
 		if info, _ := f.srv.Request(id); info.Status != "cancelled" {
 			t.Errorf("request %d is %s after renew, want cancelled", id, info.Status)
 		}
 	}
-	if f.srv.Password(1, 11) == pw {
+	if f.srv.Password("web01", "root") == pw {
 		t.Errorf("renew did not rotate the released password")
 	}
 	if got := ids(rita.list("")); !sameInts(got, []int{renewed}) {

@@ -1,4 +1,4 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"crypto/subtle"
@@ -38,8 +38,9 @@ func (s *Server) signAppin(c *call) reply {
 	// ASP.NET session IDs are 24 characters of a-z and 0-5.
 	id := randomString(24, "abcdefghijklmnopqrstuvwxyz012345")
 	s.authSessions[id] = &authSession{user: u, lastSeen: c.now}
+	c.user = u // for the call log
 	rep := jsonReply(http.StatusOK, userJSON{
-		UserID: u.id, SID: u.sid(), EmailAddress: u.email(), UserName: u.userName, Name: u.name,
+		UserID: u.id, SID: u.sid(), EmailAddress: u.email, UserName: u.userName, Name: u.name,
 	})
 	rep.header().Set("Set-Cookie", sessionCookie+"="+id+"; path=/; HttpOnly")
 	return rep
@@ -55,10 +56,10 @@ func (s *Server) authorizeLocked(h string, now time.Time) *user {
 		if !ok || !now.Before(exp) {
 			return nil
 		}
-		return s.userByName(s.cfg.OAuthRunAs)
+		return s.userByName(s.cfg.oauthRunAs)
 	case strings.EqualFold(scheme, "PS-Auth"):
 		key, runAs, pwd, hasPwd := parsePSAuth(rest)
-		if !equalSecret(key, s.cfg.APIKey) {
+		if !equalSecret(key, s.cfg.apiKey) {
 			return nil
 		}
 		u := s.userByName(runAs)
@@ -114,7 +115,7 @@ func (s *Server) authenticateLocked(r *http.Request, now time.Time) (*user, bool
 	if !ok {
 		return nil, false
 	}
-	if now.Sub(as.lastSeen) >= s.cfg.IdleTimeout {
+	if now.Sub(as.lastSeen) >= s.cfg.idleTimeout {
 		delete(s.authSessions, ck.Value)
 		return nil, false
 	}
@@ -146,14 +147,14 @@ func (s *Server) issueToken(c *call) reply {
 	if bid, bsecret, ok := c.r.BasicAuth(); ok {
 		id, secret = bid, bsecret
 	}
-	if !equalSecret(id, s.cfg.OAuthClientID) || !equalSecret(secret, s.cfg.OAuthClientSecret) {
+	if !equalSecret(id, s.cfg.oauthID) || !equalSecret(secret, s.cfg.oauthSecret) {
 		return jsonReply(http.StatusBadRequest, map[string]string{"error": "invalid_client"})
 	}
 	tok := randomString(43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-	s.tokens[tok] = c.now.Add(s.cfg.TokenLifetime)
+	s.tokens[tok] = c.now.Add(s.cfg.tokenLifetime)
 	rep := jsonReply(http.StatusOK, tokenJSON{
 		AccessToken: tok,
-		ExpiresIn:   int(s.cfg.TokenLifetime / time.Second),
+		ExpiresIn:   int(s.cfg.tokenLifetime / time.Second),
 		TokenType:   "Bearer",
 		Scope:       "publicapi",
 	})
@@ -174,7 +175,7 @@ func (s *Server) signOut(c *call) reply {
 // sweepAuthLocked forgets idle sessions and expired tokens.
 func (s *Server) sweepAuthLocked(now time.Time) {
 	for id, as := range s.authSessions {
-		if now.Sub(as.lastSeen) >= s.cfg.IdleTimeout {
+		if now.Sub(as.lastSeen) >= s.cfg.idleTimeout {
 			delete(s.authSessions, id)
 		}
 	}

@@ -1,4 +1,4 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"bytes"
@@ -63,7 +63,7 @@ func marshal(v any) []byte {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		panic(fmt.Sprintf("fakeps: encoding %T: %v", v, err))
+		panic(fmt.Sprintf("passwordsafetest: encoding %T: %v", v, err))
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
@@ -163,7 +163,7 @@ func randomString(n int, alphabet string) string {
 	limit := 256 - 256%len(alphabet) // reject bytes that would bias the choice
 	for i := 0; i < n; {
 		if _, err := rand.Read(buf); err != nil {
-			panic("fakeps: crypto/rand: " + err.Error())
+			panic("passwordsafetest: crypto/rand: " + err.Error())
 		}
 		if int(buf[0]) >= limit {
 			continue

@@ -1,85 +1,42 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
-// Credentials the fake accepts unless Config says otherwise.
-const (
-	DefaultAPIKey            = "c0ffee5afe0a7e1e9d4b2c8f3a6e1d7b5c9f0e2a4b6d8c1e3f5a7b9d0c2e4f6a8b1d3c5e7f9a0b2c4d6e8f1a3b5c7d9e0f2a4c6e8b0d1f3a5c7e9b2d4f6a8c0e"
-	DefaultOAuthClientID     = "fakeps-client"
-	DefaultOAuthClientSecret = "fakeps-client-secret"
-	DefaultBasePath          = "/BeyondTrust/api/public/v3/"
-)
-
-// NodeID is the ID of the fake's single (local) session node.
-const NodeID = "5f0c8f8e-6a3b-4c2d-9e1f-7a8b9c0d1e2f"
-
-// Config configures a fake server. The zero value is ready to use.
-type Config struct {
-	APIKey            string        // default DefaultAPIKey
-	OAuthClientID     string        // default DefaultOAuthClientID
-	OAuthClientSecret string        // default DefaultOAuthClientSecret
-	OAuthRunAs        string        // user the OAuth client acts as; default "requestor"
-	TokenLifetime     time.Duration // OAuth expires_in; default 600s
-	IdleTimeout       time.Duration // auth-session idle expiry; default 20m
-	BasePath          string        // default "/BeyondTrust/api/public/v3/"
-
-	// FixedTime, when set, stops the clock at that instant: time then moves
-	// only by Advance, which makes dates in answers reproducible. By default
-	// the clock follows the wall clock plus everything Advance added.
-	FixedTime time.Time
-}
-
-func (c Config) withDefaults() Config {
-	if c.APIKey == "" {
-		c.APIKey = DefaultAPIKey
-	}
-	if c.OAuthClientID == "" {
-		c.OAuthClientID = DefaultOAuthClientID
-	}
-	if c.OAuthClientSecret == "" {
-		c.OAuthClientSecret = DefaultOAuthClientSecret
-	}
-	if c.OAuthRunAs == "" {
-		c.OAuthRunAs = "requestor"
-	}
-	if c.TokenLifetime <= 0 {
-		c.TokenLifetime = 600 * time.Second
-	}
-	if c.IdleTimeout <= 0 {
-		c.IdleTimeout = 20 * time.Minute
-	}
-	if c.BasePath == "" {
-		c.BasePath = DefaultBasePath
-	}
-	if !strings.HasPrefix(c.BasePath, "/") {
-		c.BasePath = "/" + c.BasePath
-	}
-	if !strings.HasSuffix(c.BasePath, "/") {
-		c.BasePath += "/"
-	}
-	return c
-}
-
-// Server is the fake Password Safe, an http.Handler. All its methods are
-// safe for concurrent use.
+// Server is a fake Password Safe listening on a TCP address. All its
+// methods are safe for concurrent use, also while calls are being served.
+//
+// Server is an http.Handler too, so a test may mount it behind a handler
+// of its own (a spy, a proxy) on a server of its own.
 type Server struct {
-	cfg    Config
+	cfg    *config
 	clock  clock
 	faults faults
 	routes []route
 
+	ln       net.Listener
+	srv      *http.Server
+	done     chan struct{}
+	closeMu  sync.Mutex
+	closed   bool
+	closeErr error
+	tlsCert  *tls.Certificate // nil without WithTLS
+
 	mu           sync.Mutex // guards everything below
+	changed      chan struct{}
 	users        []*user
 	systems      []*system
 	accounts     []*account
@@ -87,18 +44,69 @@ type Server struct {
 	requests     map[int]*request
 	live         map[int]*request // pending or active requests
 	nextRequest  int
+	checkins     []Checkin
 	sessions     map[int]*psmSession
 	nextSession  int
 	replays      map[string]*replay
 	authSessions map[string]*authSession
 	tokens       map[string]time.Time // OAuth access token -> expiry
+	calls        []Call
 }
 
-// New returns a fake server with the seeded users, systems, accounts and
-// aliases (see seed.go). Managed passwords are random.
-func New(cfg Config) *Server {
+// NewServer starts a fake Password Safe on a free loopback port and
+// closes it when the test ends (tb.Cleanup). An option that fails (a seed
+// file that cannot be read, a bad seed) fails the test at once.
+func NewServer(tb testing.TB, opts ...ServerOption) *Server {
+	tb.Helper()
+	s, err := Start("127.0.0.1:0", opts...)
+	if err != nil {
+		tb.Fatalf("passwordsafetest.NewServer: %v", err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// Start serves a new fake on addr (host:port; port 0 picks a free one)
+// until Close or Shutdown, for programs that are not tests, such as
+// examples/fakeserver. A test should use NewServer.
+func Start(addr string, opts ...ServerOption) (*Server, error) {
+	s, err := newServer(opts)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s.ln = ln
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, ErrorLog: discardLog}
+	if s.cfg.tls {
+		cert, err := newCertificate()
+		if err != nil {
+			_ = ln.Close()
+			return nil, err
+		}
+		s.tlsCert = cert
+		s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, s.srv.TLSConfig)
+	}
+	go func() {
+		defer close(s.done)
+		_ = s.srv.Serve(ln)
+	}()
+	return s, nil
+}
+
+// newServer builds the fake from its options, without listening.
+func newServer(opts []ServerOption) (*Server, error) {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
-		cfg:          cfg.withDefaults(),
+		cfg:          cfg,
+		done:         make(chan struct{}),
+		changed:      make(chan struct{}),
 		requests:     map[int]*request{},
 		live:         map[int]*request{},
 		nextRequest:  1001,
@@ -108,64 +116,93 @@ func New(cfg Config) *Server {
 		authSessions: map[string]*authSession{},
 		tokens:       map[string]time.Time{},
 	}
-	s.clock.init(s.cfg.FixedTime)
+	s.clock.init(cfg.start)
 	s.routes = s.routeTable()
-	s.seed(s.clock.now())
-	return s
-}
-
-// Now returns the fake clock's current time; every date the server writes
-// comes from it.
-func (s *Server) Now() time.Time { return s.clock.now() }
-
-// Advance moves the fake clock forward by d (negative d is ignored). Idle
-// sessions, OAuth tokens and requests expire as the clock passes their time,
-// and live replays move on by d × speed.
-func (s *Server) Advance(d time.Duration) {
-	if d <= 0 {
-		return
+	if err := s.load(cfg.seed, s.clock.now()); err != nil {
+		return nil, errors.New("passwordsafetest: " + err.Error())
 	}
-	s.clock.advance(d)
-	s.mu.Lock()
-	s.sweepLocked(s.clock.now())
-	s.mu.Unlock()
-}
-
-// ExpireSessions drops every signed-in session: the next call with any of
-// their cookies answers 401.
-func (s *Server) ExpireSessions() {
-	s.mu.Lock()
-	clear(s.authSessions)
-	s.mu.Unlock()
-}
-
-// clock is wall time (or a fixed instant) plus everything Advance added.
-type clock struct {
-	mu     sync.Mutex
-	fixed  bool
-	base   time.Time
-	offset time.Duration
-}
-
-func (c *clock) init(fixed time.Time) {
-	if !fixed.IsZero() {
-		c.fixed, c.base = true, fixed.UTC()
+	if s.userByName(cfg.oauthRunAs) == nil && len(s.users) > 0 {
+		if cfg.oauthRunAsSet {
+			return nil, errors.New("passwordsafetest: the OAuth client acts as " + strconv.Quote(cfg.oauthRunAs) + ", who is not a seeded user")
+		}
+		cfg.oauthRunAs = s.users[0].userName
+		for _, u := range s.users {
+			if u.requestor {
+				cfg.oauthRunAs = u.userName
+				break
+			}
+		}
 	}
+	return s, nil
 }
 
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.fixed {
-		return c.base.Add(c.offset)
+// URL returns the base URL of the API, e.g.
+// "http://127.0.0.1:41234/BeyondTrust/api/public/v3/" (https with
+// WithTLS). A server listening on every interface is named by 127.0.0.1.
+func (s *Server) URL() string {
+	scheme := "http://"
+	if s.cfg.tls {
+		scheme = "https://"
 	}
-	return time.Now().UTC().Add(c.offset)
+	return scheme + s.Addr() + s.cfg.basePath
 }
 
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
+// Addr returns the address the server listens on (host:port).
+func (s *Server) Addr() string {
+	addr := s.ln.Addr().String()
+	if tcp, ok := s.ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+	}
+	return addr
+}
+
+// APIKey returns the API key the fake accepts.
+func (s *Server) APIKey() string { return s.cfg.apiKey }
+
+// OAuthClientID returns the OAuth client ID the fake accepts.
+func (s *Server) OAuthClientID() string { return s.cfg.oauthID }
+
+// OAuthClientSecret returns the OAuth client secret the fake accepts.
+func (s *Server) OAuthClientSecret() string { return s.cfg.oauthSecret }
+
+// OAuthUser returns the user name the OAuth client acts as.
+func (s *Server) OAuthUser() string { return s.cfg.oauthRunAs }
+
+// Close stops the server at once, closing every connection, and waits
+// for its handlers to return. Calling it again does nothing.
+func (s *Server) Close() error {
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return s.closeErr
+	}
+	s.closed = true
+	err := s.srv.Close()
+	<-s.done
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	s.closeErr = err
+	return err
+}
+
+// Shutdown stops the server gracefully: it stops listening and waits for
+// calls under way to finish, or for ctx to end.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	if err == nil {
+		<-s.done
+		s.closeMu.Lock()
+		s.closed = true
+		s.closeMu.Unlock()
+	}
+	return err
+}
+
+// notifyLocked wakes every waiter (WaitForRequest): the state changed.
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
 }
 
 // maxBody bounds what the fake reads of a request body.
@@ -178,50 +215,91 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		routeNotFound(r).write(w)
 		return
 	}
+	version := queryValue(r.URL.Query(), "version")
+	idx := s.logCall(r, rel, version)
 	f := s.faults.arrive(r.Method, rel)
-	if f.kind == faultDrop && f.delay == 0 {
+	if f.kind == faultDrop && f.hold == nil {
+		s.finishCall(idx, 0, nil)
 		dropConnection(w)
 		return
 	}
 	// Reading the body first lets net/http notice a client that goes away
-	// during a delay (it watches the connection once the body is read).
+	// during a hold (it watches the connection once the body is read).
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if f.delay > 0 {
-		t := time.NewTimer(f.delay)
+	if f.hold != nil {
 		select {
-		case <-t.C:
+		case <-f.hold:
 		case <-r.Context().Done():
 			// The client gave up (or the server closed): nothing is processed.
-			t.Stop()
+			s.finishCall(idx, 0, nil)
 			return
 		}
 	}
 	var rep reply
+	var u *user
 	switch {
 	case f.kind == faultFail:
 		rep = f.reply
 	case f.kind == faultDrop:
+		s.finishCall(idx, 0, nil)
 		dropConnection(w)
 		return
 	case err != nil:
 		rep = errorReply(http.StatusBadRequest, "The request body could not be read.")
 	case len(body) > maxBody:
 		rep = errorReply(http.StatusRequestEntityTooLarge, "The request body is too large.")
+	case !s.versionServed(version):
+		rep = errorReply(http.StatusGone, "API version "+version+" is disabled. Enable it, or call a version that is enabled.")
 	default:
-		rep = s.handle(r, rel, body)
+		rep, u = s.handle(r, rel, version, body)
 	}
-	if f.kind == faultDropAfter {
+	if f.kind == faultLoseAnswer {
 		rep.finish()
+		s.finishCall(idx, 0, u)
 		dropConnection(w)
 		return
 	}
+	s.finishCall(idx, rep.status, u)
 	rep.write(w)
+}
+
+// versionServed reports whether a requested API version is served.
+func (s *Server) versionServed(v string) bool {
+	if v == "" || s.cfg.versions == nil {
+		return true
+	}
+	want, ok := parseVersion(v)
+	if !ok {
+		return false
+	}
+	for _, e := range s.cfg.versions {
+		if have, _ := parseVersion(e); have == want {
+			return true
+		}
+	}
+	return false
+}
+
+// parseVersion reads "3", "3.1": major*100 + minor.
+func parseVersion(v string) (int, bool) {
+	maj, minor, hasMinor := strings.Cut(strings.TrimSpace(v), ".")
+	a, err := strconv.Atoi(maj)
+	if err != nil || a < 0 || a > 99 || maj == "" || maj[0] == '+' {
+		return 0, false
+	}
+	b := 0
+	if hasMinor {
+		if b, err = strconv.Atoi(minor); err != nil || b < 0 || b > 99 || minor[0] == '+' {
+			return 0, false
+		}
+	}
+	return a*100 + b, true
 }
 
 // relPath returns the path below the base path (matched case-insensitively)
 // with at most one trailing slash removed.
 func (s *Server) relPath(p string) (string, bool) {
-	base := s.cfg.BasePath
+	base := s.cfg.basePath
 	if len(p) < len(base) || !strings.EqualFold(p[:len(base)], base) {
 		if strings.EqualFold(p, strings.TrimSuffix(base, "/")) {
 			return "", true
@@ -231,8 +309,9 @@ func (s *Server) relPath(p string) (string, bool) {
 	return strings.TrimSuffix(p[len(base):], "/"), true
 }
 
-// handle routes one call and runs its handler under the server lock.
-func (s *Server) handle(r *http.Request, rel string, body []byte) reply {
+// handle routes one call and runs its handler under the server lock. It
+// returns the answer and the signed-in caller, if any.
+func (s *Server) handle(r *http.Request, rel, version string, body []byte) (reply, *user) {
 	segs := strings.Split(rel, "/")
 	rt, params, allowed := s.match(r.Method, segs)
 	if rt == nil {
@@ -240,33 +319,36 @@ func (s *Server) handle(r *http.Request, rel string, body []byte) reply {
 			rep := errorReply(http.StatusMethodNotAllowed,
 				"The requested resource does not support http method '"+r.Method+"'.")
 			rep.header().Set("Allow", strings.Join(allowed, ", "))
-			return rep
+			return rep, nil
 		}
-		return routeNotFound(r)
+		return routeNotFound(r), nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.notifyLocked()
 	now := s.clock.now()
 	s.sweepLocked(now)
-	c := &call{s: s, r: r, body: body, now: now, params: params}
+	c := &call{s: s, r: r, body: body, now: now, params: params, version: version}
 	if rt.auth {
 		u, ok := s.authenticateLocked(r, now)
 		if !ok {
-			return errorReply(http.StatusUnauthorized, msgNotSignedIn)
+			return errorReply(http.StatusUnauthorized, msgNotSignedIn), nil
 		}
 		c.user = u
 	}
-	return rt.h(c)
+	rep := rt.h(c) // may set c.user (sign-in)
+	return rep, c.user
 }
 
 // call is what a handler gets: the request, its body, the caller, the time.
 type call struct {
-	s      *Server
-	r      *http.Request
-	body   []byte
-	now    time.Time
-	user   *user // nil for routes that need no session
-	params []string
+	s       *Server
+	r       *http.Request
+	body    []byte
+	now     time.Time
+	user    *user // nil for routes that need no session
+	params  []string
+	version string // the ?version= asked for; "" when none
 }
 
 // id returns the i-th numeric path parameter.
@@ -300,8 +382,26 @@ func (c *call) queryAll(name string) []string {
 	return out
 }
 
+// atLeast reports whether the call asked for API version v or newer.
+func (c *call) atLeast(v string) bool {
+	have, ok := parseVersion(c.version)
+	want, _ := parseVersion(v)
+	return ok && have >= want
+}
+
+func queryValue(q url.Values, name string) string {
+	for k, vs := range q {
+		if strings.EqualFold(k, name) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
 // route is one endpoint. In a pattern, "#" stands for one numeric segment
 // and "*" for any one segment; the rest is matched case-insensitively.
+// auth routes need a signed-in session; the handler then finds the caller
+// in call.user.
 type route struct {
 	method  string
 	pattern []string
@@ -309,6 +409,9 @@ type route struct {
 	h       func(*call) reply
 }
 
+// routeTable lists every endpoint the fake serves. To add one, write a
+// handler with an "API:" line in its doc comment (as the others have) and
+// add a line here; the method and pattern are all the routing there is.
 func (s *Server) routeTable() []route {
 	r := func(method, pattern string, auth bool, h func(*call) reply) route {
 		return route{method: method, pattern: strings.Split(pattern, "/"), auth: auth, h: h}
@@ -421,68 +524,4 @@ func dropConnection(w http.ResponseWriter) {
 	}
 	// Not hijackable (HTTP/2, wrapped writers): abort the response instead.
 	panic(http.ErrAbortHandler)
-}
-
-// Running is a fake server listening on a TCP address.
-type Running struct {
-	*Server
-	ln   net.Listener
-	srv  *http.Server
-	done chan struct{}
-}
-
-// Start serves a new fake on 127.0.0.1 at a free port.
-func Start(cfg Config) (*Running, error) { return StartAt("127.0.0.1:0", cfg) }
-
-// StartAt serves a new fake on addr (host:port; port 0 picks a free one).
-func StartAt(addr string, cfg Config) (*Running, error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	rs := &Running{
-		Server: New(cfg),
-		ln:     ln,
-		done:   make(chan struct{}),
-	}
-	rs.srv = &http.Server{Handler: rs.Server, ReadHeaderTimeout: 30 * time.Second}
-	go func() {
-		defer close(rs.done)
-		_ = rs.srv.Serve(ln)
-	}()
-	return rs, nil
-}
-
-// URL returns the base URL of the API, e.g.
-// "http://127.0.0.1:41234/BeyondTrust/api/public/v3/". A server listening
-// on every interface is named by 127.0.0.1.
-func (r *Running) URL() string {
-	addr := r.ln.Addr().String()
-	if tcp, ok := r.ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
-		addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
-	}
-	return "http://" + addr + r.cfg.BasePath
-}
-
-// Addr returns the address the server listens on (host:port).
-func (r *Running) Addr() string { return r.ln.Addr().String() }
-
-// Close stops the server at once, closing every connection.
-func (r *Running) Close() error {
-	err := r.srv.Close()
-	<-r.done
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	return err
-}
-
-// Shutdown stops the server gracefully: it stops listening and waits for
-// calls under way to finish, or for ctx to end.
-func (r *Running) Shutdown(ctx context.Context) error {
-	err := r.srv.Shutdown(ctx)
-	if err == nil {
-		<-r.done
-	}
-	return err
 }

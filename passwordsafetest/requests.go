@@ -1,4 +1,4 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"fmt"
@@ -15,12 +15,12 @@ type requestState string
 
 // The states RequestInfo.Status reports.
 const (
-	statePending   requestState = "pending"
-	stateActive    requestState = "active"
-	stateDenied    requestState = "denied"
-	stateCancelled requestState = "cancelled"
-	stateCheckedIn requestState = "checkedin"
-	stateExpired   requestState = "expired"
+	statePending   requestState = StatusPending
+	stateActive    requestState = StatusActive
+	stateDenied    requestState = StatusDenied
+	stateCancelled requestState = StatusCancelled
+	stateCheckedIn requestState = StatusCheckedIn
+	stateExpired   requestState = StatusExpired
 )
 
 func (st requestState) describe() string {
@@ -34,73 +34,28 @@ func (st requestState) live() bool { return st == statePending || st == stateAct
 
 // request is a release request.
 type request struct {
-	id         int
-	owner      *user
-	acct       *account
-	aliasID    int
-	appID      int
-	accessType string
-	duration   int // minutes
-	reason     string
-	ticket     string
-	rotate     bool
-	state      requestState
-	needed     int
-	approvals  []*user
-	created    time.Time
-	approved   time.Time
-	expires    time.Time // active: approval + duration; pending: end of the request window
-	ended      time.Time
-	sessions   []*psmSession
-}
-
-// RequestInfo is a test's view of a release request.
-type RequestInfo struct {
-	RequestID       int
-	Status          string // pending, active, denied, cancelled, checkedin, expired
-	Owner           string // the requestor's user name
-	SystemID        int
-	AccountID       int
-	AliasID         int // 0 unless made through an alias
-	ApplicationID   int
-	AccessType      string // View, RDP, SSH, App
-	DurationMinutes int
-	Reason          string
-	TicketNumber    string
-	Approvals       []string // user names of the approvers so far, in order
-	ApprovalsNeeded int      // 0 = auto-approved
-	RotateOnCheckin bool
-	Created         time.Time
-	Approved        time.Time // zero while pending
-	Expires         time.Time
-	Ended           time.Time // zero while pending or active
-	SessionIDs      []int
-}
-
-// Request returns the state of a release request.
-func (s *Server) Request(id int) (RequestInfo, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sweepLocked(s.clock.now())
-	rq, ok := s.requests[id]
-	if !ok {
-		return RequestInfo{}, false
-	}
-	info := RequestInfo{
-		RequestID: rq.id, Status: string(rq.state), Owner: rq.owner.userName,
-		SystemID: rq.acct.sys.id, AccountID: rq.acct.id, AliasID: rq.aliasID,
-		ApplicationID: rq.appID, AccessType: rq.accessType, DurationMinutes: rq.duration,
-		Reason: rq.reason, TicketNumber: rq.ticket, ApprovalsNeeded: rq.needed,
-		RotateOnCheckin: rq.rotate, Created: rq.created, Approved: rq.approved,
-		Expires: rq.expires, Ended: rq.ended,
-	}
-	for _, u := range rq.approvals {
-		info.Approvals = append(info.Approvals, u.userName)
-	}
-	for _, ps := range rq.sessions {
-		info.SessionIDs = append(info.SessionIDs, ps.id)
-	}
-	return info, true
+	id            int
+	owner         *user
+	acct          *account
+	aliasID       int
+	appID         int
+	accessType    string
+	duration      int // minutes
+	reason        string
+	ticket        string
+	ticketSystem  int
+	rotate        bool
+	deniedBy      *user
+	denyReason    string
+	checkinReason string
+	state         requestState
+	needed        int
+	approvals     []*user
+	created       time.Time
+	approved      time.Time
+	expires       time.Time // active: approval + duration; pending: end of the request window
+	ended         time.Time
+	sessions      []*psmSession
 }
 
 // sweepLocked ends what the clock has run past: requests, idle sessions,
@@ -176,9 +131,17 @@ func (rq *request) json() requestJSON {
 	}
 }
 
-// mayApprove reports whether u is an approver in the account's group.
+// mayApprove reports whether u is an approver in the account's policy (any
+// approver when the policy names none).
 func mayApprove(u *user, a *account) bool {
-	return u.approver && slices.Contains(a.approvers, u.userName)
+	return u.approver && (a.approvers == nil || slices.Contains(a.approvers, u.userName))
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 func (rq *request) approvedBy(u *user) bool { return slices.Contains(rq.approvals, u) }
@@ -250,9 +213,6 @@ type createBody struct {
 	RotateOnCheckin        *bool
 }
 
-// accessTypes maps the accepted spellings to the canonical ones.
-var accessTypes = map[string]string{"view": "View", "rdp": "RDP", "ssh": "SSH", "app": "App"}
-
 // validate checks the body as the server does and normalises AccessType
 // and ConflictOption. It returns a 400 message, or "".
 func (b *createBody) validate(viaAlias bool) string {
@@ -297,10 +257,9 @@ func (b *createBody) validate(viaAlias bool) string {
 	return ""
 }
 
-// createdJSON is the answer of a created or reused request.
-type createdJSON struct{ RequestID int }
-
-// createRequest creates a release request.
+// createRequest creates a release request. The answer is the bare request
+// ID (201 new, 200 reused), as the real server and the vendor's own clients
+// have it.
 //
 // API: POST Requests
 func (s *Server) createRequest(c *call) reply {
@@ -334,10 +293,19 @@ func (s *Server) newRequestLocked(c *call, a *account, aliasID int, b *createBod
 		}
 		appID = *b.ApplicationID
 	}
+	if *b.DurationMinutes > a.maxRelease {
+		return badRequest(fmt.Sprintf("DurationMinutes must not exceed the account's maximum release duration (%d).", a.maxRelease))
+	}
+	if a.needReason && strings.TrimSpace(b.Reason) == "" {
+		return badRequest("A Reason is required by the access policy.")
+	}
+	if a.needTicket && (b.TicketSystemID == nil || strings.TrimSpace(b.TicketNumber) == "") {
+		return badRequest("A TicketSystemID and TicketNumber are required by the access policy.")
+	}
 	if a.needed > 0 {
 		n := 0
-		for _, name := range a.approvers {
-			if u := s.userByName(name); u != nil && u.approver && u != c.user {
+		for _, u := range s.users {
+			if u != c.user && mayApprove(u, a) {
 				n++
 			}
 		}
@@ -360,7 +328,7 @@ func (s *Server) newRequestLocked(c *call, a *account, aliasID int, b *createBod
 	case "reuse":
 		for _, rq := range conflicts {
 			if rq.state == stateActive && rq.accessType == b.AccessType && rq.aliasID == aliasID {
-				return jsonReply(http.StatusOK, createdJSON{RequestID: rq.id})
+				return jsonReply(http.StatusOK, rq.id)
 			}
 		}
 	case "renew":
@@ -372,7 +340,8 @@ func (s *Server) newRequestLocked(c *call, a *account, aliasID int, b *createBod
 		id: s.nextRequest, owner: c.user, acct: a, aliasID: aliasID, appID: appID,
 		accessType: b.AccessType, duration: *b.DurationMinutes, reason: b.Reason,
 		ticket: b.TicketNumber, rotate: b.RotateOnCheckin == nil || *b.RotateOnCheckin,
-		state: statePending, needed: a.needed, created: c.now,
+		ticketSystem: derefInt(b.TicketSystemID),
+		state:        statePending, needed: a.needed, created: c.now,
 		expires: c.now.Add(time.Duration(*b.DurationMinutes) * time.Minute),
 	}
 	s.nextRequest++
@@ -381,5 +350,5 @@ func (s *Server) newRequestLocked(c *call, a *account, aliasID int, b *createBod
 	}
 	s.requests[rq.id] = rq
 	s.live[rq.id] = rq
-	return jsonReply(http.StatusCreated, createdJSON{RequestID: rq.id})
+	return jsonReply(http.StatusCreated, rq.id)
 }

@@ -1,4 +1,4 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"fmt"
@@ -35,19 +35,13 @@ type mappedAccountJSON struct {
 	Status           int
 }
 
-// Release durations every seeded account's policy allows, in minutes.
-const (
-	defaultReleaseMinutes = 120
-	maximumReleaseMinutes = 525600
-)
-
 func (al *alias) json() aliasJSON {
 	out := aliasJSON{
-		AliasID: al.id, AliasName: al.name, AliasState: al.state,
-		DefaultReleaseDuration: defaultReleaseMinutes, MaximumReleaseDuration: maximumReleaseMinutes,
+		AliasID: al.id, AliasName: al.name, AliasState: al.state(),
 		MappedAccounts: []mappedAccountJSON{},
 	}
 	if a := al.current(); a != nil {
+		out.DefaultReleaseDuration, out.MaximumReleaseDuration = a.defRelease, a.maxRelease
 		out.SystemID, out.SystemName = &a.sys.id, &a.sys.name
 		out.AccountID, out.AccountName = &a.id, &a.name
 		out.DomainName = nullString(a.domain)
@@ -96,7 +90,7 @@ func (s *Server) listAliases(c *call) reply {
 	out := []aliasJSON{}
 	if c.user.requestor {
 		for _, al := range s.aliases {
-			if states[al.state] {
+			if states[al.state()] {
 				out = append(out, al.json())
 			}
 		}
@@ -135,7 +129,7 @@ func (s *Server) createAliasRequest(c *call) reply {
 		return forbidden(4032, msgRequestorOnly)
 	}
 	a := al.current()
-	if al.state == 0 || a == nil {
+	if a == nil {
 		return forbidden(4031, "User does not have permission to request the alias: it is not mapped to a managed account.")
 	}
 	return s.newRequestLocked(c, a, al.id, &b)
@@ -210,63 +204,4 @@ func (s *Server) accessLevels(c *call) reply {
 		{AccessLevelID: 2, Name: "Read"},
 		{AccessLevelID: 3, Name: "Read/Write"},
 	})
-}
-
-// managedAccountJSON is the ManagedAccount object.
-type managedAccountJSON struct {
-	PlatformID             int
-	SystemID               int `json:"SystemId"`
-	SystemName             string
-	DomainName             *string
-	AccountID              int `json:"AccountId"`
-	AccountName            string
-	InstanceName           *string
-	UserPrincipalName      *string
-	ApplicationID          *int
-	ApplicationDisplayName *string
-	DefaultReleaseDuration int
-	MaximumReleaseDuration int
-	LastChangeDate         *string
-	NextChangeDate         *string
-	IsChanging             bool
-	ChangeState            int
-	IsISAAccess            bool
-	PreferredNodeID        string
-}
-
-func (a *account) json() managedAccountJSON {
-	return managedAccountJSON{
-		PlatformID: a.sys.platformID, SystemID: a.sys.id, SystemName: a.sys.name,
-		DomainName: nullString(a.domain), AccountID: a.id, AccountName: a.name,
-		DefaultReleaseDuration: defaultReleaseMinutes, MaximumReleaseDuration: maximumReleaseMinutes,
-		LastChangeDate: date(a.lastChange, dateLayoutAccounts), PreferredNodeID: NodeID,
-	}
-}
-
-// managedAccounts answers the requestable managed accounts; with both
-// systemName and accountName, the one account (404 if none).
-//
-// API: GET ManagedAccounts?systemName=X&accountName=Y
-func (s *Server) managedAccounts(c *call) reply {
-	sysName, hasSys := c.query("systemName")
-	acctName, hasAcct := c.query("accountName")
-	var found []managedAccountJSON
-	if c.user.requestor {
-		for _, a := range s.accounts {
-			if (!hasSys || strings.EqualFold(a.sys.name, sysName)) &&
-				(!hasAcct || strings.EqualFold(a.name, acctName)) {
-				found = append(found, a.json())
-			}
-		}
-	}
-	if hasSys && hasAcct {
-		if len(found) == 0 {
-			return notFound(fmt.Sprintf("Managed account %s on system %s was not found.", acctName, sysName))
-		}
-		return jsonReply(http.StatusOK, found[0])
-	}
-	if found == nil {
-		found = []managedAccountJSON{}
-	}
-	return jsonReply(http.StatusOK, found)
 }

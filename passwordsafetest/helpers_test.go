@@ -1,4 +1,4 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"bytes"
@@ -6,37 +6,28 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/passwordsafe-go/passwordsafe/internal/fakeps"
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 // epoch is the fixed start of the fake clock in these tests.
 var epoch = time.Date(2026, 11, 23, 4, 39, 10, 530000000, time.UTC)
 
-// fixture is a fake served by httptest.
+// fixture is a fake with its clock stopped at epoch, called over raw HTTP.
 type fixture struct {
 	t    *testing.T
-	srv  *fakeps.Server
-	ts   *httptest.Server
+	srv  *passwordsafetest.Server
 	base string
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, opts ...passwordsafetest.ServerOption) *fixture {
 	t.Helper()
-	return newFixtureWith(t, fakeps.Config{FixedTime: epoch})
-}
-
-func newFixtureWith(t *testing.T, cfg fakeps.Config) *fixture {
-	t.Helper()
-	srv := fakeps.New(cfg)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return &fixture{t: t, srv: srv, ts: ts, base: ts.URL + fakeps.DefaultBasePath}
+	srv := passwordsafetest.NewServer(t, append([]passwordsafetest.ServerOption{passwordsafetest.WithTime(epoch)}, opts...)...)
+	return &fixture{t: t, srv: srv, base: srv.URL()}
 }
 
 // client is one API user with its own cookie jar.
@@ -50,7 +41,9 @@ type client struct {
 // anon returns a client that has not signed in.
 func (f *fixture) anon() *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{t: f.t, f: f, hc: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
+	hc := f.srv.HTTPClient()
+	hc.Jar = jar
+	return &client{t: f.t, f: f, hc: hc}
 }
 
 // as returns a client signed in as user with the default API key.
@@ -58,9 +51,9 @@ func (f *fixture) as(user string) *client {
 	f.t.Helper()
 	c := f.anon()
 	c.user = user
-	h := "PS-Auth key=" + fakeps.DefaultAPIKey + "; runas=" + user + ";"
-	if user == "secured" {
-		h += " pwd=[Secured-Pa55!];"
+	h := "PS-Auth key=" + f.srv.APIKey() + "; runas=" + user + ";"
+	if u, ok := f.srv.User(user); ok && u.RunAsPassword != "" {
+		h += " pwd=[" + u.RunAsPassword + "];"
 	}
 	c.signIn(h).wantStatus(http.StatusOK)
 	return c
@@ -182,12 +175,18 @@ func (r result) decode(v any) {
 func (c *client) createRequest(body map[string]any) int {
 	c.t.Helper()
 	r := c.do(http.MethodPost, "Requests", body).wantStatus(http.StatusCreated)
-	var out struct{ RequestID int }
-	r.decode(&out)
-	if out.RequestID == 0 {
-		c.t.Fatalf("no RequestID in %s", r.body)
+	return r.requestID()
+}
+
+// requestID reads the answer of POST Requests: a bare number, as the real
+// server sends it.
+func (r result) requestID() int {
+	r.t.Helper()
+	id, err := strconv.Atoi(string(r.body))
+	if err != nil || id <= 0 {
+		r.t.Fatalf("answer %q is not a bare request ID", r.body)
 	}
-	return out.RequestID
+	return id
 }
 
 // req is a request body for system/account with a duration.

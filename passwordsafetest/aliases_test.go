@@ -1,10 +1,12 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 type aliasOut struct {
@@ -85,11 +87,8 @@ func TestAliasRequests(t *testing.T) {
 	f := newFixture(t)
 	rita, arno := f.as("requestor"), f.as("approver")
 
-	r := rita.do(http.MethodPost, "Aliases/1/Requests", map[string]any{"DurationMinutes": 30, "AccessType": "SSH"}).
-		wantStatus(http.StatusCreated)
-	var out struct{ RequestID int }
-	r.decode(&out)
-	id := out.RequestID
+	id := rita.do(http.MethodPost, "Aliases/1/Requests", map[string]any{"DurationMinutes": 30, "AccessType": "SSH"}).
+		wantStatus(http.StatusCreated).requestID()
 	if info, _ := f.srv.Request(id); info.AliasID != 1 || info.SystemID != 1 || info.AccountID != 11 || info.Status != "active" {
 		t.Errorf("alias request %+v", info)
 	}
@@ -110,7 +109,7 @@ func TestAliasRequests(t *testing.T) {
 	}
 	rita.do(http.MethodGet, "Aliases/1/Credentials/"+strconv.Itoa(id), nil).wantStatus(http.StatusOK).decode(&cred)
 	if cred.AliasID != 1 || cred.AliasName != "web-root" || cred.SystemID != 1 || cred.SystemName != "web01" ||
-		cred.AccountID != 11 || cred.AccountName != "root" || cred.Password == nil || *cred.Password != f.srv.Password(1, 11) ||
+		cred.AccountID != 11 || cred.AccountName != "root" || cred.Password == nil || *cred.Password != f.srv.Password("web01", "root") ||
 		cred.PrivateKey != nil || cred.Passphrase != nil {
 		t.Errorf("alias credentials %+v", cred)
 	}
@@ -126,20 +125,18 @@ func TestAliasRequests(t *testing.T) {
 	rita.do(http.MethodGet, "Aliases/1/Credentials/"+strconv.Itoa(direct), nil).wantCode(http.StatusForbidden, 4031)
 
 	// db-ha goes to its first mapped account and needs an approval.
-	rita.do(http.MethodPost, "Aliases/2/Requests", map[string]any{"DurationMinutes": 30}).wantStatus(http.StatusCreated).decode(&out)
-	ha := out.RequestID
+	ha := rita.do(http.MethodPost, "Aliases/2/Requests", map[string]any{"DurationMinutes": 30}).wantStatus(http.StatusCreated).requestID()
 	rita.do(http.MethodGet, "Aliases/2/Credentials/"+strconv.Itoa(ha), nil).
 		wantError(http.StatusForbidden, "4034 - Request is not yet approved.")
 	arno.do(http.MethodPut, path("Requests/{id}/Approve", ha), nil).wantStatus(http.StatusNoContent)
 	rita.do(http.MethodGet, "Aliases/2/Credentials/"+strconv.Itoa(ha), nil).wantStatus(http.StatusOK).decode(&cred)
-	if cred.SystemID != 2 || cred.AccountID != 21 || *cred.Password != f.srv.Password(2, 21) {
+	if cred.SystemID != 2 || cred.AccountID != 21 || *cred.Password != f.srv.Password("db01", "postgres") {
 		t.Errorf("db-ha credentials %+v", cred)
 	}
 	rita.do(http.MethodPost, "Aliases/2/Requests", map[string]any{"DurationMinutes": 30}).wantStatus(http.StatusConflict)
-	rita.do(http.MethodPost, "Aliases/2/Requests", map[string]any{"DurationMinutes": 30, "ConflictOption": "reuse"}).
-		wantStatus(http.StatusOK).decode(&out)
-	if out.RequestID != ha {
-		t.Errorf("reused %d, want %d", out.RequestID, ha)
+	if got := rita.do(http.MethodPost, "Aliases/2/Requests", map[string]any{"DurationMinutes": 30, "ConflictOption": "reuse"}).
+		wantStatus(http.StatusOK).requestID(); got != ha {
+		t.Errorf("reused %d, want %d", got, ha)
 	}
 
 	rita.do(http.MethodPost, "Aliases/3/Requests", map[string]any{"DurationMinutes": 30}).wantCode(http.StatusForbidden, 4031)
@@ -160,55 +157,31 @@ func TestAccessLevels(t *testing.T) {
 	f.as("requestor").do(http.MethodGet, "AccessLevels", nil).wantCode(http.StatusForbidden, 4031)
 }
 
-func TestManagedAccounts(t *testing.T) {
-	f := newFixture(t)
-	rita := f.as("requestor")
-	var one struct {
-		SystemID    int `json:"SystemId"`
-		SystemName  string
-		AccountID   int `json:"AccountId"`
-		AccountName string
-		DomainName  *string
-	}
-	rita.do(http.MethodGet, "ManagedAccounts?systemName=APP01&accountName=deploy", nil).wantStatus(http.StatusOK).decode(&one)
-	if one.SystemID != 4 || one.AccountID != 41 || one.SystemName != "app01" || one.DomainName == nil || *one.DomainName != "EXAMPLE" {
-		t.Errorf("deploy %+v", one)
-	}
-	rita.do(http.MethodGet, "ManagedAccounts?systemName=web01&accountName=nobody", nil).wantStatus(http.StatusNotFound)
-
-	var all []map[string]any
-	rita.do(http.MethodGet, "ManagedAccounts", nil).wantStatus(http.StatusOK).decode(&all)
-	if len(all) != 6 {
-		t.Errorf("%d accounts, want 6", len(all))
-	}
-	rita.do(http.MethodGet, "ManagedAccounts?accountName=postgres", nil).wantStatus(http.StatusOK).decode(&all)
-	if len(all) != 2 {
-		t.Errorf("%d postgres accounts, want 2", len(all))
-	}
-	f.as("approver").do(http.MethodGet, "ManagedAccounts", nil).wantStatus(http.StatusOK).decode(&all)
-	if len(all) != 0 {
-		t.Errorf("approver may request %d accounts", len(all))
-	}
-}
-
 func TestSeedInspection(t *testing.T) {
 	f := newFixture(t)
 	users := f.srv.Users()
-	if len(users) != 5 || users[0].UserName != "requestor" || users[4].RunAsPassword != "Secured-Pa55!" ||
-		users[2].Roles[0] != "Administrators" || users[0].EmailAddress != "requestor@example.test" {
+	if len(users) != 7 || users[0].UserName != "requestor" || users[4].RunAsPassword != "Secured-Pa55!" ||
+		users[2].Roles[0] != passwordsafetest.RoleAdmin || users[0].Email != "requestor@example.test" ||
+		users[5].Roles[0] != passwordsafetest.RoleAuditor || users[6].Roles[0] != passwordsafetest.RoleISA {
 		t.Errorf("users %+v", users)
 	}
 	accts := f.srv.Accounts()
-	if len(accts) != 6 || accts[0].AccountID != 11 || !accts[0].HasDSSKey || accts[4].ApproversNeeded != 3 ||
-		accts[2].Applications[1] != "Server Manager" {
+	if len(accts) != 6 || accts[0].ID != 11 || accts[0].PrivateKey == "" || accts[4].Policy.Approvals != 3 ||
+		accts[2].Applications[1] != "Server Manager" || accts[0].Password != f.srv.Password("web01", "root") {
 		t.Errorf("accounts %+v", accts)
 	}
-	aliases := f.srv.AliasList()
-	if len(aliases) != 3 || aliases[1].AliasName != "db-ha" || len(aliases[1].MappedAccounts) != 2 || len(aliases[2].MappedAccounts) != 0 {
+	aliases := f.srv.Aliases()
+	if len(aliases) != 3 || aliases[1].Name != "db-ha" || len(aliases[1].Accounts) != 2 || len(aliases[2].Accounts) != 0 {
 		t.Errorf("aliases %+v", aliases)
 	}
+	if sys := f.srv.Systems(); len(sys) != 6 || sys[2].Platform != "Windows" || sys[2].PlatformID != 1 || sys[0].Type != "system" {
+		t.Errorf("systems %+v", sys)
+	}
 	// Passwords are random per server.
-	if f.srv.Password(1, 11) == newFixture(t).srv.Password(1, 11) || f.srv.Password(1, 99) != "" {
+	if f.srv.Password("web01", "root") == newFixture(t).srv.Password("web01", "root") || f.srv.Password("web01", "nobody") != "" {
 		t.Errorf("passwords are not per server")
+	}
+	if sid, aid, ok := f.srv.AccountIDs("APP01", `example\deploy`); !ok || sid != 4 || aid != 41 {
+		t.Errorf("AccountIDs = %d %d %v", sid, aid, ok)
 	}
 }

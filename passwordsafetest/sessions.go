@@ -1,4 +1,4 @@
-package fakeps
+package passwordsafetest
 
 import (
 	"fmt"
@@ -48,6 +48,11 @@ type psmSession struct {
 	account   string
 	recordKey string
 	token     string
+
+	requestID   int    // 0 for admin and recorded sessions
+	appID       int    // the request's ApplicationID (App sessions)
+	sessionType string // as asked for: SSH, sshticket, RDP, rdpticket, rdpfile, app, appfile
+	screen      string // a recorded session's terminal text; "" for the default
 }
 
 func (ps *psmSession) live() bool {
@@ -86,6 +91,10 @@ type sessionJSON struct {
 	ManagedAccountName string
 	RecordKey          string
 	Token              string
+	// Newer servers add these three.
+	RequestID     *int
+	ApplicationID *int
+	SessionType   string
 }
 
 func (ps *psmSession) json(now time.Time) sessionJSON {
@@ -95,16 +104,18 @@ func (ps *psmSession) json(now time.Time) sessionJSON {
 		EndTime: date(ps.ended, dateLayoutSessions), Duration: int(ps.span(now) / time.Second),
 		AssetName: ps.asset, ManagedSystemID: nullInt(ps.systemID), ManagedAccountID: nullInt(ps.accountID),
 		ManagedAccountName: ps.account, RecordKey: ps.recordKey, Token: ps.token,
+		RequestID: nullInt(ps.requestID), ApplicationID: nullInt(ps.appID), SessionType: ps.sessionType,
 	}
 }
 
 func sessionNotFound(id int) reply { return notFound(fmt.Sprintf("Session %d was not found.", id)) }
 
-// listSessions lists sessions, filtered by status and requesting user.
+// listSessions lists sessions, filtered by status and requesting user
+// (administrators, auditors and ISAs).
 //
 // API: GET Sessions?status=1,2&userID=7
 func (s *Server) listSessions(c *call) reply {
-	if !c.user.admin {
+	if !c.user.admin && !c.user.auditor && !c.user.isa {
 		return forbidden(4031, msgAdminOnly)
 	}
 	statuses := map[int]bool{}
@@ -149,11 +160,11 @@ func validSessionStatus(n int) bool {
 	return false
 }
 
-// getSession answers one session.
+// getSession answers one session (administrators, auditors and ISAs).
 //
 // API: GET Sessions/{id}
 func (s *Server) getSession(c *call) reply {
-	if !c.user.admin {
+	if !c.user.admin && !c.user.auditor && !c.user.isa {
 		return forbidden(4031, msgAdminOnly)
 	}
 	ps, ok := s.sessions[c.id(0)]
@@ -163,14 +174,14 @@ func (s *Server) getSession(c *call) reply {
 	return jsonReply(http.StatusOK, ps.json(c.now))
 }
 
-// lockSession locks a live session (Status 5).
+// lockSession locks a live session (Status 5); administrators and ISAs.
 //
 // API: POST Sessions/{id}/Lock
 func (s *Server) lockSession(c *call) reply {
 	return s.changeSession(c, func(ps *psmSession) { ps.status = sessionLocked })
 }
 
-// terminateSession ends a live session (Status 7).
+// terminateSession ends a live session (Status 7); administrators and ISAs.
 //
 // API: POST Sessions/{id}/Terminate
 func (s *Server) terminateSession(c *call) reply {
@@ -178,7 +189,7 @@ func (s *Server) terminateSession(c *call) reply {
 }
 
 func (s *Server) changeSession(c *call, change func(*psmSession)) reply {
-	if !c.user.admin {
+	if !c.user.admin && !c.user.isa {
 		return forbidden(4031, msgAdminOnly)
 	}
 	ps, ok := s.sessions[c.id(0)]
@@ -229,12 +240,10 @@ func (s *Server) createSession(c *call) reply {
 	if !ok {
 		return rep
 	}
-	ps := s.newSessionLocked(c, st.access)
+	ps := s.newSessionLocked(c, st.access, st.name)
 	ps.asset, ps.systemID, ps.accountID = rq.acct.sys.name, rq.acct.sys.id, rq.acct.id
-	ps.account = rq.acct.name
-	if rq.acct.domain != "" {
-		ps.account = rq.acct.domain + `\` + rq.acct.name
-	}
+	ps.account = rq.acct.qualifiedName()
+	ps.requestID, ps.appID = rq.id, rq.appID
 	rq.sessions = append(rq.sessions, ps)
 	return ticketReply(c, ps, st.name, rdpOptions{app: rq.acct.apps[rq.appID]})
 }
@@ -299,7 +308,7 @@ func (s *Server) createAdminSession(c *call) reply {
 		return forbidden(4031, msgAdminOnly)
 	}
 	access := sessionTypes[strings.ToLower(b.SessionType)].access
-	ps := s.newSessionLocked(c, access)
+	ps := s.newSessionLocked(c, access, b.SessionType)
 	ps.asset, ps.account = b.HostName, b.UserName
 	if b.DomainName != "" {
 		ps.account = b.DomainName + `\` + b.UserName
@@ -310,10 +319,10 @@ func (s *Server) createAdminSession(c *call) reply {
 }
 
 // newSessionLocked starts a session of the caller for the access type.
-func (s *Server) newSessionLocked(c *call, access string) *psmSession {
+func (s *Server) newSessionLocked(c *call, access, sessionType string) *psmSession {
 	ps := &psmSession{
 		id: s.nextSession, user: c.user, status: sessionInProgress, protocol: protocolRDP,
-		start: c.now, recordKey: randomHex(64), token: randomHex(32),
+		start: c.now, recordKey: randomHex(64), token: randomHex(32), sessionType: sessionType,
 	}
 	if access == "SSH" {
 		ps.protocol = protocolSSH

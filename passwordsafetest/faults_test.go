@@ -1,4 +1,4 @@
-package fakeps_test
+package passwordsafetest_test
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"time"
 )
 
-func TestFailNext(t *testing.T) {
+func TestFail(t *testing.T) {
 	f := newFixture(t)
 	rita := f.as("requestor")
-	f.srv.FailNext(http.MethodGet, "requests", 2, http.StatusServiceUnavailable)
+	f.srv.Next(http.MethodGet, "requests").Times(2).Fail(http.StatusServiceUnavailable)
 	rita.do(http.MethodGet, "Requests", nil).wantError(http.StatusServiceUnavailable, "Service Unavailable")
 	rita.do(http.MethodGet, "REQUESTS?status=all", nil).wantError(http.StatusServiceUnavailable, "Service Unavailable")
 	rita.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
@@ -25,19 +25,20 @@ func TestFailNext(t *testing.T) {
 	}
 
 	// Faults come before authentication and processing: nothing is created.
-	f.srv.FailNext("", "Requests", 1, http.StatusTooManyRequests)
+	f.srv.Next("", "Requests").Fail(http.StatusTooManyRequests)
 	f.anon().do(http.MethodPost, "Requests", req(1, 11, 5)).wantStatus(http.StatusTooManyRequests)
 	if _, ok := f.srv.Request(1001); ok {
 		t.Errorf("a failed call was processed")
 	}
 
-	h := http.Header{"Retry-After": {"2"}}
-	f.srv.FailNextWith(http.MethodPost, "Requests", 1, http.StatusTooManyRequests, h, "slow down")
+	f.srv.Next(http.MethodPost, "Requests").FailWith(http.StatusTooManyRequests, "slow down", http.Header{"retry-after": {"2"}})
 	r := rita.do(http.MethodPost, "Requests", req(1, 11, 5))
 	r.wantError(http.StatusTooManyRequests, "slow down")
 	if got := r.header.Get("Retry-After"); got != "2" {
 		t.Errorf("Retry-After %q", got)
 	}
+	f.srv.Next("", "").Fail(799) // no status text
+	rita.do(http.MethodGet, "Requests", nil).wantError(799, "Injected fault")
 }
 
 func TestFaultPatterns(t *testing.T) {
@@ -45,8 +46,8 @@ func TestFaultPatterns(t *testing.T) {
 	rita := f.as("requestor")
 	a := rita.createRequest(req(1, 11, 30))
 	b := rita.createRequest(req(3, 31, 30))
-	f.srv.FailNext(http.MethodPut, "Requests/*/Checkin", 1, http.StatusBadGateway)
-	f.srv.FailNext("", "Credentials/*", 1, http.StatusInternalServerError)
+	f.srv.Next(http.MethodPut, "Requests/*/Checkin").Fail(http.StatusBadGateway)
+	f.srv.Next("", "Credentials/*").Fail(http.StatusInternalServerError)
 
 	rita.do(http.MethodPut, path("Requests/{id}/Approve", a), nil).wantCode(http.StatusForbidden, 4033) // no match
 	rita.do(http.MethodGet, path("Credentials/{id}", b), nil).wantStatus(http.StatusInternalServerError)
@@ -64,65 +65,120 @@ func TestFaultPatterns(t *testing.T) {
 		t.Errorf("GET checkin calls %d", n)
 	}
 
-	f.srv.FailNext("", "", 5, http.StatusServiceUnavailable)
-	f.srv.DelayNext("", "", 5, time.Hour)
-	f.srv.ResetFaults()
+	f.srv.Next("", "").Times(5).Fail(http.StatusServiceUnavailable)
+	f.srv.Next("", "").Times(5).Delay(time.Hour)
+	f.srv.ClearFaults()
+	f.srv.ResetCalls()
 	rita.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
 	if n := f.srv.Calls("", ""); n != 1 {
 		t.Errorf("calls after reset %d, want 1", n)
 	}
-	f.srv.FailNext("", "", 0, http.StatusServiceUnavailable) // n = 0 does nothing
+	f.srv.Next("", "").Times(0).Fail(http.StatusServiceUnavailable) // does nothing
 	rita.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
 }
 
-func TestDelayNext(t *testing.T) {
+func TestCallLog(t *testing.T) {
 	f := newFixture(t)
 	rita := f.as("requestor")
-	const d = 150 * time.Millisecond
-	f.srv.DelayNext(http.MethodGet, "Requests", 1, d)
-	start := time.Now()
-	rita.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
-	if el := time.Since(start); el < d {
-		t.Errorf("answered after %v, want at least %v", el, d)
+	rita.do(http.MethodGet, "Requests?status=active&version=3.1&api_key=oops&pwd=x", nil).wantStatus(http.StatusOK)
+	f.srv.Next("", "Aliases/*/Requests").Drop()
+	if _, err := rita.try(http.MethodPost, "Aliases/1/Requests", map[string]int{"DurationMinutes": 5}, nil); err == nil {
+		t.Fatalf("dropped call got an answer")
 	}
-	start = time.Now()
-	rita.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
-	if el := time.Since(start); el >= d {
-		t.Errorf("second call delayed too (%v)", el)
+	log := f.srv.CallLog()
+	if len(log) != 3 {
+		t.Fatalf("log %v", log)
 	}
+	in, list, dropped := log[0], log[1], log[2]
+	if in.Method != "POST" || in.Path != "Auth/SignAppin" || in.User != "requestor" || in.Status != 200 || !in.Time.Equal(epoch) {
+		t.Errorf("sign-in %+v", in)
+	}
+	if list.Path != "Requests" || list.Version != "3.1" || list.User != "requestor" || list.Status != 200 ||
+		list.Query != "api_key=REDACTED&pwd=REDACTED&status=active&version=3.1" {
+		t.Errorf("list %+v", list)
+	}
+	if dropped.Path != "Aliases/1/Requests" || dropped.Status != 0 || dropped.User != "" {
+		t.Errorf("dropped %+v", dropped)
+	}
+	if got := list.String(); got != "GET Requests?api_key=REDACTED&pwd=REDACTED&status=active&version=3.1 -> 200" {
+		t.Errorf("String %q", got)
+	}
+	for _, c := range log {
+		if strings.Contains(c.String()+c.Query, f.srv.APIKey()) {
+			t.Errorf("the call log holds the key: %v", c)
+		}
+	}
+}
 
-	// A delay and a failure combine.
-	f.srv.DelayNext("", "Requests", 1, 50*time.Millisecond)
-	f.srv.FailNext("", "Requests", 1, http.StatusGatewayTimeout)
-	start = time.Now()
+func TestDelay(t *testing.T) {
+	f := newFixture(t)
+	rita := f.as("requestor")
+
+	// A short delay: the call goes through, once.
+	f.srv.Next(http.MethodGet, "Requests").Delay(time.Millisecond)
+	rita.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
+
+	// A delay and a failure combine: the delay comes first.
+	f.srv.Next("", "Requests").Delay(time.Millisecond)
+	f.srv.Next("", "Requests").Fail(http.StatusGatewayTimeout)
 	rita.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusGatewayTimeout)
-	if time.Since(start) < 50*time.Millisecond {
-		t.Errorf("delay not applied before the failure")
-	}
 
-	// A client that gives up during the delay: the call is not processed.
-	f.srv.DelayNext(http.MethodPost, "Requests", 1, 5*time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
+	// A client that gives up during a long delay: the call is not processed.
+	f.srv.Next(http.MethodPost, "Requests").Delay(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
 	hreq, _ := http.NewRequestWithContext(ctx, http.MethodPost, f.base+"Requests",
 		strings.NewReader(`{"SystemID":1,"AccountID":11,"DurationMinutes":30}`))
-	start = time.Now()
-	if _, err := rita.hc.Do(hreq); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err %v, want deadline exceeded", err)
+	done := make(chan error, 1)
+	go func() {
+		resp, err := rita.hc.Do(hreq)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	if err := f.srv.WaitForCalls(context.Background(), http.MethodPost, "Requests", 1); err != nil {
+		t.Fatal(err)
 	}
-	f.ts.Close() // waits for the handler, which must stop as the client went away
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("the abandoned call was held for %v", el)
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v, want canceled", err)
+	}
+	// Close waits for the handler, which must stop as the client went away.
+	if err := f.srv.Close(); err != nil {
+		t.Fatal(err)
 	}
 	if _, ok := f.srv.Request(1001); ok {
 		t.Errorf("an abandoned delayed call was processed")
 	}
 }
 
-func TestDropNext(t *testing.T) {
+func TestHold(t *testing.T) {
 	f := newFixture(t)
 	rita := f.as("requestor")
-	f.srv.DropNext(http.MethodPost, "Requests", 1)
+	hold := f.srv.Next(http.MethodPost, "Requests").Hold()
+	answered := make(chan result, 1)
+	go func() { answered <- rita.do(http.MethodPost, "Requests", req(1, 11, 30)) }()
+	<-hold.Arrived()
+	// The call is in flight and not acted on.
+	if got := f.srv.OpenRequests(); len(got) != 0 {
+		t.Errorf("a held call was processed: %+v", got)
+	}
+	select {
+	case r := <-answered:
+		t.Fatalf("a held call was answered: %d", r.status)
+	default:
+	}
+	hold.Release()
+	hold.Release() // twice is fine
+	if id := (<-answered).wantStatus(http.StatusCreated).requestID(); id != 1001 {
+		t.Errorf("RequestID %d", id)
+	}
+}
+
+func TestDrop(t *testing.T) {
+	f := newFixture(t)
+	rita := f.as("requestor")
+	f.srv.Next(http.MethodPost, "Requests").Drop()
 	if _, err := rita.try(http.MethodPost, "Requests", req(1, 11, 30), nil); err == nil {
 		t.Fatalf("dropped call got an answer")
 	}
@@ -138,26 +194,26 @@ func TestDropNext(t *testing.T) {
 	}
 }
 
-func TestDropAfterNext(t *testing.T) {
+func TestLoseAnswer(t *testing.T) {
 	f := newFixture(t)
 	rita := f.as("requestor")
-	f.srv.DropAfterNext(http.MethodPost, "Requests", 1)
+	f.srv.Next(http.MethodPost, "Requests").LoseAnswer()
 	if _, err := rita.try(http.MethodPost, "Requests", req(1, 11, 30), nil); err == nil {
 		t.Fatalf("dropped call got an answer")
 	}
 	// The request was created all the same: a retry would now conflict.
 	info, ok := f.srv.Request(1001)
 	if !ok || info.Status != "active" {
-		t.Fatalf("request after drop-after: %+v %v", info, ok)
+		t.Fatalf("request after a lost answer: %+v %v", info, ok)
 	}
 	rita.do(http.MethodPost, "Requests", req(1, 11, 30)).wantStatus(http.StatusConflict)
 
-	pw := f.srv.Password(1, 11)
-	f.srv.DropAfterNext(http.MethodPut, "Requests/*/Checkin", 1)
+	pw := f.srv.Password("web01", "root")
+	f.srv.Next(http.MethodPut, "Requests/*/Checkin").LoseAnswer()
 	if _, err := rita.try(http.MethodPut, "Requests/1001/Checkin", nil, nil); err == nil {
 		t.Fatalf("dropped check-in got an answer")
 	}
-	if info, _ := f.srv.Request(1001); info.Status != "checkedin" || f.srv.Password(1, 11) == pw {
+	if info, _ := f.srv.Request(1001); info.Status != "checkedin" || f.srv.Password("web01", "root") == pw {
 		t.Errorf("check-in was not processed: %+v", info)
 	}
 }
@@ -179,13 +235,12 @@ func TestConcurrentUse(t *testing.T) {
 					errs <- errors.New(u + ": create failed")
 					return
 				}
-				var out struct{ RequestID int }
-				r.decode(&out)
-				if r, err := c.try(http.MethodGet, path("Credentials/{id}", out.RequestID), nil, nil); err != nil || r.status != http.StatusOK {
+				id := r.requestID()
+				if r, err := c.try(http.MethodGet, path("Credentials/{id}", id), nil, nil); err != nil || r.status != http.StatusOK {
 					errs <- errors.New(u + ": credentials failed")
 					return
 				}
-				if r, err := c.try(http.MethodPut, path("Requests/{id}/Checkin", out.RequestID), nil, nil); err != nil || r.status != http.StatusNoContent {
+				if r, err := c.try(http.MethodPut, path("Requests/{id}/Checkin", id), nil, nil); err != nil || r.status != http.StatusNoContent {
 					errs <- errors.New(u + ": checkin failed")
 					return
 				}
@@ -199,8 +254,10 @@ func TestConcurrentUse(t *testing.T) {
 			f.srv.Advance(time.Second)
 			f.srv.Calls("", "")
 			f.srv.Users()
-			f.srv.Password(1, 11)
-			f.srv.FailNext(http.MethodGet, "NoSuchThing", 1, http.StatusTeapot)
+			f.srv.Password("web01", "root")
+			f.srv.Next(http.MethodGet, "NoSuchThing").Fail(http.StatusTeapot)
+			f.srv.OpenRequests()
+			f.srv.CallLog()
 			_, _ = f.srv.Request(1001)
 		}
 	}()
@@ -211,5 +268,8 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if n := f.srv.Calls(http.MethodPost, "Requests"); n != 60 {
 		t.Errorf("POST Requests calls %d, want 60", n)
+	}
+	if n := len(f.srv.Checkins()); n != 60 {
+		t.Errorf("%d check-ins, want 60", n)
 	}
 }

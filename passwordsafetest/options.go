@@ -1,0 +1,239 @@
+package passwordsafetest
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Credentials the fake accepts unless an option says otherwise.
+const (
+	DefaultAPIKey            = "c0ffee5afe0a7e1e9d4b2c8f3a6e1d7b5c9f0e2a4b6d8c1e3f5a7b9d0c2e4f6a8b1d3c5e7f9a0b2c4d6e8f1a3b5c7d9e0f2a4c6e8b0d1f3a5c7e9b2d4f6a8c0e"
+	DefaultOAuthClientID     = "passwordsafetest-client"
+	DefaultOAuthClientSecret = "passwordsafetest-client-secret"
+	// BasePath is where the API lives unless WithBasePath moves it.
+	BasePath = "/BeyondTrust/api/public/v3/"
+)
+
+// NodeID is the ID of the fake's single (local) session node.
+const NodeID = "5f0c8f8e-6a3b-4c2d-9e1f-7a8b9c0d1e2f"
+
+// ServerOption configures a fake server; build one with the With...
+// functions. Options apply in order; seed options add up.
+type ServerOption func(*config) error
+
+// config is what the options build.
+type config struct {
+	apiKey        string
+	oauthID       string
+	oauthSecret   string
+	oauthRunAs    string
+	oauthRunAsSet bool // by WithOAuthClient; else the default follows the seed
+	tokenLifetime time.Duration
+	idleTimeout   time.Duration
+	basePath      string
+	start         time.Time // zero: follow the wall clock
+	tls           bool
+	versions      []string // nil: every version is served (as 3.0)
+	// pagedAccountsFrom, when set, wraps GET ManagedAccounts lists for
+	// calls asking for this version or newer.
+	pagedAccountsFrom string
+	seed              Seed
+}
+
+func newConfig(opts []ServerOption) (*config, error) {
+	c := &config{
+		apiKey:        DefaultAPIKey,
+		oauthID:       DefaultOAuthClientID,
+		oauthSecret:   DefaultOAuthClientSecret,
+		oauthRunAs:    "requestor",
+		tokenLifetime: 600 * time.Second,
+		idleTimeout:   20 * time.Minute,
+		basePath:      BasePath,
+	}
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("passwordsafetest: nil ServerOption")
+		}
+		if err := o(c); err != nil {
+			return nil, fmt.Errorf("passwordsafetest: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// WithSeed adds a seed given as Go values (see Seed for how it combines
+// with the default seed).
+func WithSeed(s Seed) ServerOption {
+	return func(c *config) error {
+		if s.Version != 0 && s.Version != SeedVersion {
+			return fmt.Errorf("seed: version %d is not supported (this package reads version %d)", s.Version, SeedVersion)
+		}
+		c.seed.merge(s)
+		return nil
+	}
+}
+
+// WithSeedFile adds the seed in a JSON seed file (schema in the package
+// documentation). A file that cannot be read, holds unknown fields or
+// another version is an error naming the file.
+func WithSeedFile(path string) ServerOption {
+	return func(c *config) error {
+		s, err := ReadSeedFile(path)
+		if err != nil {
+			return err
+		}
+		c.seed.merge(s)
+		return nil
+	}
+}
+
+// WithoutDefaults starts the fake with no default users, systems,
+// accounts or aliases: only what the other seed options add.
+func WithoutDefaults() ServerOption {
+	return func(c *config) error { c.seed.NoDefaults = true; return nil }
+}
+
+// WithUser seeds a user (replacing a default user of the same name).
+func WithUser(u User) ServerOption { return WithSeed(Seed{Users: []User{u}}) }
+
+// WithSystem seeds a managed system.
+func WithSystem(sy System) ServerOption { return WithSeed(Seed{Systems: []System{sy}}) }
+
+// WithAccount seeds a managed account (its system is created when no
+// seeded system has its name).
+func WithAccount(a Account) ServerOption { return WithSeed(Seed{Accounts: []Account{a}}) }
+
+// WithManagedAccount seeds an auto-approved account with a known
+// password, on a Linux system created when needed:
+//
+//	srv := passwordsafetest.NewServer(t, passwordsafetest.WithManagedAccount("db01", "postgres", "pw"))
+func WithManagedAccount(system, account, password string) ServerOption {
+	return WithAccount(Account{System: system, Name: account, Password: password})
+}
+
+// WithAlias seeds a managed account alias.
+func WithAlias(al Alias) ServerOption { return WithSeed(Seed{Aliases: []Alias{al}}) }
+
+// WithRecordedSession seeds a session that replays can show.
+func WithRecordedSession(rs RecordedSession) ServerOption {
+	return WithSeed(Seed{Sessions: []RecordedSession{rs}})
+}
+
+// WithAPIKey sets the API key the fake accepts (default DefaultAPIKey).
+func WithAPIKey(key string) ServerOption {
+	return func(c *config) error {
+		if key == "" || strings.ContainsAny(key, "; \t\r\n") {
+			return errors.New("WithAPIKey: the key must be non-empty, without ';' or spaces")
+		}
+		c.apiKey = key
+		return nil
+	}
+}
+
+// WithOAuthClient sets the OAuth client the fake accepts and the user it
+// acts as (defaults: DefaultOAuthClientID, DefaultOAuthClientSecret, and
+// "requestor", or when the seed has no such user, the first user with the
+// Requestor role, else the first user).
+func WithOAuthClient(id, secret, runAs string) ServerOption {
+	return func(c *config) error {
+		if id == "" || secret == "" || runAs == "" {
+			return errors.New("WithOAuthClient: id, secret and runAs are required")
+		}
+		c.oauthID, c.oauthSecret, c.oauthRunAs, c.oauthRunAsSet = id, secret, runAs, true
+		return nil
+	}
+}
+
+// WithTokenLifetime sets the OAuth tokens' expires_in (default 600 s).
+func WithTokenLifetime(d time.Duration) ServerOption {
+	return func(c *config) error {
+		if d < time.Second {
+			return errors.New("WithTokenLifetime: at least one second")
+		}
+		c.tokenLifetime = d
+		return nil
+	}
+}
+
+// WithIdleTimeout sets after how long without a call a signed-in session
+// expires (default 20 minutes, as the real server).
+func WithIdleTimeout(d time.Duration) ServerOption {
+	return func(c *config) error {
+		if d <= 0 {
+			return errors.New("WithIdleTimeout: must be positive")
+		}
+		c.idleTimeout = d
+		return nil
+	}
+}
+
+// WithBasePath serves the API below another path than BasePath.
+func WithBasePath(p string) ServerOption {
+	return func(c *config) error {
+		p = "/" + strings.Trim(p, "/") + "/"
+		if p == "//" {
+			p = "/"
+		}
+		c.basePath = p
+		return nil
+	}
+}
+
+// WithTime stops the fake's clock at start: time then moves only by
+// Advance, which makes every date in its answers reproducible. By default
+// the clock follows the wall clock plus everything Advance added.
+func WithTime(start time.Time) ServerOption {
+	return func(c *config) error {
+		if start.IsZero() {
+			return errors.New("WithTime: the zero time")
+		}
+		c.start = start.UTC()
+		return nil
+	}
+}
+
+// WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1, ::1
+// and localhost, made for this server. Server.Client trusts it; other
+// clients can use Server.HTTPClient, TLSConfig or Certificate.
+func WithTLS() ServerOption {
+	return func(c *config) error { c.tls = true; return nil }
+}
+
+// WithAPIVersions limits the API versions the fake serves. A call asking
+// for another one with ?version= answers 410 Gone, with a JSON string that
+// says the version is disabled (the real server answers so at sign-in,
+// the first call a client makes). Without this option every version is
+// served. Either way the fake answers as version 3.0, except where the
+// package documentation says otherwise.
+func WithAPIVersions(versions ...string) ServerOption {
+	return func(c *config) error {
+		if len(versions) == 0 {
+			return errors.New("WithAPIVersions: name at least one version")
+		}
+		for _, v := range versions {
+			if _, ok := parseVersion(v); !ok {
+				return fmt.Errorf("WithAPIVersions: %q is not a version such as 3.1", v)
+			}
+		}
+		c.versions = append([]string(nil), versions...)
+		return nil
+	}
+}
+
+// WithPagedManagedAccounts makes GET ManagedAccounts answer its lists as
+// {"TotalCount": N, "Data": [...]} to calls that ask for version (e.g.
+// "3.1") or newer with ?version=, the shape GET ManagedSystems and newer
+// secrets-safe lists have. The reference does not say that ManagedAccounts
+// ever answers so (see the package documentation); this option lets a
+// client's tests prove it reads both shapes.
+func WithPagedManagedAccounts(version string) ServerOption {
+	return func(c *config) error {
+		if _, ok := parseVersion(version); !ok {
+			return fmt.Errorf("WithPagedManagedAccounts: %q is not a version such as 3.1", version)
+		}
+		c.pagedAccountsFrom = version
+		return nil
+	}
+}
