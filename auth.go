@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -185,30 +186,31 @@ func (c *Client) SignOut(ctx context.Context) error {
 
 // signIn performs the sign-in exchange. Only a flight leader calls it.
 func (c *Client) signIn(ctx context.Context) (*session, error) {
-	authz, cachedToken, err := c.authorization(ctx)
+	return c.signInAttempt(ctx, false)
+}
+
+// signInAttempt signs in once; again is set on the one repeat allowed after
+// the server refused a token that may since have been replaced.
+func (c *Client) signInAttempt(ctx context.Context, again bool) (*session, error) {
+	authz, renewable, err := c.authorization(ctx, again)
 	if err != nil {
 		return nil, err
 	}
-	var s session
-	_, err = c.do(ctx, &request{method: http.MethodPost, path: pathSignIn, noSession: true, authorization: authz},
-		func(h http.Header, body *answer) error {
-			s.cookie, s.values = c.sessionCookies(h)
-			b, err := body.bytes()
-			if err != nil || len(b) == 0 {
-				return err
-			}
-			return json.Unmarshal(b, &s.user)
-		})
+	s, err := c.postSignIn(ctx, authz, nil, nil)
+	if errors.Is(err, ErrMFARequired) && c.cfg.mfa != nil {
+		s, err = c.answerChallenge(ctx, authz, s, err)
+	}
 	if err != nil {
-		if c.cfg.hasOAuth && errors.Is(err, ErrUnauthorized) {
+		refused := errors.Is(err, ErrUnauthorized) && !errors.Is(err, ErrMFARequired)
+		if refused && c.cfg.hasOAuth {
 			c.auth.mu.Lock()
-			c.auth.token = "" // revoked or expired early
+			c.auth.token = "" // revoked or expired early: never offered again
 			c.auth.mu.Unlock()
-			if cachedToken {
-				// The server no longer takes the token we kept: fetch a new
-				// one and sign in with it, once.
-				return c.signIn(ctx)
-			}
+		}
+		if refused && renewable && !again {
+			// The server no longer takes the token we kept or were given:
+			// get a new one and sign in with it, once.
+			return c.signInAttempt(ctx, true)
 		}
 		return nil, err
 	}
@@ -216,18 +218,81 @@ func (c *Client) signIn(ctx context.Context) (*session, error) {
 		l.LogAttrs(ctx, slog.LevelDebug, "passwordsafe: signed in",
 			slog.Int("user_id", s.user.UserID), slog.String("user", s.user.UserName))
 	}
-	return &s, nil
+	return s, nil
 }
 
-// authorization is the sign-in's Authorization header. cached reports an
-// OAuth token kept from before, which the server may since have revoked.
-func (c *Client) authorization(ctx context.Context) (authz string, cached bool, err error) {
-	if c.cfg.hasOAuth {
+// postSignIn posts Auth/SignAppin with authz, on the server session prev
+// when it is set (a challenge answer), and reads the user and the cookies.
+func (c *Client) postSignIn(ctx context.Context, authz string, prev *session, secrets []string) (*session, error) {
+	s := &session{}
+	if prev != nil {
+		s.cookie, s.values = prev.cookie, prev.values
+	}
+	r := &request{method: http.MethodPost, path: pathSignIn, noSession: true, sess: prev,
+		authorization: authz, secrets: secrets,
+		seen: func(h http.Header) {
+			if ck, v := c.sessionCookies(h); ck != nil {
+				s.cookie, s.values = ck, v
+			}
+		}}
+	_, err := c.do(ctx, r, func(_ http.Header, body *answer) error {
+		b, err := body.bytes()
+		if err != nil || len(b) == 0 {
+			return err
+		}
+		return json.Unmarshal(b, &s.user)
+	})
+	if err != nil {
+		var er *ErrorResponse
+		if errors.As(err, &er) && er.mfaPrompt() {
+			// Keep the cookies of the challenged session for the answer.
+			return s, err
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// answerChallenge asks WithMFA's function for a code and signs in again on
+// the server session that was challenged, with challenge=<code>; in the
+// PS-Auth header.
+func (c *Client) answerChallenge(ctx context.Context, authz string, prev *session, challenge error) (*session, error) {
+	var er *ErrorResponse
+	errors.As(challenge, &er)
+	code, err := c.cfg.mfa(ctx, er.Response.Header.Get(headerMFA))
+	if err != nil {
+		return nil, fmt.Errorf("passwordsafe: POST %s: the multi-factor code: %w", pathSignIn, err)
+	}
+	code = strings.TrimSpace(code)
+	if code == "" || strings.ContainsAny(code, "\r\n\x00;") {
+		return nil, invalid("challenge", "the multi-factor code is empty or holds a character PS-Auth cannot carry (CR, LF, NUL or ';')")
+	}
+	return c.postSignIn(ctx, authz+" challenge="+code+";", prev, []string{code})
+}
+
+// authorization is the sign-in's Authorization header. renewable reports a
+// token that may have been replaced since it was handed over (a kept OAuth
+// token, or one from WithBearerToken), worth asking again for once.
+func (c *Client) authorization(ctx context.Context, again bool) (authz string, renewable bool, err error) {
+	switch {
+	case c.cfg.hasOAuth:
 		tok, cached, err := c.oauthToken(ctx)
 		if err != nil {
 			return "", false, err
 		}
 		return "Bearer " + tok, cached, nil
+	case c.cfg.bearer != nil:
+		tok, err := c.cfg.bearer(ctx)
+		if err != nil {
+			return "", false, fmt.Errorf("passwordsafe: POST %s: the bearer token: %w", pathSignIn, err)
+		}
+		if tok == "" || strings.ContainsAny(tok, "\r\n\x00 ") {
+			return "", false, errors.New("passwordsafe: the bearer token is empty or holds a space or control character")
+		}
+		c.auth.mu.Lock()
+		c.auth.token = tok // kept only to scrub it from messages
+		c.auth.mu.Unlock()
+		return "Bearer " + tok, true, nil
 	}
 	authz = "PS-Auth key=" + c.cfg.apiKey + "; runas=" + c.cfg.runAs + ";"
 	if c.cfg.hasRunAsPassword {

@@ -2,9 +2,11 @@ package passwordsafe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -707,4 +709,159 @@ func TestSignOutContextWhileWaiting(t *testing.T) {
 	assert.ErrorIs(t, c.SignOut(ctx), context.Canceled)
 	close(release)
 	require.NoError(t, <-done)
+}
+
+// mfaServer answers sign-ins as an API registration that enforces
+// multi-factor authentication: without a challenge, 401 with the
+// WWW-Authenticate-2FA prompt and a session cookie; with the right code on
+// that session, the user. It records each sign-in.
+func mfaServer(t *testing.T, mt *httpmock.MockTransport, code string) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", rec.wrap(func(req *http.Request) (*http.Response, error) {
+		authz := req.Header.Get("Authorization")
+		if strings.HasSuffix(authz, " challenge="+code+";") && req.Header.Get("Cookie") == "ASP.NET_SessionId=challenged" {
+			return signInResponder(testSessionID)(req)
+		}
+		resp := httpmock.NewStringResponse(401, `"Multi-factor authentication required."`)
+		resp.Header.Set("WWW-Authenticate-2FA", "Enter the code from your authenticator")
+		resp.Header.Add("Set-Cookie", "ASP.NET_SessionId=challenged; path=/; HttpOnly")
+		return resp, nil
+	}))
+	return rec
+}
+
+func TestMFAChallengeAnswered(t *testing.T) {
+	t.Parallel()
+	var prompts []string
+	c, mt := newMockClient(t, WithRunAsPassword("rp-9911"), WithMFA(func(_ context.Context, prompt string) (string, error) {
+		prompts = append(prompts, prompt)
+		return " 123456 ", nil
+	}))
+	signIn := mfaServer(t, mt, "123456")
+	api := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", api.wrap(respond(200, `[]`)))
+	_, _, err := c.Requests.List(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Enter the code from your authenticator"}, prompts)
+	all := signIn.all()
+	require.Len(t, all, 2)
+	assert.Equal(t, "PS-Auth key="+testAPIKey+"; runas="+testRunAs+"; pwd=[rp-9911];", all[0].Header.Get("Authorization"))
+	assert.Empty(t, all[0].Header.Get("Cookie"))
+	assert.Equal(t, "PS-Auth key="+testAPIKey+"; runas="+testRunAs+"; pwd=[rp-9911]; challenge=123456;", all[1].Header.Get("Authorization"))
+	assert.Equal(t, "ASP.NET_SessionId=challenged", all[1].Header.Get("Cookie"), "the answer goes to the challenged session")
+	assert.Equal(t, "ASP.NET_SessionId="+testSessionID, api.last(t).Header.Get("Cookie"))
+}
+
+func TestMFAChallengeFailures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("no WithMFA", func(t *testing.T) {
+		t.Parallel()
+		c, mt := newMockClient(t)
+		signIn := mfaServer(t, mt, "123456")
+		_, err := c.SignIn(ctx)
+		assert.ErrorIs(t, err, ErrMFARequired)
+		assert.ErrorIs(t, err, ErrUnauthorized)
+		assert.Contains(t, err.Error(), "WithMFA")
+		assert.Equal(t, 1, signIn.count())
+	})
+	t.Run("wrong code", func(t *testing.T) {
+		t.Parallel()
+		asked := 0
+		c, mt := newMockClient(t, WithMFA(func(context.Context, string) (string, error) { asked++; return "000000", nil }))
+		signIn := mfaServer(t, mt, "123456")
+		_, err := c.SignIn(ctx)
+		assert.ErrorIs(t, err, ErrMFARequired)
+		assert.NotContains(t, err.Error(), "000000")
+		assert.Equal(t, 1, asked, "asked once per sign-in, never in a loop")
+		assert.Equal(t, 2, signIn.count())
+	})
+	t.Run("the function fails", func(t *testing.T) {
+		t.Parallel()
+		boom := errors.New("no authenticator at hand")
+		c, mt := newMockClient(t, WithMFA(func(context.Context, string) (string, error) { return "", boom }))
+		signIn := mfaServer(t, mt, "123456")
+		_, err := c.SignIn(ctx)
+		assert.ErrorIs(t, err, boom)
+		assert.Equal(t, 1, signIn.count())
+	})
+	for _, bad := range []string{"", "  ", "12;3", "12\r\nX-Evil: 1", "1\x002"} {
+		t.Run(fmt.Sprintf("bad code %q", bad), func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t, WithMFA(func(context.Context, string) (string, error) { return bad, nil }))
+			signIn := mfaServer(t, mt, "123456")
+			_, err := c.SignIn(ctx)
+			assertValidation(t, err, "challenge")
+			assert.Equal(t, 1, signIn.count(), "nothing sent with a bad code")
+		})
+	}
+	_, err := NewClient(testBase, WithOAuthClientCredentials("id", "secret"), WithMFA(func(context.Context, string) (string, error) { return "1", nil }))
+	assert.ErrorContains(t, err, "WithMFA needs WithAPIKey")
+	_, err = NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithMFA(nil))
+	assert.ErrorContains(t, err, "nil")
+}
+
+func TestBearerToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	newBearerClient := func(t *testing.T, tokens ...string) (*Client, *recorder, *atomic.Int64) {
+		var asked atomic.Int64
+		mt := httpmock.NewMockTransport()
+		signIn := &recorder{}
+		mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", signIn.wrap(func(req *http.Request) (*http.Response, error) {
+			if req.Header.Get("Authorization") == "Bearer good-token" {
+				return signInResponder(testSessionID)(req)
+			}
+			return httpmock.NewStringResponse(401, `"token `+strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")+` refused"`), nil
+		}))
+		mt.RegisterResponder(http.MethodGet, testBase+"Requests", respond(200, `[]`))
+		c, err := NewClient(testBase, WithHTTPClient(&http.Client{Transport: mt}), WithBearerToken(func(context.Context) (string, error) {
+			i := int(asked.Add(1)) - 1
+			return tokens[min(i, len(tokens)-1)], nil
+		}))
+		require.NoError(t, err)
+		assert.Equal(t, "passwordsafe.Client{BaseURL: "+testBase+", Auth: bearer-token}", fmt.Sprintf("%#v", c))
+		return c, signIn, &asked
+	}
+	t.Run("signs in with the token", func(t *testing.T) {
+		t.Parallel()
+		c, signIn, asked := newBearerClient(t, "good-token")
+		_, _, err := c.Requests.List(ctx, nil)
+		require.NoError(t, err)
+		assert.Equal(t, "Bearer good-token", signIn.last(t).Header.Get("Authorization"))
+		assert.EqualValues(t, 1, asked.Load())
+	})
+	t.Run("a refused token is asked for once more", func(t *testing.T) {
+		t.Parallel()
+		c, signIn, asked := newBearerClient(t, "stale-token", "good-token")
+		_, err := c.SignIn(ctx)
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, asked.Load())
+		assert.Equal(t, 2, signIn.count())
+	})
+	t.Run("refused twice is an error, and the token is scrubbed", func(t *testing.T) {
+		t.Parallel()
+		c, signIn, asked := newBearerClient(t, "stale-token-1", "stale-token-2")
+		_, err := c.SignIn(ctx)
+		assert.ErrorIs(t, err, ErrUnauthorized)
+		assert.NotContains(t, err.Error(), "stale-token-2")
+		assert.EqualValues(t, 2, asked.Load())
+		assert.Equal(t, 2, signIn.count())
+	})
+	for _, bad := range []string{"", "a b", "a\nb"} {
+		c, signIn, _ := newBearerClient(t, bad)
+		_, err := c.SignIn(ctx)
+		assert.ErrorContains(t, err, "bearer token", "%q", bad)
+		assert.Zero(t, signIn.count())
+	}
+	boom := errors.New("sidecar down")
+	c, err := NewClient(testBase, WithBearerToken(func(context.Context) (string, error) { return "", boom }))
+	require.NoError(t, err)
+	_, err = c.SignIn(ctx)
+	assert.ErrorIs(t, err, boom)
+	_, err = NewClient(testBase, WithAPIKey(testAPIKey, testRunAs), WithBearerToken(func(context.Context) (string, error) { return "t", nil }))
+	assert.ErrorContains(t, err, "not more")
+	_, err = NewClient(testBase, WithBearerToken(nil))
+	assert.ErrorContains(t, err, "nil")
 }

@@ -176,8 +176,12 @@ func (c *Client) BaseURL() *url.URL {
 // String describes the client without any credential.
 func (c Client) String() string {
 	kind := "api-key"
-	if c.cfg != nil && c.cfg.hasOAuth {
+	switch {
+	case c.cfg == nil:
+	case c.cfg.hasOAuth:
 		kind = "oauth"
+	case c.cfg.bearer != nil:
+		kind = "bearer-token"
 	}
 	return "passwordsafe.Client{BaseURL: " + c.baseStr + ", Auth: " + kind + "}"
 }

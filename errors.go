@@ -30,7 +30,16 @@ var (
 	// ErrAPIVersionDisabled matches the 410 a server answers when it has
 	// disabled the API version asked for with WithAPIVersion.
 	ErrAPIVersionDisabled = errors.New("passwordsafe: the requested API version is disabled on the server (410)")
+
+	// ErrMFARequired matches the 401 a sign-in gets when the API
+	// registration enforces multi-factor authentication (the answer carries
+	// a WWW-Authenticate-2FA header) and no WithMFA was given, or the code
+	// given was refused.
+	ErrMFARequired = errors.New("passwordsafe: the server asks for a multi-factor code (WWW-Authenticate-2FA)")
 )
+
+// headerMFA is the header of a sign-in answer that asks for a code.
+const headerMFA = "WWW-Authenticate-2FA"
 
 // ErrorResponse is returned for every answer outside 2xx.
 type ErrorResponse struct {
@@ -73,12 +82,20 @@ func (e *ErrorResponse) Error() string {
 	if e.versionGone != "" {
 		b.WriteString(" (API version " + e.versionGone + " is disabled on this server; see WithAPIVersion)")
 	}
+	if e.mfaPrompt() {
+		b.WriteString(" (the server asks for a multi-factor code; see WithMFA)")
+	}
 	return b.String()
 }
 
 // GoString keeps %#v short and free of the request that produced the answer.
 func (e *ErrorResponse) GoString() string {
 	return fmt.Sprintf("&passwordsafe.ErrorResponse{StatusCode:%d, Code:%d, Message:%q}", e.StatusCode, e.Code, e.Message)
+}
+
+// mfaPrompt reports a 401 that asks for a multi-factor code.
+func (e *ErrorResponse) mfaPrompt() bool {
+	return e.StatusCode == http.StatusUnauthorized && e.Response != nil && e.Response.Header.Get(headerMFA) != ""
 }
 
 // Is maps the answer to the sentinel errors: ErrUnauthorized (401),
@@ -110,6 +127,8 @@ func (e *ErrorResponse) Is(target error) bool {
 		return e.Code == 4036
 	case ErrAPIVersionDisabled:
 		return e.versionGone != ""
+	case ErrMFARequired:
+		return e.mfaPrompt()
 	}
 	return false
 }

@@ -1,6 +1,7 @@
 package passwordsafe
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -21,6 +22,8 @@ type clientConfig struct {
 	oauthID, oauthSecret         string
 	hasAPIKey, hasRunAsPassword  bool
 	hasOAuth                     bool
+	bearer                       func(context.Context) (string, error)
+	mfa                          func(ctx context.Context, prompt string) (string, error)
 
 	httpClient *http.Client
 	tlsConfig  *tls.Config
@@ -40,11 +43,19 @@ type clientConfig struct {
 
 // check reports options that cannot go together.
 func (c *clientConfig) check() error {
+	ways := 0
+	for _, given := range []bool{c.hasAPIKey, c.hasOAuth, c.bearer != nil} {
+		if given {
+			ways++
+		}
+	}
 	switch {
-	case c.hasAPIKey && c.hasOAuth:
-		return errors.New("passwordsafe: give one of WithAPIKey and WithOAuthClientCredentials, not both")
-	case !c.hasAPIKey && !c.hasOAuth:
-		return errors.New("passwordsafe: no credentials: give WithAPIKey or WithOAuthClientCredentials")
+	case ways > 1:
+		return errors.New("passwordsafe: give one of WithAPIKey, WithOAuthClientCredentials and WithBearerToken, not more")
+	case ways == 0:
+		return errors.New("passwordsafe: no credentials: give WithAPIKey or WithOAuthClientCredentials (or WithBearerToken)")
+	case c.mfa != nil && !c.hasAPIKey:
+		return errors.New("passwordsafe: WithMFA needs WithAPIKey: the challenge travels in the PS-Auth header")
 	case c.hasRunAsPassword && !c.hasAPIKey:
 		return errors.New("passwordsafe: WithRunAsPassword needs WithAPIKey")
 	case c.httpClient != nil && c.tlsConfig != nil:
@@ -105,6 +116,44 @@ func WithOAuthClientCredentials(clientID, clientSecret string) Option {
 			return errors.New("passwordsafe: the OAuth client ID and secret must both be set")
 		}
 		c.oauthID, c.oauthSecret, c.hasOAuth = clientID, clientSecret, true
+		return nil
+	}
+}
+
+// WithBearerToken signs in with a bearer token that tok returns, for a
+// process that does not hold the OAuth client itself (a sidecar or an
+// identity broker hands out tokens): every sign-in asks tok for a token and
+// sends "Authorization: Bearer <token>" to POST Auth/SignAppin. When the
+// server refuses a token, tok is asked once more, in case it had been
+// rotated. It replaces WithAPIKey and WithOAuthClientCredentials; the
+// token is treated as a credential and never printed or logged.
+func WithBearerToken(tok func(ctx context.Context) (string, error)) Option {
+	return func(c *clientConfig) error {
+		if tok == nil {
+			return errors.New("passwordsafe: WithBearerToken given a nil function")
+		}
+		if c.bearer != nil {
+			return errors.New("passwordsafe: WithBearerToken given twice")
+		}
+		c.bearer = tok
+		return nil
+	}
+}
+
+// WithMFA answers the multi-factor challenge an API registration may
+// enforce for API-key sign-ins. When POST Auth/SignAppin answers 401 with a
+// WWW-Authenticate-2FA header, the client calls code with that header's
+// prompt, then signs in again on the same server session with
+// "challenge=<code>;" added to the PS-Auth header. Without WithMFA that 401
+// is an *ErrorResponse matching ErrMFARequired. code runs on every sign-in
+// that is challenged, also a transparent one after the server dropped an
+// idle session. It needs WithAPIKey.
+func WithMFA(code func(ctx context.Context, prompt string) (string, error)) Option {
+	return func(c *clientConfig) error {
+		if code == nil {
+			return errors.New("passwordsafe: WithMFA given a nil function")
+		}
+		c.mfa = code
 		return nil
 	}
 }

@@ -66,6 +66,10 @@ type request struct {
 	noSession     bool     // needs no session and never signs in again
 	sess          *session // send with this session, never sign in (sign-out)
 	noVersion     bool     // leave out ?version= (the OAuth token call)
+
+	// seen, when set, is shown every answer's headers before they are
+	// cleaned (sign-in reads the cookies it sets, also on a 401).
+	seen func(http.Header)
 }
 
 func get(path, query string) *request {
@@ -190,6 +194,9 @@ func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []
 	}
 	defer resp.Body.Close()
 
+	if r.seen != nil {
+		r.seen(resp.Header)
+	}
 	body := &answer{r: resp.Body, length: resp.ContentLength, limit: r.limit}
 	if body.limit == 0 {
 		body.limit = capObject
