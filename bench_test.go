@@ -75,10 +75,11 @@ func benchSessions(n int) []byte {
 // Sessions (list), checks the session cookie, and counts the TCP
 // connections it accepts.
 type benchServer struct {
-	ts    *httptest.Server
-	one   []byte
-	list  atomic.Pointer[[]byte]
-	conns atomic.Int64
+	ts      *httptest.Server
+	one     []byte
+	list    atomic.Pointer[[]byte]
+	chunked atomic.Bool // answer the list without a Content-Length
+	conns   atomic.Int64
 }
 
 func newBenchServer(tb testing.TB) *benchServer {
@@ -115,7 +116,9 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(s.one)
 	case r.Method == http.MethodGet && path == "Sessions":
 		body := *s.list.Load()
-		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+		if !s.chunked.Load() {
+			h["Content-Length"] = []string{strconv.Itoa(len(body))}
+		}
 		_, _ = w.Write(body)
 	default:
 		w.WriteHeader(http.StatusNotFound)
@@ -237,69 +240,180 @@ func BenchmarkSessionsGetPaired(b *testing.B) {
 	b.ReportMetric(float64(sdkTime)/float64(stdTime), "sdk/std")
 }
 
-// stdSession is Session with time.Time fields: what encoding/json alone
-// would decode the list into.
-type stdSession struct {
-	SessionID          int
-	UserID             int
-	NodeID             string
-	Status             ps.SessionStatus
-	ArchiveStatus      int
-	Protocol           int
-	StartTime          time.Time
-	EndTime            time.Time
-	Duration           int
-	AssetName          string
-	ManagedSystemID    int
-	ManagedAccountID   int
-	ManagedAccountName string
-	RecordKey          string
-	Token              string
-}
-
 const benchListSize = 100_000 // the API's largest answer
 
+// rawListSessions is the floor for a list: one GET, io.ReadAll, then
+// json.Unmarshal into the same type the SDK returns.
+func rawListSessions(ctx context.Context, hc *http.Client, base string) ([]ps.Session, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"Sessions", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header["Accept"] = []string{"application/json"}
+	req.Header["Cookie"] = []string{benchCookie}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	var out []ps.Session
+	return out, json.Unmarshal(body, &out)
+}
+
+// BenchmarkSessionsList100k: GET Sessions answering 100,000 sessions, with
+// and without a Content-Length: io.ReadAll + json.Unmarshal (impl=std),
+// Sessions.List (impl=sdk), and ranging over Sessions.All (impl=all).
 func BenchmarkSessionsList100k(b *testing.B) {
 	s := newBenchServer(b)
 	body := benchSessions(benchListSize)
 	s.list.Store(&body)
 	ctx := context.Background()
+	for _, chunked := range []bool{false, true} {
+		length := "known"
+		if chunked {
+			length = "chunked"
+		}
+		impls := []struct {
+			name string
+			list func(c *ps.Client, hc *http.Client) (int, error)
+		}{
+			{"std", func(_ *ps.Client, hc *http.Client) (int, error) {
+				got, err := rawListSessions(ctx, hc, s.base())
+				return len(got), err
+			}},
+			{"sdk", func(c *ps.Client, _ *http.Client) (int, error) {
+				got, _, err := c.Sessions.List(ctx, nil)
+				return len(got), err
+			}},
+			{"all", func(c *ps.Client, _ *http.Client) (int, error) {
+				n := 0
+				for _, err := range c.Sessions.All(ctx, nil) {
+					if err != nil {
+						return n, err
+					}
+					n++
+				}
+				return n, nil
+			}},
+		}
+		for _, impl := range impls {
+			b.Run("length="+length+"/impl="+impl.name, func(b *testing.B) {
+				s.chunked.Store(chunked)
+				c, hc := newBenchClient(b, s), newRawClient(b)
+				run := func() {
+					if n, err := impl.list(c, hc); err != nil || n != benchListSize {
+						b.Fatal(n, err)
+					}
+				}
+				b.SetBytes(int64(len(body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					run()
+				}
+				b.StopTimer()
+				reportPeakHeap(b, len(body), run)
+			})
+		}
+	}
+}
+
+// BenchmarkThroughput: many goroutines calling Sessions.Get on one client,
+// beside the same calls by hand on one pooled net/http client. ns/op is
+// wall time per call, so the ratio of the two is the throughput ratio.
+func BenchmarkThroughput(b *testing.B) {
+	s := newBenchServer(b)
+	ctx := context.Background()
+	for _, workers := range []int{1, 8, 64, 256} {
+		for _, impl := range []string{"std", "sdk"} {
+			b.Run(fmt.Sprintf("goroutines=%d/impl=%s", workers, impl), func(b *testing.B) {
+				var call func() error
+				if impl == "sdk" {
+					c := newBenchClient(b, s)
+					if _, err := c.SignIn(ctx); err != nil {
+						b.Fatal(err)
+					}
+					call = func() error {
+						_, _, err := c.Sessions.Get(ctx, benchSessionID)
+						return err
+					}
+				} else {
+					hc, base := newRawClient(b), s.base()
+					call = func() error {
+						var got ps.Session
+						return rawGetSession(ctx, hc, base, benchSessionID, &got)
+					}
+				}
+				b.ReportAllocs()
+				var left atomic.Int64
+				left.Store(int64(b.N))
+				var wg sync.WaitGroup
+				b.ResetTimer()
+				for range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for left.Add(-1) >= 0 {
+							if err := call(); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					}()
+				}
+				wg.Wait()
+			})
+		}
+	}
+}
+
+// BenchmarkFirstCall: a new client's first call, which signs in first,
+// beside the same two requests made by hand (POST Auth/SignAppin with the
+// PS-Auth header, then the GET with the cookie it set). Both sides share
+// one pooled transport, so neither pays for a new connection.
+func BenchmarkFirstCall(b *testing.B) {
+	s := newBenchServer(b)
+	ctx := context.Background()
+	hc, base := newRawClient(b), s.base()
 	b.Run("impl=std", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			var got []stdSession
-			if err := json.Unmarshal(body, &got); err != nil || len(got) != benchListSize {
-				b.Fatal(len(got), err)
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"Auth/SignAppin", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header["Authorization"] = []string{"PS-Auth key=bench-api-key; runas=admin;"}
+			req.Header["Accept"] = []string{"application/json"}
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var u ps.User
+			err = json.NewDecoder(resp.Body).Decode(&u)
+			resp.Body.Close()
+			if err != nil || len(resp.Cookies()) != 1 {
+				b.Fatal(err)
+			}
+			var got ps.Session
+			if err := rawGetSession(ctx, hc, base, benchSessionID, &got); err != nil {
+				b.Fatal(err)
 			}
 		}
-		b.StopTimer()
-		reportPeakHeap(b, len(body), func() {
-			var got []stdSession
-			if err := json.Unmarshal(body, &got); err != nil || len(got) != benchListSize {
-				b.Fatal(len(got), err)
-			}
-			runtime.KeepAlive(got)
-		})
 	})
 	b.Run("impl=sdk", func(b *testing.B) {
-		c := newBenchClient(b, s)
-		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			got, _, err := c.Sessions.List(ctx, nil)
-			if err != nil || len(got) != benchListSize {
-				b.Fatal(len(got), err)
+			c, err := ps.NewClient(base, ps.WithAPIKey("bench-api-key", "admin"), ps.WithHTTPClient(hc))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := c.Sessions.Get(ctx, benchSessionID); err != nil {
+				b.Fatal(err)
 			}
 		}
-		b.StopTimer()
-		reportPeakHeap(b, len(body), func() {
-			got, _, err := c.Sessions.List(ctx, nil)
-			if err != nil || len(got) != benchListSize {
-				b.Fatal(len(got), err)
-			}
-			runtime.KeepAlive(got)
-		})
 	})
 }
 
