@@ -113,7 +113,9 @@ func (r *CreatedRequest) UnmarshalJSON(b []byte) error {
 
 var errBadRequestID = errors.New("passwordsafe: the answer holds no request ID")
 
-// Request is a release request as the server lists it.
+// Request is a release request as the server lists it (GET Requests, and
+// the members of a RequestSet). Some servers spell RequestID, SystemID and
+// AccountID as RequestId, SystemId and AccountId; both decode.
 type Request struct {
 	RequestID          int
 	SystemID           int
@@ -121,14 +123,19 @@ type Request struct {
 	AccountID          int
 	AccountName        string
 	DomainName         string
-	AliasID            int
-	ApplicationID      int
+	AliasID            int // 0 when the request was not made through an alias (the server sends null)
+	ApplicationID      int // 0 unless AccessType is App (the server sends null)
 	RequestReleaseDate Time
 	ApprovedDate       Time
 	ExpiresDate        Time
 	Status             string
 	AccessType         AccessType
 	Reason             string
+
+	CanceledDate      Time   // newer servers; zero when absent
+	RequestorName     string // newer servers; "" when absent
+	RequestorUserID   int    // newer servers; 0 when absent
+	ManagedSystemName string // newer servers; "" when absent
 }
 
 // CredentialsOptions selects which credential to read; the zero value reads

@@ -62,6 +62,32 @@ func TestRequestsList(t *testing.T) {
 	assert.Equal(t, Request{}, reqs[2])
 }
 
+// Newer servers add fields to GET Requests; those the SDK does not type
+// (APIOnlyAccess, TotpEnabled, TotpParameters) are skipped, whatever their
+// shape.
+func TestRequestsListNewerFields(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", respond(200, `[{
+		"RequestID": 5, "SystemID": 3, "SystemName": "db01", "AccountID": 7, "AccountName": "admin",
+		"RequestReleaseDate": "2024-05-01T10:00:00", "CanceledDate": "2024-05-01T10:20:00.5",
+		"Status": "Canceled", "AccessType": "SSH", "Reason": "patching",
+		"ManagedSystemName": "db01.corp", "RequestorUserID": 12, "RequestorName": "deploybot",
+		"APIOnlyAccess": true, "TotpEnabled": false, "TotpParameters": {"Digits": 6}
+	}, {"RequestID": 6, "CanceledDate": null, "RequestorUserID": null, "RequestorName": null}]`))
+	reqs, _, err := c.Requests.List(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, reqs, 2)
+	assert.Equal(t, Request{
+		RequestID: 5, SystemID: 3, SystemName: "db01", AccountID: 7, AccountName: "admin",
+		RequestReleaseDate: Time{time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)},
+		Status:             "Canceled", AccessType: AccessSSH, Reason: "patching",
+		CanceledDate:  Time{time.Date(2024, 5, 1, 10, 20, 0, 5e8, time.UTC)},
+		RequestorName: "deploybot", RequestorUserID: 12, ManagedSystemName: "db01.corp",
+	}, reqs[0])
+	assert.Equal(t, Request{RequestID: 6}, reqs[1])
+}
+
 func TestRequestsListFilters(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
