@@ -376,9 +376,13 @@ func TestNoCallHangsByDefault(t *testing.T) {
 		t.Run(fmt.Sprintf("headers sent %v", headers), func(t *testing.T) {
 			t.Parallel()
 			srv, _ := stallServer(t, headers)
-			c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs),
-				WithIdleReadTimeout(50*time.Millisecond), WithoutRetries())
+			c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithoutRetries())
 			require.NoError(t, err)
+			// Sign in with the default bound, so that only the stalled call
+			// meets the short one, however loaded the machine.
+			_, err = c.SignIn(context.Background())
+			require.NoError(t, err)
+			c.own = newTransport(nil, 50*time.Millisecond)
 			done := make(chan error, 1)
 			go func() {
 				_, _, err := c.Sessions.Get(context.Background(), 1)
@@ -424,9 +428,13 @@ func TestCallerDeadlineWins(t *testing.T) {
 func TestCallerClientTimeoutBoundsAnAttempt(t *testing.T) {
 	t.Parallel()
 	srv, _ := stallServer(t, false)
-	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithoutRetries(),
-		WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}))
+	hc := &http.Client{Timeout: time.Hour}
+	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithoutRetries(), WithHTTPClient(hc))
 	require.NoError(t, err)
+	assert.Equal(t, time.Hour, c.callerTimeout)
+	_, err = c.SignIn(context.Background())
+	require.NoError(t, err)
+	c.callerTimeout = 50 * time.Millisecond // only the stalled call meets it
 	done := make(chan error, 1)
 	go func() {
 		_, _, err := c.Sessions.Get(context.Background(), 1)
