@@ -119,16 +119,39 @@ func checkSessionType(t SessionType, allowed []SessionType) error {
 }
 
 // CreateSessionOptions is the body of SessionsService.Create.
+//
+// Resolution and RDPAdminSwitch are understood by newer servers (the v25.3
+// and v26.1 references); an older server ignores them. They are left out
+// of the body when unset, so the server's defaults apply.
 type CreateSessionOptions struct {
 	SessionType SessionType `json:"SessionType"`      // required; it must fit the request's AccessType
-	NodeID      string      `json:"NodeID,omitempty"` // the node to connect through; empty: the local node
+	NodeID      string      `json:"NodeID,omitempty"` // the node to connect through (see SessionsService.Nodes); empty: the local node
+
+	Resolution     string `json:"Resolution,omitempty"`     // RDP only, ≤50, e.g. "1024x768" or "Maximized"; empty: the configured default
+	RDPAdminSwitch bool   `json:"RDPAdminSwitch,omitempty"` // RDP only: a Remote Administration session (mstsc /admin)
 }
 
 func (o *CreateSessionOptions) validate() error {
 	if o == nil {
 		return invalid("opts", "is required")
 	}
-	return checkSessionType(o.SessionType, allSessionTypes)
+	return firstError(
+		checkSessionType(o.SessionType, allSessionTypes),
+		checkLen("Resolution", o.Resolution, maxResolution),
+		checkRDPOnly(o.SessionType, o.Resolution, o.RDPAdminSwitch),
+	)
+}
+
+// checkRDPOnly refuses the RDP settings with an SSH session type: the
+// server would ignore them, and a caller who set them meant something else.
+func checkRDPOnly(t SessionType, resolution string, adminSwitch bool) error {
+	switch {
+	case t.isSSH() && resolution != "":
+		return invalid("Resolution", "applies to RDP sessions only, not SessionType %s", t)
+	case t.isSSH() && adminSwitch:
+		return invalid("RDPAdminSwitch", "applies to RDP sessions only, not SessionType %s", t)
+	}
+	return nil
 }
 
 // CreateAdminSessionOptions is the body of SessionsService.CreateAdmin: a
@@ -149,22 +172,23 @@ type CreateAdminSessionOptions struct {
 	RDPAdminSwitch bool        `json:"RDPAdminSwitch,omitempty"`
 	SmartSizing    bool        `json:"SmartSizing,omitempty"` // rdpfile only
 	NodeID         string      `json:"NodeID,omitempty"`
+
+	// Record asks a newer server to record the session (true) or not
+	// (false); nil leaves it to the server's configuration. Older servers
+	// ignore it.
+	Record *bool `json:"Record,omitempty"`
 }
 
 func (o *CreateAdminSessionOptions) validate() error {
 	if o == nil {
 		return invalid("opts", "is required")
 	}
-	var portErr, rdpErr error
+	var portErr error
 	if o.Port != nil {
 		portErr = checkRange("Port", *o.Port, 1, 65535)
 	}
-	switch {
-	case o.SessionType.isSSH() && o.Resolution != "":
-		rdpErr = invalid("Resolution", "applies to RDP sessions only, not SessionType %s", o.SessionType)
-	case o.SessionType.isSSH() && o.RDPAdminSwitch:
-		rdpErr = invalid("RDPAdminSwitch", "applies to RDP sessions only, not SessionType %s", o.SessionType)
-	case o.SmartSizing && o.SessionType != SessionRDPFile:
+	rdpErr := checkRDPOnly(o.SessionType, o.Resolution, o.RDPAdminSwitch)
+	if rdpErr == nil && o.SmartSizing && o.SessionType != SessionRDPFile {
 		rdpErr = invalid("SmartSizing", "applies to SessionType rdpfile only, not %s", o.SessionType)
 	}
 	return firstError(
@@ -332,6 +356,7 @@ func (s *SessionsService) Get(ctx context.Context, sessionID int) (*Session, *Re
 // the server may have opened the session already.
 //
 // API: POST Requests/{requestID}/Sessions
+// Needs: to own the request (a plain requestor can).
 func (s *SessionsService) Create(ctx context.Context, requestID int, opts *CreateSessionOptions) (*SessionTicket, *Response, error) {
 	if err := firstError(checkID("requestID", requestID), opts.validate()); err != nil {
 		return nil, nil, err
@@ -340,10 +365,12 @@ func (s *SessionsService) Create(ctx context.Context, requestID int, opts *Creat
 }
 
 // CreateAdmin opens a session to any host with the credentials in opts,
-// without a request (the "Password Safe Admin Session" permission, Read/Write). It answers
-// like Create. The password never appears in an error message or a log.
+// without a request. It answers like Create. The password never appears in
+// an error message or a log.
 //
 // API: POST Sessions/Admin
+// Needs: Password Safe Admin Session (Read/Write; Full control on newer
+// servers).
 func (s *SessionsService) CreateAdmin(ctx context.Context, opts *CreateAdminSessionOptions) (*SessionTicket, *Response, error) {
 	if err := opts.validate(); err != nil {
 		return nil, nil, err
@@ -470,22 +497,23 @@ func windowsDevice(stem string) bool {
 }
 
 // Lock locks a live session; it then lists with Status SessionLocked.
+// LockWith asks for the server's report as well.
 //
 // API: POST Sessions/{id}/Lock
+// Needs: Password Safe API Global Quarantine (Full control), the
+// Administrators group, or the ISA or Active Session Reviewer role.
 func (s *SessionsService) Lock(ctx context.Context, sessionID int) (*Response, error) {
-	return s.action(ctx, sessionID, "Lock")
+	_, resp, err := s.LockWith(ctx, sessionID, nil)
+	return resp, err
 }
 
-// Terminate ends a live session.
+// Terminate ends a live session. TerminateWith asks for the server's
+// report as well.
 //
 // API: POST Sessions/{id}/Terminate
+// Needs: Password Safe API Global Quarantine (Full control), the
+// Administrators group, or the ISA or Active Session Reviewer role.
 func (s *SessionsService) Terminate(ctx context.Context, sessionID int) (*Response, error) {
-	return s.action(ctx, sessionID, "Terminate")
-}
-
-func (s *SessionsService) action(ctx context.Context, sessionID int, action string) (*Response, error) {
-	if err := checkID("sessionID", sessionID); err != nil {
-		return nil, err
-	}
-	return s.client.do(ctx, &request{method: http.MethodPost, path: sessionPath(sessionID) + "/" + action}, nil)
+	_, resp, err := s.TerminateWith(ctx, sessionID, nil)
+	return resp, err
 }

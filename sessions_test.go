@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +145,50 @@ func TestSessionsGet(t *testing.T) {
 	assert.Equal(t, "4b5a69788796a5b4c3d2e1f00f1e2d3c", s.Token)
 }
 
+// Newer servers add RequestID, ApplicationID and SessionType to a session;
+// older ones leave them out, and they decode as zero values.
+func TestSessionsGetNewerAndOlderServers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, fixture        string
+		id, requestID, appID int
+		sessionType          SessionType
+	}{
+		{"newer server", "sessions/session_newer.json", 110, 512, 3, SessionAppFile},
+		{"older server", "sessions/session_live.json", 105, 0, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			mt.RegisterResponder(http.MethodGet, testBase+"Sessions/"+strconv.Itoa(tt.id),
+				reply(http.StatusOK, []byte(fixture(t, tt.fixture)), "Content-Type", jsonCT))
+			s, _, err := c.Sessions.Get(context.Background(), tt.id)
+			require.NoError(t, err)
+			assert.Equal(t, tt.id, s.SessionID)
+			assert.Equal(t, tt.requestID, s.RequestID)
+			assert.Equal(t, tt.appID, s.ApplicationID)
+			assert.Equal(t, tt.sessionType, s.SessionType)
+			assert.Equal(t, SessionInProgress, s.Status)
+		})
+	}
+	t.Run("both in one list, and other spellings", func(t *testing.T) {
+		t.Parallel()
+		c, mt := newMockClient(t)
+		list := "[" + fixture(t, "sessions/session_newer.json") + "," + fixture(t, "sessions/session_live.json") +
+			`,{"SessionID":111,"RequestId":77,"ApplicationId":null,"SessionType":"sshticket"}]`
+		mt.RegisterResponder(http.MethodGet, testBase+"Sessions", reply(http.StatusOK, []byte(list), "Content-Type", jsonCT))
+		out, _, err := c.Sessions.List(context.Background(), nil)
+		require.NoError(t, err)
+		require.Len(t, out, 3)
+		assert.Equal(t, 512, out[0].RequestID)
+		assert.Equal(t, 0, out[1].RequestID)
+		assert.Equal(t, 77, out[2].RequestID)
+		assert.Equal(t, 0, out[2].ApplicationID)
+		assert.Equal(t, SessionSSHTicket, out[2].SessionType)
+	})
+}
+
 func TestSessionsGetNotFound(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
@@ -188,6 +233,10 @@ func TestSessionsCreateSendsTypeAndNode(t *testing.T) {
 	}{
 		{"ssh ticket", &CreateSessionOptions{SessionType: SessionSSHTicket}, `{"SessionType":"sshticket"}`},
 		{"with node", &CreateSessionOptions{SessionType: SessionSSH, NodeID: "node-2"}, `{"SessionType":"SSH","NodeID":"node-2"}`},
+		{"newer RDP settings", &CreateSessionOptions{SessionType: SessionRDPFile, Resolution: "1920x1080", RDPAdminSwitch: true},
+			`{"SessionType":"rdpfile","Resolution":"1920x1080","RDPAdminSwitch":true}`},
+		{"resolution alone", &CreateSessionOptions{SessionType: SessionRDP, Resolution: "Maximized"},
+			`{"SessionType":"RDP","Resolution":"Maximized"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -398,6 +447,7 @@ func adminOpts() *CreateAdminSessionOptions {
 		RDPAdminSwitch: true,
 		SmartSizing:    true,
 		NodeID:         "node-1",
+		Record:         Ptr(false),
 	}
 }
 
@@ -410,7 +460,9 @@ func TestSessionsCreateAdmin(t *testing.T) {
 	}{
 		{"every field", adminOpts(), `{"SessionType":"rdpfile","HostName":"web-01.corp.example","Port":3389,"DomainName":"CORP",
 			"UserName":"admin","Password":"` + adminPassword + `","Reason":"patching","Resolution":"1280x1024",
-			"RDPAdminSwitch":true,"SmartSizing":true,"NodeID":"node-1"}`},
+			"RDPAdminSwitch":true,"SmartSizing":true,"NodeID":"node-1","Record":false}`},
+		{"record asked for", &CreateAdminSessionOptions{SessionType: SessionRDP, HostName: "10.0.0.5", UserName: "root", Password: "pw", Record: Ptr(true)},
+			`{"SessionType":"RDP","HostName":"10.0.0.5","UserName":"root","Password":"pw","Record":true}`},
 		{"required only", &CreateAdminSessionOptions{SessionType: SessionSSH, HostName: "10.0.0.5", UserName: "root", Password: "pw"},
 			`{"SessionType":"SSH","HostName":"10.0.0.5","UserName":"root","Password":"pw"}`},
 	}
@@ -520,19 +572,21 @@ func TestCreateAdminSessionOptionsRedaction(t *testing.T) {
 		}
 	}
 	assert.Equal(t, "{SessionType:rdpfile HostName:web-01.corp.example Port:3389 DomainName:CORP UserName:admin "+
-		"Password:[REDACTED] Reason:patching Resolution:1280x1024 RDPAdminSwitch:true SmartSizing:true NodeID:node-1}",
+		"Password:[REDACTED] Reason:patching Resolution:1280x1024 RDPAdminSwitch:true SmartSizing:true NodeID:node-1 Record:false}",
 		fmt.Sprintf("%v", opts))
 	assert.Equal(t, fmt.Sprintf("%v", opts), fmt.Sprintf("%+v", val))
 	assert.Equal(t, fmt.Sprintf("%v", opts), opts.String())
 	assert.Equal(t, fmt.Sprintf("%q", opts.String()), fmt.Sprintf("%q", val))
 	assert.Equal(t, `passwordsafe.CreateAdminSessionOptions{SessionType:"rdpfile", HostName:"web-01.corp.example", `+
 		`Port:passwordsafe.Ptr(3389), DomainName:"CORP", UserName:"admin", Password:"[REDACTED]", Reason:"patching", `+
-		`Resolution:"1280x1024", RDPAdminSwitch:true, SmartSizing:true, NodeID:"node-1"}`, fmt.Sprintf("%#v", opts))
+		`Resolution:"1280x1024", RDPAdminSwitch:true, SmartSizing:true, NodeID:"node-1", Record:passwordsafe.Ptr(false)}`, fmt.Sprintf("%#v", opts))
 	assert.Equal(t, fmt.Sprintf("%#v", opts), val.GoString())
 
 	// An unset port and an empty password print as such.
 	empty := CreateAdminSessionOptions{SessionType: SessionSSH}
 	assert.Contains(t, empty.String(), "Port:<nil>")
+	assert.Contains(t, empty.String(), "Record:<nil>")
+	assert.Contains(t, empty.GoString(), "Record:nil")
 	assert.Contains(t, empty.String(), "Password: ")
 	assert.Contains(t, empty.GoString(), "Port:nil")
 	assert.Contains(t, empty.GoString(), `Password:""`)
@@ -565,9 +619,13 @@ func TestCreateAdminSessionOptionsLogValue(t *testing.T) {
 			assert.Contains(t, out, "3389")
 		}
 	}
+	var rec bytes.Buffer
+	slog.New(slog.NewJSONHandler(&rec, nil)).Info("msg", "o", opts)
+	assert.Contains(t, rec.String(), `"Record":false`)
 	var buf bytes.Buffer
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("msg", "o", CreateAdminSessionOptions{SessionType: SessionSSH})
 	assert.NotContains(t, buf.String(), `"Port"`, "an unset port is left out")
+	assert.NotContains(t, buf.String(), `"Record"`, "an unset Record is left out")
 	assert.Contains(t, buf.String(), `"Password":""`)
 }
 
@@ -682,6 +740,9 @@ func TestSessionsValidation(t *testing.T) {
 		{"Create no type", "SessionType", createWith(1, &CreateSessionOptions{})},
 		{"Create type case differs", "SessionType", createWith(1, &CreateSessionOptions{SessionType: "ssh"})},
 		{"Create unknown type", "SessionType", createWith(1, &CreateSessionOptions{SessionType: "vnc"})},
+		{"Create resolution 51", "Resolution", createWith(1, &CreateSessionOptions{SessionType: SessionRDP, Resolution: long(51)})},
+		{"Create resolution with SSH", "Resolution", createWith(1, &CreateSessionOptions{SessionType: SessionSSH, Resolution: "1024x768"})},
+		{"Create admin switch with sshticket", "RDPAdminSwitch", createWith(1, &CreateSessionOptions{SessionType: SessionSSHTicket, RDPAdminSwitch: true})},
 
 		{"Admin nil opts", "opts", adminWith(nil)},
 		{"Admin no type", "SessionType", adminWith(func(o *CreateAdminSessionOptions) { o.SessionType = "" })},
