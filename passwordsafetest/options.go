@@ -40,6 +40,10 @@ type config struct {
 	// calls asking for this version or newer.
 	pagedAccountsFrom string
 	seed              Seed
+	serverVersion     string // GET Configuration/Version
+	mfaCode           string // "": PS-Auth sign-ins are not challenged
+	mfaPrompt         string
+	isaBareCredential bool // POST ISARequests answers a bare JSON string
 }
 
 func newConfig(opts []ServerOption) (*config, error) {
@@ -51,6 +55,8 @@ func newConfig(opts []ServerOption) (*config, error) {
 		tokenLifetime: 600 * time.Second,
 		idleTimeout:   20 * time.Minute,
 		basePath:      BasePath,
+		serverVersion: DefaultServerVersion,
+		mfaPrompt:     DefaultMFAPrompt,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -236,4 +242,57 @@ func WithPagedManagedAccounts(version string) ServerOption {
 		c.pagedAccountsFrom = version
 		return nil
 	}
+}
+
+// WithServerVersion sets what GET Configuration/Version answers (default
+// DefaultServerVersion), e.g. "24.1.0.1234".
+func WithServerVersion(v string) ServerOption {
+	return func(c *config) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New("WithServerVersion: the version is empty")
+		}
+		c.serverVersion = v
+		return nil
+	}
+}
+
+// DefaultMFAPrompt is the WWW-Authenticate-2FA prompt of WithMFA.
+const DefaultMFAPrompt = "Enter the code from your authenticator app"
+
+// WithMFA makes the API registration enforce multi-factor authentication
+// for API-key (PS-Auth) sign-ins, as its "Enforce multi-factor
+// authentication" option does: a sign-in without "challenge=<code>;"
+// answers 401 with the header WWW-Authenticate-2FA (DefaultMFAPrompt) and
+// a session cookie; repeating the sign-in on that cookie with
+// " challenge=<code>;" added to the PS-Auth header signs in. A wrong code
+// answers 401 with the header again, and the cookie stays good for another
+// try. Bearer (OAuth) sign-ins are not challenged. See the package
+// documentation, "Sign-in extras".
+func WithMFA(code string) ServerOption {
+	return func(c *config) error {
+		if code == "" || strings.ContainsAny(code, "; \t\r\n") {
+			return errors.New("WithMFA: the code must be non-empty, without ';' or spaces")
+		}
+		c.mfaCode = code
+		return nil
+	}
+}
+
+// WithMFAPrompt sets the WWW-Authenticate-2FA prompt WithMFA sends.
+func WithMFAPrompt(prompt string) ServerOption {
+	return func(c *config) error {
+		if strings.TrimSpace(prompt) == "" || strings.ContainsAny(prompt, "\r\n") {
+			return errors.New("WithMFAPrompt: the prompt must be one non-empty line")
+		}
+		c.mfaPrompt = prompt
+		return nil
+	}
+}
+
+// WithISACredentialsAsString makes POST ISARequests answer the credential
+// as a bare JSON string ("p@ss"), the way the vendor's .NET client reads
+// it, instead of the reference's {"Credentials": "p@ss"}: for a client's
+// tests that must read both.
+func WithISACredentialsAsString() ServerOption {
+	return func(c *config) error { c.isaBareCredential = true; return nil }
 }

@@ -21,6 +21,7 @@ const (
 	stateCancelled requestState = StatusCancelled
 	stateCheckedIn requestState = StatusCheckedIn
 	stateExpired   requestState = StatusExpired
+	stateTerm      requestState = StatusTerminated
 )
 
 func (st requestState) describe() string {
@@ -56,6 +57,11 @@ type request struct {
 	expires       time.Time // active: approval + duration; pending: end of the request window
 	ended         time.Time
 	sessions      []*psmSession
+
+	setID       string // the request set it belongs to; "" for none
+	isa         bool   // made by POST ISARequests or POST ISASessions
+	terminator  *user  // who ended it with a .../Requests/Terminate call
+	termination string // the reason sent with it
 }
 
 // sweepLocked ends what the clock has run past: requests, idle sessions,
@@ -283,36 +289,10 @@ func (s *Server) createRequest(c *call) reply {
 // newRequestLocked applies the account's policy and the conflict rules and
 // creates (201) or reuses (200) a request.
 func (s *Server) newRequestLocked(c *call, a *account, aliasID int, b *createBody) reply {
-	if !a.allows(b.AccessType) {
-		return forbidden(4031, fmt.Sprintf("User does not have permission to request %s access to the account.", b.AccessType))
+	if rep, ok := s.checkRequestLocked(c, a, b); !ok {
+		return rep
 	}
-	appID := 0
-	if b.ApplicationID != nil {
-		if _, ok := a.apps[*b.ApplicationID]; !ok {
-			return forbidden(4031, fmt.Sprintf("User does not have permission to request application %d on the account.", *b.ApplicationID))
-		}
-		appID = *b.ApplicationID
-	}
-	if *b.DurationMinutes > a.maxRelease {
-		return badRequest(fmt.Sprintf("DurationMinutes must not exceed the account's maximum release duration (%d).", a.maxRelease))
-	}
-	if a.needReason && strings.TrimSpace(b.Reason) == "" {
-		return badRequest("A Reason is required by the access policy.")
-	}
-	if a.needTicket && (b.TicketSystemID == nil || strings.TrimSpace(b.TicketNumber) == "") {
-		return badRequest("A TicketSystemID and TicketNumber are required by the access policy.")
-	}
-	if a.needed > 0 {
-		n := 0
-		for _, u := range s.users {
-			if u != c.user && mayApprove(u, a) {
-				n++
-			}
-		}
-		if n < a.needed {
-			return forbidden(4035, msgNotEnoughApprov)
-		}
-	}
+	appID := derefInt(b.ApplicationID)
 	var conflicts []*request
 	for _, rq := range s.sortedLive() {
 		if rq.owner == c.user && rq.acct == a {
@@ -351,4 +331,40 @@ func (s *Server) newRequestLocked(c *call, a *account, aliasID int, b *createBod
 	s.requests[rq.id] = rq
 	s.live[rq.id] = rq
 	return jsonReply(http.StatusCreated, rq.id)
+}
+
+// checkRequestLocked applies the account's policy to a request body:
+// access type and application allowed (else 4031), duration within the
+// maximum, reason and ticket when required (else 400), enough approvers
+// (else 4035). ok is false with the answer that refuses it.
+func (s *Server) checkRequestLocked(c *call, a *account, b *createBody) (reply, bool) {
+	if !a.allows(b.AccessType) {
+		return forbidden(4031, fmt.Sprintf("User does not have permission to request %s access to the account.", b.AccessType)), false
+	}
+	if b.ApplicationID != nil {
+		if _, ok := a.apps[*b.ApplicationID]; !ok {
+			return forbidden(4031, fmt.Sprintf("User does not have permission to request application %d on the account.", *b.ApplicationID)), false
+		}
+	}
+	if *b.DurationMinutes > a.maxRelease {
+		return badRequest(fmt.Sprintf("DurationMinutes must not exceed the account's maximum release duration (%d).", a.maxRelease)), false
+	}
+	if a.needReason && strings.TrimSpace(b.Reason) == "" {
+		return badRequest("A Reason is required by the access policy."), false
+	}
+	if a.needTicket && (b.TicketSystemID == nil || strings.TrimSpace(b.TicketNumber) == "") {
+		return badRequest("A TicketSystemID and TicketNumber are required by the access policy."), false
+	}
+	if a.needed > 0 {
+		n := 0
+		for _, u := range s.users {
+			if u != c.user && mayApprove(u, a) {
+				n++
+			}
+		}
+		if n < a.needed {
+			return forbidden(4035, msgNotEnoughApprov), false
+		}
+	}
+	return reply{}, true
 }

@@ -39,6 +39,7 @@ type Seed struct {
 	Accounts   []Account         `json:"accounts,omitempty"` // managed accounts with their policies
 	Aliases    []Alias           `json:"aliases,omitempty"`  // managed account aliases
 	Sessions   []RecordedSession `json:"sessions,omitempty"` // sessions that replays can show
+	Nodes      []Node            `json:"nodes,omitempty"`    // session nodes (GET Nodes) beside the fake's own
 }
 
 // Role is a role a user holds. Roles are independent: an administrator
@@ -52,7 +53,13 @@ const (
 	RoleApprover  Role = "Approver"       // approves and denies other users' requests
 	RoleAdmin     Role = "Administrators" // sessions (list, lock, terminate, admin sessions), replays, AccessLevels, requestable accounts
 	RoleAuditor   Role = "Auditor"        // reads sessions and replays them
-	RoleISA       Role = "ISA"            // Information Systems Administrator: sees requestable accounts (IsISAAccess)
+	RoleISA       Role = "ISA"            // Information Systems Administrator: sees requestable accounts (IsISAAccess), ISA requests and sessions
+	// RoleQuarantine stands for the "Password Safe API Global Quarantine"
+	// permission (Full control): ending every request of an account, a
+	// system or a user, and locking or terminating every session of a system
+	// or an account. The Administrators group holds it too, as it holds
+	// every feature permission on the real server.
+	RoleQuarantine Role = "Quarantine"
 )
 
 // User is a Password Safe user the API can run as (PS-Auth runas=<UserName>).
@@ -146,6 +153,24 @@ type Alias struct {
 	Accounts []AccountRef `json:"accounts,omitempty"`
 }
 
+// Node is a session node, as GET Nodes lists it. The fake's own node
+// (NodeID) is always there and active; these are added beside it. A seeded
+// node with the ID NodeID renames the fake's own node instead.
+type Node struct {
+	ID          string `json:"id,omitempty"`          // a GUID; "" draws one
+	HostName    string `json:"hostName,omitempty"`    // default node-<n>.example.test
+	DisplayName string `json:"displayName,omitempty"` // default HostName
+	// Inactive nodes are listed only with ?includeInactive=true, and a
+	// session asked for through one answers 400.
+	Inactive bool `json:"inactive,omitempty"`
+	// LastHeartbeat is when an inactive node last reported; zero means a
+	// week before the fake started. Active nodes report the fake's clock.
+	LastHeartbeat time.Time `json:"lastHeartbeat,omitempty"`
+}
+
+// RetiredNodeID is the ID of the default seed's inactive node.
+const RetiredNodeID = "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f"
+
 // RecordedSession is a privileged session that happened before the fake
 // started (or is still going on), so that GET Sessions lists it and a
 // replay has something to show.
@@ -181,6 +206,7 @@ func DefaultSeed() Seed {
 			{ID: 5, UserName: "secured", Name: "Sam Secured", Roles: []Role{RoleRequestor}, RunAsPassword: "Secured-Pa55!"},
 			{ID: 6, UserName: "auditor", Name: "Aude Auditor", Roles: []Role{RoleAuditor}},
 			{ID: 7, UserName: "isa", Name: "Ivo ISA", Roles: []Role{RoleISA}},
+			{ID: 8, UserName: "quarantine", Name: "Quinn Quarantine", Roles: []Role{RoleQuarantine}},
 		},
 		Systems: []System{
 			{ID: 1, Name: "web01"},
@@ -209,6 +235,10 @@ func DefaultSeed() Seed {
 			{ID: 1, Name: "web-root", Accounts: []AccountRef{{"web01", "root"}}},
 			{ID: 2, Name: "db-ha", Accounts: []AccountRef{{"db01", "postgres"}, {"db02", "postgres"}}},
 			{ID: 3, Name: "orphan"},
+		},
+		Nodes: []Node{
+			{ID: NodeID, HostName: "localhost", DisplayName: "Local node"},
+			{ID: RetiredNodeID, HostName: "ps-node-old.example.test", DisplayName: "Retired node", Inactive: true},
 		},
 	}
 }
@@ -271,12 +301,14 @@ func (s *Seed) merge(o Seed) {
 	s.Accounts = append(s.Accounts, o.Accounts...)
 	s.Aliases = append(s.Aliases, o.Aliases...)
 	s.Sessions = append(s.Sessions, o.Sessions...)
+	s.Nodes = append(s.Nodes, o.Nodes...)
 }
 
 // withDefaults combines the test's seed with the default seed: default
 // users are kept unless the test seeds a user of the same name; the
 // default inventory (systems, accounts, aliases) is kept only when the
-// test seeds no system and no account of its own.
+// test seeds no system and no account of its own; the default nodes only
+// when it seeds no node.
 func (s Seed) withDefaults() Seed {
 	if s.NoDefaults {
 		return s
@@ -300,6 +332,10 @@ func (s Seed) withDefaults() Seed {
 	out.Accounts = append(out.Accounts, s.Accounts...)
 	out.Aliases = append(out.Aliases, s.Aliases...)
 	out.Sessions = append(out.Sessions, s.Sessions...)
+	if len(s.Nodes) == 0 {
+		out.Nodes = d.Nodes
+	}
+	out.Nodes = append(out.Nodes, s.Nodes...)
 	return out
 }
 
@@ -317,6 +353,8 @@ type user struct {
 	admin     bool
 	auditor   bool
 	isa       bool
+	// quarantine: the Password Safe API Global Quarantine permission.
+	quarantine bool
 }
 
 func (u *user) sid() string {
@@ -328,13 +366,17 @@ func (u *user) roles() []Role {
 	for _, x := range []struct {
 		has  bool
 		role Role
-	}{{u.admin, RoleAdmin}, {u.requestor, RoleRequestor}, {u.approver, RoleApprover}, {u.auditor, RoleAuditor}, {u.isa, RoleISA}} {
+	}{{u.admin, RoleAdmin}, {u.requestor, RoleRequestor}, {u.approver, RoleApprover}, {u.auditor, RoleAuditor}, {u.isa, RoleISA}, {u.quarantine, RoleQuarantine}} {
 		if x.has {
 			r = append(r, x.role)
 		}
 	}
 	return r
 }
+
+// mayQuarantine reports whether u holds the Password Safe API Global
+// Quarantine permission: the Quarantine role, or the Administrators group.
+func (u *user) mayQuarantine() bool { return u.quarantine || u.admin }
 
 // mayRequestAccounts reports whether GET ManagedAccounts shows u anything.
 func (u *user) mayRequestAccounts() bool { return u.requestor || u.admin || u.isa }
@@ -460,6 +502,9 @@ func (s *Server) load(seed Seed, now time.Time) error {
 	if err := s.loadInventory(seed, now); err != nil {
 		return err
 	}
+	if err := s.loadNodes(seed.Nodes, now); err != nil {
+		return err
+	}
 	return s.loadSessions(seed.Sessions, now)
 }
 
@@ -504,8 +549,10 @@ func (s *Server) loadUsers(users []User) error {
 				nu.auditor = true
 			case "isa":
 				nu.isa = true
+			case "quarantine", "globalquarantine":
+				nu.quarantine = true
 			default:
-				return fmt.Errorf("seed: user %q: unknown role %q (Requestor, Approver, Administrators, Auditor or ISA)", u.UserName, r)
+				return fmt.Errorf("seed: user %q: unknown role %q (Requestor, Approver, Administrators, Auditor, ISA or Quarantine)", u.UserName, r)
 			}
 		}
 		s.users = append(s.users, nu)
@@ -742,6 +789,44 @@ func (s *Server) loadSessions(sessions []RecordedSession, now time.Time) error {
 		}
 		s.nextSession++
 		s.sessions[ps.id] = ps
+	}
+	return nil
+}
+
+// loadNodes builds the session nodes: the fake's own first, then the
+// seeded ones.
+func (s *Server) loadNodes(nodes []Node, now time.Time) error {
+	s.nodes = []*node{{id: NodeID, hostName: "localhost", displayName: "Local node", active: true}}
+	for i, n := range nodes {
+		if strings.EqualFold(n.ID, NodeID) {
+			if n.Inactive {
+				return fmt.Errorf("seed: node %s is the fake's own node: it cannot be inactive", NodeID)
+			}
+			if n.HostName != "" {
+				s.nodes[0].hostName = n.HostName
+			}
+			if n.DisplayName != "" {
+				s.nodes[0].displayName = n.DisplayName
+			}
+			continue
+		}
+		nn := &node{id: n.ID, hostName: n.HostName, displayName: n.DisplayName, active: !n.Inactive, heartbeat: n.LastHeartbeat.UTC()}
+		if nn.id == "" {
+			nn.id = newGUID()
+		}
+		if s.nodeByID(nn.id) != nil {
+			return fmt.Errorf("seed: node %s is seeded twice", nn.id)
+		}
+		if nn.hostName == "" {
+			nn.hostName = fmt.Sprintf("node-%d.example.test", i+1)
+		}
+		if nn.displayName == "" {
+			nn.displayName = nn.hostName
+		}
+		if n.LastHeartbeat.IsZero() {
+			nn.heartbeat = now.Add(-7 * 24 * time.Hour)
+		}
+		s.nodes = append(s.nodes, nn)
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ func TestSeedCombinesWithDefaults(t *testing.T) {
 	if got := accountNames(srv.Accounts()); got != "db01/postgres" {
 		t.Errorf("accounts %s", got)
 	}
-	if got := userNames(srv.Users()); got != "requestor,approver,admin,reqapprover,secured,auditor,isa" {
+	if got := userNames(srv.Users()); got != "requestor,approver,admin,reqapprover,secured,auditor,isa,quarantine" {
 		t.Errorf("users %s", got)
 	}
 	if a := srv.Accounts()[0]; a.ID != 1 || a.Password != "pw" || a.Policy.Approvals != 0 ||
@@ -50,13 +50,13 @@ func TestSeedCombinesWithDefaults(t *testing.T) {
 		passwordsafetest.WithUser(passwordsafetest.User{UserName: "bob", Roles: []passwordsafetest.Role{"REQUESTOR", "admin"}}),
 		passwordsafetest.WithAlias(passwordsafetest.Alias{Name: "root-alias", Accounts: []passwordsafetest.AccountRef{{System: "web01", Account: "root"}}}),
 	)
-	if got := userNames(srv.Users()); got != "requestor,admin,reqapprover,secured,auditor,isa,Approver,bob" {
+	if got := userNames(srv.Users()); got != "requestor,admin,reqapprover,secured,auditor,isa,quarantine,Approver,bob" {
 		t.Errorf("users %s", got)
 	}
-	if u, _ := srv.User("APPROVER"); u.ID != 8 || u.RunAsPassword != "x" || u.Name != "Approver" || u.Email != "approver@example.test" {
+	if u, _ := srv.User("APPROVER"); u.ID != 9 || u.RunAsPassword != "x" || u.Name != "Approver" || u.Email != "approver@example.test" {
 		t.Errorf("replaced approver %+v", u)
 	}
-	if u, _ := srv.User("bob"); u.ID != 9 || len(u.Roles) != 2 || u.Roles[0] != passwordsafetest.RoleAdmin {
+	if u, _ := srv.User("bob"); u.ID != 10 || len(u.Roles) != 2 || u.Roles[0] != passwordsafetest.RoleAdmin {
 		t.Errorf("bob %+v", u)
 	}
 	// The default inventory stays (no account seeded), the alias is added.

@@ -49,8 +49,10 @@ type Server struct {
 	nextSession  int
 	replays      map[string]*replay
 	authSessions map[string]*authSession
-	tokens       map[string]time.Time // OAuth access token -> expiry
+	tokens       map[string]grant // bearer token -> who and until when
 	calls        []Call
+	terminations []Termination
+	nodes        []*node
 }
 
 // NewServer starts a fake Password Safe on a free loopback port and
@@ -114,7 +116,7 @@ func newServer(opts []ServerOption) (*Server, error) {
 		nextSession:  7001,
 		replays:      map[string]*replay{},
 		authSessions: map[string]*authSession{},
-		tokens:       map[string]time.Time{},
+		tokens:       map[string]grant{},
 	}
 	s.clock.init(cfg.start)
 	s.routes = s.routeTable()
@@ -444,6 +446,23 @@ func (s *Server) routeTable() []route {
 		r(http.MethodPost, "Sessions/Admin", true, s.createAdminSession),
 		r(http.MethodPost, "Sessions/#/Lock", true, s.lockSession),
 		r(http.MethodPost, "Sessions/#/Terminate", true, s.terminateSession),
+
+		r(http.MethodPost, "ISARequests", true, s.isaRequest),
+		r(http.MethodPost, "ISASessions", true, s.isaSession),
+		r(http.MethodGet, "RequestSets", true, s.listRequestSets),
+		r(http.MethodPost, "RequestSets", true, s.createRequestSet),
+		r(http.MethodPost, "AccessPolicies/Test", true, s.testAccessPolicies),
+
+		r(http.MethodPost, "ManagedAccounts/#/Requests/Terminate", true, s.terminateAccountRequests),
+		r(http.MethodPost, "ManagedSystems/#/Requests/Terminate", true, s.terminateSystemRequests),
+		r(http.MethodPost, "Users/#/Requests/Terminate", true, s.terminateUserRequests),
+		r(http.MethodPost, "ManagedSystems/#/Sessions/Lock", true, s.lockSystemSessions),
+		r(http.MethodPost, "ManagedSystems/#/Sessions/Terminate", true, s.terminateSystemSessions),
+		r(http.MethodPost, "ManagedAccounts/#/Sessions/Lock", true, s.lockAccountSessions),
+		r(http.MethodPost, "ManagedAccounts/#/Sessions/Terminate", true, s.terminateAccountSessions),
+
+		r(http.MethodGet, "Nodes", true, s.listNodes),
+		r(http.MethodGet, "Configuration/Version", true, s.serverVersion),
 
 		r(http.MethodPost, "pbsm/replay", true, s.startReplay),
 		r(http.MethodGet, "pbsm/replay/*", true, s.replayStatus),

@@ -53,6 +53,19 @@ type psmSession struct {
 	appID       int    // the request's ApplicationID (App sessions)
 	sessionType string // as asked for: SSH, sshticket, RDP, rdpticket, rdpfile, app, appfile
 	screen      string // a recorded session's terminal text; "" for the default
+
+	nodeID      string // the node it goes through; "" is the fake's own (NodeID)
+	noRecord    bool   // the create call sent Record: false
+	resolution  string // as asked for (RDP)
+	adminSwitch bool   // RDPAdminSwitch as asked for (RDP)
+}
+
+// node returns the ID of the node the session goes through.
+func (ps *psmSession) node() string {
+	if ps.nodeID == "" {
+		return NodeID
+	}
+	return ps.nodeID
 }
 
 func (ps *psmSession) live() bool {
@@ -99,7 +112,7 @@ type sessionJSON struct {
 
 func (ps *psmSession) json(now time.Time) sessionJSON {
 	return sessionJSON{
-		SessionID: ps.id, UserID: ps.user.id, NodeID: NodeID, Status: ps.status,
+		SessionID: ps.id, UserID: ps.user.id, NodeID: ps.node(), Status: ps.status,
 		Protocol: ps.protocol, StartTime: date(ps.start, dateLayoutSessions),
 		EndTime: date(ps.ended, dateLayoutSessions), Duration: int(ps.span(now) / time.Second),
 		AssetName: ps.asset, ManagedSystemID: nullInt(ps.systemID), ManagedAccountID: nullInt(ps.accountID),
@@ -174,22 +187,30 @@ func (s *Server) getSession(c *call) reply {
 	return jsonReply(http.StatusOK, ps.json(c.now))
 }
 
-// lockSession locks a live session (Status 5); administrators and ISAs.
+// lockSession locks a live session (Status 5). Administrators, ISAs and
+// the Global Quarantine permission may; with ?feedback=true the answer is
+// 200 with a report (see sessionReport), else 204. A session that is
+// already locked stays locked (204 or the report); one that has ended
+// answers 400.
 //
-// API: POST Sessions/{id}/Lock
+// API: POST Sessions/{id}/Lock?feedback=true|false
 func (s *Server) lockSession(c *call) reply {
-	return s.changeSession(c, func(ps *psmSession) { ps.status = sessionLocked })
+	return s.changeSession(c, "Lock", func(ps *psmSession) { ps.status = sessionLocked })
 }
 
-// terminateSession ends a live session (Status 7); administrators and ISAs.
+// terminateSession ends a live session (Status 7), as lockSession.
 //
-// API: POST Sessions/{id}/Terminate
+// API: POST Sessions/{id}/Terminate?feedback=true|false
 func (s *Server) terminateSession(c *call) reply {
-	return s.changeSession(c, func(ps *psmSession) { ps.finish(sessionTerminated, c.now) })
+	return s.changeSession(c, "Terminate", func(ps *psmSession) { ps.finish(sessionTerminated, c.now) })
 }
 
-func (s *Server) changeSession(c *call, change func(*psmSession)) reply {
-	if !c.user.admin && !c.user.isa {
+func (s *Server) changeSession(c *call, action string, change func(*psmSession)) reply {
+	feedback, msg := boolParam(c, "feedback")
+	if msg != "" {
+		return badRequest(msg)
+	}
+	if !c.user.admin && !c.user.isa && !c.user.mayQuarantine() {
 		return forbidden(4031, msgAdminOnly)
 	}
 	ps, ok := s.sessions[c.id(0)]
@@ -200,6 +221,9 @@ func (s *Server) changeSession(c *call, change func(*psmSession)) reply {
 		return badRequest(fmt.Sprintf("Session %d is not active.", ps.id))
 	}
 	change(ps)
+	if feedback {
+		return jsonReply(http.StatusOK, sessionReport(action, "Session", ps.id, []*psmSession{ps}))
+	}
 	return noContent()
 }
 
@@ -215,13 +239,31 @@ var sessionTypes = map[string]struct{ name, access string }{
 	"appfile":   {"appfile", "App"},
 }
 
-// sessionBody is the body of POST Requests/{id}/Sessions.
+// sessionBody is the body of POST Requests/{id}/Sessions. Resolution and
+// RDPAdminSwitch are the newer servers' fields (v25.3, v26.1 references).
 type sessionBody struct {
-	SessionType string
-	NodeID      string // any node ID is served by the local node
+	SessionType    string
+	NodeID         string
+	Resolution     string
+	RDPAdminSwitch bool
+}
+
+// checkRDPFields refuses RDP settings on an SSH session, and a Resolution
+// over 50 characters, as the SDK's validation and POST Sessions/Admin do.
+// It returns a 400 message or "".
+func checkRDPFields(access, resolution string, adminSwitch bool) string {
+	switch {
+	case utf8.RuneCountInString(resolution) > 50:
+		return "Resolution must be at most 50 characters."
+	case access == "SSH" && (resolution != "" || adminSwitch):
+		return "Resolution and RDPAdminSwitch apply to RDP sessions only."
+	}
+	return ""
 }
 
 // createSession opens a session from an approved request of the caller.
+// NodeID picks a seeded node; an unknown one is served by the fake's own
+// node, an inactive one answers 400 (see Nodes).
 //
 // API: POST Requests/{requestID}/Sessions
 func (s *Server) createSession(c *call) reply {
@@ -233,6 +275,9 @@ func (s *Server) createSession(c *call) reply {
 	if !ok {
 		return badRequest("SessionType must be SSH, sshticket, RDP, rdpticket, rdpfile, app or appfile.")
 	}
+	if msg := checkRDPFields(st.access, b.Resolution, b.RDPAdminSwitch); msg != "" {
+		return badRequest(msg)
+	}
 	if rq, ok := s.requests[c.id(0)]; ok && rq.owner == c.user && rq.accessType != st.access {
 		return badRequest(fmt.Sprintf("SessionType %s does not match the request's AccessType %s.", st.name, rq.accessType))
 	}
@@ -240,12 +285,25 @@ func (s *Server) createSession(c *call) reply {
 	if !ok {
 		return rep
 	}
-	ps := s.newSessionLocked(c, st.access, st.name)
+	nodeID, rep, ok := s.sessionNode(b.NodeID)
+	if !ok {
+		return rep
+	}
+	ps := s.newRequestSessionLocked(c, rq, st.access, st.name)
+	ps.nodeID, ps.resolution, ps.adminSwitch = nodeID, b.Resolution, b.RDPAdminSwitch
+	return ticketReply(c, ps, st.name, rdpOptions{
+		app: rq.acct.apps[rq.appID], resolution: b.Resolution, adminSwitch: b.RDPAdminSwitch,
+	})
+}
+
+// newRequestSessionLocked starts a session of the caller on rq's account.
+func (s *Server) newRequestSessionLocked(c *call, rq *request, access, sessionType string) *psmSession {
+	ps := s.newSessionLocked(c, access, sessionType)
 	ps.asset, ps.systemID, ps.accountID = rq.acct.sys.name, rq.acct.sys.id, rq.acct.id
 	ps.account = rq.acct.qualifiedName()
 	ps.requestID, ps.appID = rq.id, rq.appID
 	rq.sessions = append(rq.sessions, ps)
-	return ticketReply(c, ps, st.name, rdpOptions{app: rq.acct.apps[rq.appID]})
+	return ps
 }
 
 // adminSessionBody is the body of POST Sessions/Admin.
@@ -261,6 +319,7 @@ type adminSessionBody struct {
 	RDPAdminSwitch bool
 	SmartSizing    bool
 	NodeID         string
+	Record         *bool // newer servers
 }
 
 // validate checks the body and normalises SessionType; it returns a 400
@@ -307,9 +366,15 @@ func (s *Server) createAdminSession(c *call) reply {
 	if !c.user.admin {
 		return forbidden(4031, msgAdminOnly)
 	}
+	nodeID, rep, ok := s.sessionNode(b.NodeID)
+	if !ok {
+		return rep
+	}
 	access := sessionTypes[strings.ToLower(b.SessionType)].access
 	ps := s.newSessionLocked(c, access, b.SessionType)
 	ps.asset, ps.account = b.HostName, b.UserName
+	ps.nodeID, ps.noRecord = nodeID, b.Record != nil && !*b.Record
+	ps.resolution, ps.adminSwitch = b.Resolution, b.RDPAdminSwitch
 	if b.DomainName != "" {
 		ps.account = b.DomainName + `\` + b.UserName
 	}
@@ -381,11 +446,11 @@ func ticketReply(c *call, ps *psmSession, sessionType string, opts rdpOptions) r
 			TicketAtHost: ticket + "@" + host,
 			Link:         "ssh://" + ticket + "@" + net.JoinHostPort(host, sshProxyPort),
 			Command:      "ssh -p " + sshProxyPort + " " + ticket + "@" + host,
-			SessionID:    ps.id, NodeID: NodeID,
+			SessionID:    ps.id, NodeID: ps.node(),
 		})
 	case "RDP", "rdpticket", "app":
 		return jsonReply(http.StatusCreated, shortTicketJSON{
-			ID: id, Ticket: ticket, Host: host, Port: rdpProxyPort, SessionID: ps.id, NodeID: NodeID,
+			ID: id, Ticket: ticket, Host: host, Port: rdpProxyPort, SessionID: ps.id, NodeID: ps.node(),
 		})
 	}
 	rep := reply{status: http.StatusCreated, body: rdpFile(host, ticket, opts)}

@@ -137,6 +137,8 @@ const (
 	StatusCancelled = "cancelled" // denied while active, or replaced (ConflictOption renew)
 	StatusCheckedIn = "checkedin" // checked in by its owner
 	StatusExpired   = "expired"   // its window passed (or ExpireRequest)
+	// StatusTerminated: ended by POST ManagedAccounts|ManagedSystems|Users/{id}/Requests/Terminate.
+	StatusTerminated = "terminated"
 )
 
 // RequestInfo is a test's view of a release request.
@@ -166,6 +168,11 @@ type RequestInfo struct {
 	Expires         time.Time
 	Ended           time.Time // zero while pending or active
 	SessionIDs      []int
+
+	RequestSetID    string // the set it was made in (POST RequestSets); "" for none
+	ISA             bool   // made by POST ISARequests or POST ISASessions (approved at once)
+	TerminatedBy    string // who ended it with a Requests/Terminate call (StatusTerminated)
+	TerminateReason string // the Reason sent with that call
 }
 
 // Open reports whether the request is pending or active.
@@ -180,6 +187,10 @@ func (rq *request) info() RequestInfo {
 		DenyReason: rq.denyReason, CheckinReason: rq.checkinReason,
 		RotateOnCheckin: rq.rotate, Created: rq.created, Approved: rq.approved,
 		Expires: rq.expires, Ended: rq.ended,
+		RequestSetID: rq.setID, ISA: rq.isa, TerminateReason: rq.termination,
+	}
+	if rq.terminator != nil {
+		info.TerminatedBy = rq.terminator.userName
 	}
 	if rq.deniedBy != nil {
 		info.DeniedBy = rq.deniedBy.userName
@@ -328,6 +339,11 @@ type SessionInfo struct {
 	AccountName string // DOMAIN\name for domain accounts
 	Start       time.Time
 	End         time.Time // zero while live
+
+	NodeID         string // the node it goes through (NodeID unless the create call chose a seeded one)
+	Record         bool   // recorded: true unless the create call sent Record false
+	Resolution     string // as the create call asked (RDP)
+	RDPAdminSwitch bool   // as the create call asked (RDP)
 }
 
 // Live reports whether the session is in progress or locked.
@@ -352,6 +368,7 @@ func (s *Server) Sessions() []SessionInfo {
 			SessionID: ps.id, User: ps.user.userName, Status: ps.status, Protocol: "SSH",
 			SessionType: ps.sessionType, RequestID: ps.requestID, SystemName: ps.asset, AccountName: ps.account,
 			Start: ps.start, End: ps.ended,
+			NodeID: ps.node(), Record: !ps.noRecord, Resolution: ps.resolution, RDPAdminSwitch: ps.adminSwitch,
 		}
 		if ps.protocol == protocolRDP {
 			si.Protocol = "RDP"
