@@ -29,7 +29,10 @@
 // approved.", POST Requests answering the bare request ID, release
 // requests with approvals, conflicts, expiry and rotation, credentials,
 // aliases, requestable managed accounts, privileged sessions and their
-// replay. Its server side uses the standard library only; Client is the one
+// replay; ISA requests and sessions, request sets, access policy tests,
+// incident response (ending requests, locking and terminating sessions by
+// system and account), session nodes and the server version; multi-factor
+// sign-in and bearer tokens (see "Newer endpoints" and "Sign-in extras"). Its server side uses the standard library only; Client is the one
 // place it uses package passwordsafe, and only its public API.
 //
 // # The default seed
@@ -44,6 +47,7 @@
 //	5   secured      Requestor                              Secured-Pa55!
 //	6   auditor      Auditor                                -
 //	7   isa          ISA                                    -
+//	8   quarantine   Quarantine                             -
 //
 // The OAuth client (DefaultOAuthClientID, DefaultOAuthClientSecret) acts
 // as requestor. The API key is DefaultAPIKey.
@@ -67,13 +71,16 @@
 // then db02/postgres; requests go to the first), 3 orphan (state 0,
 // unmapped: requests answer 4031).
 //
+// Session nodes: the fake's own, NodeID ("Local node", active), and
+// RetiredNodeID ("Retired node", inactive).
+//
 // Request IDs count from 1001, session IDs from 7001. The session proxy
 // answers on ports 4422 (SSH) and 4489 (RDP) at the host the client called.
 //
 // # How a seed combines with the default seed
 //
 // Seed options (WithSeed, WithSeedFile, WithUser, WithSystem, WithAccount,
-// WithManagedAccount, WithAlias, WithRecordedSession) add up, in order.
+// WithManagedAccount, WithAlias, WithRecordedSession, WithNode) add up, in order.
 // Then:
 //
 //   - The default users are always there, unless a seeded user has the
@@ -82,6 +89,8 @@
 //     test seeds no system and no account of its own; a test that seeds
 //     accounts sees exactly its accounts. Seeded aliases and sessions are
 //     added either way (aliases may map default accounts).
+//   - The fake's own node (NodeID) is always there, even WithoutDefaults;
+//     the default inactive node only when the test seeds no node.
 //   - WithoutDefaults (or "noDefaults": true in a seed file) starts from
 //     nothing: only what the seed says.
 //   - IDs left 0 are given the next free number; passwords left empty are
@@ -95,8 +104,9 @@
 // # The seed file
 //
 // A JSON seed file holds a Seed; the names are those of the json tags of
-// Seed, User, System, Account, Policy, Alias, AccountRef and
-// RecordedSession. "version" is required and must be 1; unknown fields and
+// Seed, User, System, Account, Policy, Alias, AccountRef,
+// RecordedSession and Node ("nodes" joined version 1 later, as an
+// optional field: older files still read). "version" is required and must be 1; unknown fields and
 // trailing data are errors. testdata/seed.example.json in this package is a
 // complete example:
 //
@@ -110,10 +120,13 @@
 //	                "policy": {"approvals": 1, "approvers": ["approver"], "requireReason": true, "requireTicket": false}}],
 //	  "aliases":  [{"name": "db-primary", "accounts": [{"system": "pg-prod", "account": "postgres"}]}],
 //	  "sessions": [{"user": "ci-bot", "system": "pg-prod", "account": "postgres", "protocol": "SSH",
-//	                "durationSeconds": 120, "screen": "text a replay shows"}]
+//	                "durationSeconds": 120, "screen": "text a replay shows"}],
+//	  "nodes":    [{"id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "hostName": "ps-eu", "displayName": "EU proxy"},
+//	               {"hostName": "ps-old", "inactive": true, "lastHeartbeat": "2026-01-02T03:04:05Z"}]
 //	}
 //
-// Roles are Requestor, Approver, Administrators (or admin), Auditor and ISA,
+// Roles are Requestor, Approver, Administrators (or admin), Auditor, ISA
+// and Quarantine (the "Password Safe API Global Quarantine" permission),
 // case-insensitive. Access types are View, SSH, RDP and App. System types
 // are system, database, domainlinked, cloud and application (what GET
 // ManagedAccounts?type= filters on).
@@ -175,6 +188,64 @@
 // Requests write dates like 2026-11-23T04:39:10.53 (no zone), sessions
 // like 2026-11-23T04:39:10.53Z, aliases and managed accounts like
 // 2026-11-23T04:39:10; dates not set are null.
+//
+// # Newer endpoints
+//
+// Where the reference leaves a shape open, the handler's doc comment says
+// what the fake chose. In short:
+//
+//   - POST ISARequests (ISA role): an active View request (RequestInfo.ISA)
+//     and 201 {"Credentials": "..."}, the reference's shape;
+//     WithISACredentialsAsString answers the bare JSON string the vendor's
+//     .NET client reads instead.
+//   - POST ISASessions (ISA role or Administrators): an active ISA request
+//     of the session's access type and a session of it, answered as POST
+//     Requests/{id}/Sessions answers.
+//   - GET and POST RequestSets: one ordinary request per access type, all
+//     with one RequestSetID (RequestInfo.RequestSetID); POST answers 201
+//     with the set.
+//   - POST AccessPolicies/Test (Requestor): the account's seeded Policy as
+//     one policy with one schedule (RequireReason, RequireTicketSystem from
+//     RequireReason and RequireTicket), [] past the maximum release.
+//   - POST ManagedAccounts|ManagedSystems|Users/{id}/Requests/Terminate and
+//     POST ManagedSystems|ManagedAccounts/{id}/Sessions/Lock|Terminate
+//     (the Quarantine role or Administrators, else 403 4031; unknown IDs
+//     404): 204, or with ?feedback=true 200 and a JSON report of what was
+//     ended, of the fake's own shape (no reference shows one). Ended
+//     requests are StatusTerminated, with TerminatedBy and TerminateReason;
+//     Terminations lists every such call. POST Sessions/{id}/Lock and
+//     Terminate take ?feedback=true too.
+//   - GET Nodes (?includeInactive=true) and GET Configuration/Version
+//     ({"Version": "..."}, WithServerVersion): any signed-in user.
+//   - Session create calls take the newer Resolution, RDPAdminSwitch and
+//     Record (refusing the RDP fields on SSH types, 400) and a NodeID: a
+//     seeded node is used, an inactive one refused (400), an unknown one
+//     served by the fake's own node. SessionInfo shows what was asked.
+//
+// A test of incident response, for instance:
+//
+//	srv.Next("POST", "ISARequests").LoseAnswer() // the credential was released, the answer lost
+//	quinn := srv.Client(t, "quarantine")
+//	quinn.Requests.TerminateAccountRequests(ctx, 11, &passwordsafe.TerminateRequestsOptions{Reason: "leaked"})
+//	srv.Terminations()[0].Reason // "leaked"
+//
+// # Sign-in extras
+//
+// WithMFA(code) makes the API registration enforce multi-factor
+// authentication for API-key sign-ins: the first POST Auth/SignAppin
+// answers 401 with WWW-Authenticate-2FA and a session cookie, and the
+// repeat on that cookie with " challenge=<code>;" in the PS-Auth header
+// signs in. A client made by Server.Client then needs the SDK's WithMFA:
+//
+//	srv := passwordsafetest.NewServer(t, passwordsafetest.WithMFA("246810"))
+//	client := srv.Client(t, "requestor", passwordsafe.WithMFA(
+//		func(context.Context, string) (string, error) { return "246810", nil }))
+//
+// IssueToken hands out a bearer token that signs in as a seeded user, for
+// the SDK's WithBearerToken (a token from an identity broker):
+//
+//	client, _ := passwordsafe.NewClient(srv.URL(), passwordsafe.WithBearerToken(
+//		func(context.Context) (string, error) { return srv.IssueToken("isa") }))
 //
 // # Adding an endpoint
 //

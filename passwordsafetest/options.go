@@ -127,6 +127,9 @@ func WithRecordedSession(rs RecordedSession) ServerOption {
 	return WithSeed(Seed{Sessions: []RecordedSession{rs}})
 }
 
+// WithNode seeds a session node (GET Nodes) beside the fake's own.
+func WithNode(n Node) ServerOption { return WithSeed(Seed{Nodes: []Node{n}}) }
+
 // WithAPIKey sets the API key the fake accepts (default DefaultAPIKey).
 func WithAPIKey(key string) ServerOption {
 	return func(c *config) error {
