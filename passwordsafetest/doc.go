@@ -32,8 +32,9 @@
 // replay; ISA requests and sessions, request sets, access policy tests,
 // incident response (ending requests, locking and terminating sessions by
 // system and account), session nodes and the server version; multi-factor
-// sign-in and bearer tokens (see "Newer endpoints" and "Sign-in extras"). Its server side uses the standard library only; Client is the one
-// place it uses package passwordsafe, and only its public API.
+// sign-in and bearer tokens (see "Newer endpoints" and "Sign-in extras").
+// Its server side uses the standard library only; Client is the one place
+// it uses package passwordsafe, and only its public API.
 //
 // # The default seed
 //
@@ -80,8 +81,8 @@
 // # How a seed combines with the default seed
 //
 // Seed options (WithSeed, WithSeedFile, WithUser, WithSystem, WithAccount,
-// WithManagedAccount, WithAlias, WithRecordedSession, WithNode) add up, in order.
-// Then:
+// WithManagedAccount, WithAlias, WithRecordedSession, WithNode) add up,
+// in order. Then:
 //
 //   - The default users are always there, unless a seeded user has the
 //     same name (it replaces the default one).
@@ -106,9 +107,9 @@
 // A JSON seed file holds a Seed; the names are those of the json tags of
 // Seed, User, System, Account, Policy, Alias, AccountRef,
 // RecordedSession and Node ("nodes" joined version 1 later, as an
-// optional field: older files still read). "version" is required and must be 1; unknown fields and
-// trailing data are errors. testdata/seed.example.json in this package is a
-// complete example:
+// optional field: older files still read). "version" is required and must
+// be 1; unknown fields and trailing data are errors.
+// testdata/seed.example.json in this package is a complete example:
 //
 //	{
 //	  "version": 1,
@@ -224,7 +225,6 @@
 //
 // A test of incident response, for instance:
 //
-//	srv.Next("POST", "ISARequests").LoseAnswer() // the credential was released, the answer lost
 //	quinn := srv.Client(t, "quarantine")
 //	quinn.Requests.TerminateAccountRequests(ctx, 11, &passwordsafe.TerminateRequestsOptions{Reason: "leaked"})
 //	srv.Terminations()[0].Reason // "leaked"

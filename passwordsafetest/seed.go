@@ -51,7 +51,7 @@ type Role string
 const (
 	RoleRequestor Role = "Requestor"      // creates release requests, lists aliases and managed accounts
 	RoleApprover  Role = "Approver"       // approves and denies other users' requests
-	RoleAdmin     Role = "Administrators" // sessions (list, lock, terminate, admin sessions), replays, AccessLevels, requestable accounts
+	RoleAdmin     Role = "Administrators" // sessions (list, lock, terminate, admin sessions), replays, AccessLevels, requestable accounts, ISA sessions, what RoleQuarantine may
 	RoleAuditor   Role = "Auditor"        // reads sessions and replays them
 	RoleISA       Role = "ISA"            // Information Systems Administrator: sees requestable accounts (IsISAAccess), ISA requests and sessions
 	// RoleQuarantine stands for the "Password Safe API Global Quarantine"
@@ -122,7 +122,8 @@ type Account struct {
 	Policy                Policy `json:"policy,omitempty"`
 }
 
-// Policy is an account's access policy.
+// Policy is an account's access policy. POST AccessPolicies/Test answers
+// it as one access policy with one schedule that is always open.
 type Policy struct {
 	// Approvals is how many approvals release the credential; 0 means
 	// auto-approve. More approvals than there are approvers (other than
