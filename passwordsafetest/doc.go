@@ -3,6 +3,13 @@
 // net/http/httptest is for net/http. The SDK's own end-to-end tests, its
 // quickstart and examples/fakeserver use this same fake.
 //
+// It offers three ways to test such code: the fake itself, started in the
+// test (NewServer); answers recorded from it for every call the SDK makes,
+// for httpmock or as a RoundTripper (Fixtures, under "Recorded answers");
+// and a recording of your own vault, made once and replayed offline
+// (RecordedClient, Recorder and Replayer, under "Recording your own
+// vault").
+//
 // A test starts one in a line, gets a client signed in as a seeded user,
 // runs the code under test and asserts on what the fake saw:
 //
@@ -242,6 +249,7 @@
 //	requests_approve           PUT Requests/1003/Approve               204 empty
 //	requests_deny              PUT Requests/1004/Deny                  204 empty
 //	requests_checkin           PUT Requests/1001/Checkin               204 empty
+//	requests_release           PUT Requests/Release/1002               204 empty
 //	sessions_create            POST Requests/1001/Sessions             201 SSHTicket
 //	sessions_create_rdpticket  POST Requests/1002/Sessions             201 RDPTicket
 //	sessions_create_rdpfile    POST Requests/1002/Sessions             201 text (application/x-rdp)

@@ -39,17 +39,6 @@ type recordedResponse struct {
 	Base64 []byte          `json:"base64,omitempty"` // anything else (images)
 }
 
-// setBody files a request body under Body (JSON) or Text.
-func (r *recordedRequest) setBody(b []byte) {
-	switch {
-	case len(b) == 0:
-	case json.Valid(b):
-		r.Body = json.RawMessage(b)
-	default:
-		r.Text = string(b)
-	}
-}
-
 // setBody files an answer under Body (JSON), Text (UTF-8 text) or Base64.
 func (r *recordedResponse) setBody(b []byte) {
 	switch {

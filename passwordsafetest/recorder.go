@@ -158,7 +158,11 @@ const apiAnchor = "/api/public/v3/"
 // parameters in any order. A call made several times gets the recorded
 // answers in the order they were recorded (a credential that answered
 // 4034, then the password). A call with nothing recorded for it, or whose
-// recorded answers are used up, fails with an error that says so.
+// recorded answers are used up, fails with an error that says so. Calls
+// that differ only in who makes them (two users listing their requests
+// at the same moment) are answered in the order they were recorded, so a
+// flow that makes them concurrently may get them swapped: make them in
+// turn, or record their users apart.
 type Replayer struct {
 	mu     sync.Mutex
 	queues map[string][]int // call key -> indexes into items, in order
