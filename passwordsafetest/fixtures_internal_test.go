@@ -515,3 +515,40 @@ func TestFixturesCoverTheFake(t *testing.T) {
 		}
 	}
 }
+
+// TestCommittedRecordingsHoldNoSecret scans the files this package ships
+// and commits for the fake's own secrets.
+func TestCommittedRecordingsHoldNoSecret(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(fixturesDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	backup, err := filepath.Glob(filepath.Join("testdata", "backup", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, backup...)
+	secrets := map[string]string{
+		"API key": DefaultAPIKey, "OAuth client secret": DefaultOAuthClientSecret,
+		"admin session password": "Adm1n-fixture-Pa55",
+	}
+	for _, u := range DefaultSeed().Users {
+		if u.RunAsPassword != "" {
+			secrets["run-as password of "+u.UserName] = u.RunAsPassword
+		}
+	}
+	if len(files) < len(fixtureTable)+5 {
+		t.Fatalf("only %d files", len(files))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for what, v := range secrets {
+			if v == "" || strings.Contains(string(b), v) {
+				t.Errorf("%s holds the %s (or it is unknown)", f, what)
+			}
+		}
+	}
+}

@@ -10,22 +10,26 @@ import (
 	"github.com/passwordsafe-go/passwordsafe"
 )
 
-// The environment RecordedClient reads when it records.
+// The environment RecordedClient reads.
 const (
-	envRecord             = "PS_RECORD"              // set (to anything) to record; unset to replay
-	envURL                = "PS_URL"                 // the vault's URL, as for passwordsafe.NewClient
-	envAPIKey             = "PS_API_KEY"             // with envRunAs: sign in with PS-Auth
-	envRunAs              = "PS_RUNAS"               //
-	envRunAsPassword      = "PS_RUNAS_PASSWORD"      // optional
-	envOAuthClientID      = "PS_OAUTH_CLIENT_ID"     // or sign in with OAuth
-	envOAuthClientSecret  = "PS_OAUTH_CLIENT_SECRET" //
-	replayHost            = "https://vault.example.test"
-	replayAPIKey          = placeholderPrefix + kindAPIKey
-	replayOAuthClientID   = placeholderPrefix + "client-id"
-	replayOAuthSecret     = placeholderPrefix + kindClientSecret
-	replayDefaultRunAs    = placeholderPrefix + "user"
-	signInSuffix          = "auth/signappin"
-	recordingInstructions = "record it against your vault: PS_RECORD=1 PS_URL=https://vault.example.com PS_API_KEY=... PS_RUNAS=... go test -run "
+	envRecord            = "PS_RECORD" // set (to anything): record; unset or empty: replay
+	envURL               = "PS_URL"
+	envAPIKey            = "PS_API_KEY"
+	envRunAs             = "PS_RUNAS"
+	envRunAsPassword     = "PS_RUNAS_PASSWORD"
+	envOAuthClientID     = "PS_OAUTH_CLIENT_ID"
+	envOAuthClientSecret = "PS_OAUTH_CLIENT_SECRET"
+)
+
+// What a replaying client is built with: nothing of the recorded vault.
+const (
+	replayHost          = "https://vault.example.test"
+	replayAPIKey        = placeholderPrefix + kindAPIKey
+	replayOAuthClientID = placeholderPrefix + "client-id"
+	replayOAuthSecret   = placeholderPrefix + kindClientSecret
+	replayDefaultRunAs  = placeholderPrefix + "user"
+	signInSuffix        = "auth/signappin"
+	howToRecord         = "record it against your vault: PS_RECORD=1 PS_URL=https://vault.example.com PS_API_KEY=... PS_RUNAS=... go test -run "
 )
 
 // RecordedClient returns a *passwordsafe.Client for a test that runs
@@ -56,7 +60,7 @@ func RecordedClient(tb testing.TB, dir string, opts ...passwordsafe.Option) *pas
 	}
 	p, err := NewReplayer(dir)
 	if err != nil {
-		tb.Fatalf("%v; %s'^%s$'", err, recordingInstructions, tb.Name())
+		tb.Fatalf("%v; %s'^%s$'", err, howToRecord, tb.Name())
 	}
 	c, err := replayClient(p, opts)
 	if err != nil {
