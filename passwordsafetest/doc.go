@@ -3,6 +3,13 @@
 // net/http/httptest is for net/http. The SDK's own end-to-end tests, its
 // quickstart and examples/fakeserver use this same fake.
 //
+// It offers three ways to test such code: the fake itself, started in the
+// test (NewServer); answers recorded from it for every call the SDK makes,
+// for httpmock or as a RoundTripper (Fixtures, under "Recorded answers");
+// and a recording of your own vault, made once and replayed offline
+// (RecordedClient, Recorder and Replayer, under "Recording your own
+// vault").
+//
 // A test starts one in a line, gets a client signed in as a seeded user,
 // runs the code under test and asserts on what the fake saw:
 //
@@ -247,10 +254,231 @@
 //	client, _ := passwordsafe.NewClient(srv.URL(), passwordsafe.WithBearerToken(
 //		func(context.Context) (string, error) { return srv.IssueToken("isa") }))
 //
+// # Recorded answers
+//
+// A test that runs the SDK against canned answers, with httpmock or a
+// RoundTripper of its own, needs no server: Fixtures holds an answer for
+// every call the SDK makes, recorded from this fake. One line registers
+// them all:
+//
+//	mt.RegisterNoResponder(passwordsafetest.Fixtures().Respond)
+//
+// The wire, as the real server writes it (and a hand-written answer must
+// too):
+//
+//   - Sign-in is POST Auth/SignAppin with the header
+//     "Authorization: PS-Auth key=<key>; runas=<user>;" (and
+//     " pwd=[<password>];" when the user has a run-as password). It answers
+//     200 with a User object and the session cookie,
+//     "Set-Cookie: ASP.NET_SessionId=<id>; Path=/; HttpOnly", which every
+//     later call carries instead of the key. Without it a call answers 401.
+//     OAuth clients first POST Auth/connect/token, a form
+//     (grant_type=client_credentials&client_id=...&client_secret=...), and
+//     sign in with "Authorization: Bearer <access_token>". Sign-out is POST
+//     Auth/Signout: 200, no body.
+//   - Errors are JSON strings, the reason code first when there is one:
+//     403 "4034 - Request is not yet approved.". 4031 no permission, 4032
+//     requestors only, 4033 approvers only, 4034 not yet approved, 4035 not
+//     enough approvers, 4036 already approved.
+//   - POST Requests and POST Aliases/{id}/Requests answer the bare request
+//     ID, 1001: 201 when created, 200 when an open request was reused.
+//   - GET Credentials/{id} answers the credential as a JSON string.
+//   - PUT Requests/{id}/Checkin, Approve, Deny and RotateOnCheckin, POST
+//     Sessions/{id}/Lock and Terminate, and DELETE pbsm/replay/{id} answer
+//     204 with no body.
+//   - JSON answers have "Content-Type: application/json; charset=utf-8";
+//     missing values are null; the dates are as under "Dates".
+//
+// The fixtures tell one story, at 2026-01-15T09:30:00Z: requestor (UserId
+// 1) requests SSH access to root on web01 (SystemID 1, AccountID 11) as
+// request 1001, reads its password "recorded-password-1", opens session
+// 7001 (a ticket at 127.0.0.1:4422), which admin lists, replays, locks and
+// terminates, and checks the request in. Every call gets the same answer,
+// whatever IDs it names. Each fixture is one file, fixtures/<name>.json,
+// in the format of a recording (see "Recording your own vault").
+//
+// The first fixture of each call answers it; the others, and the errors,
+// are reached by name, with Responder or Body. Calls are matched by method
+// and path below the API base, with any ID in place of the IDs shown,
+// and for some by the query parameters shown:
+//
+//	auth_signappin             POST Auth/SignAppin                     200 User
+//	auth_token                 POST Auth/connect/token                 200 Token
+//	auth_signout               POST Auth/Signout                       200 empty
+//	managed_accounts_list      GET ManagedAccounts                     200 [ManagedAccount]
+//	managed_accounts_get       GET ManagedAccounts?systemName=&accountName= 200 ManagedAccount
+//	access_levels              GET AccessLevels                        200 [AccessLevel]
+//	requests_create            POST Requests                           201 1001
+//	requests_create_reused     POST Requests                           200 1001
+//	requests_create_rdp        POST Requests                           201 1002
+//	requests_create_pending    POST Requests                           201 1003
+//	requests_create_denied     POST Requests                           201 1004
+//	requests_list              GET Requests                            200 [Request]
+//	requests_list_approver     GET Requests?queue=app                  200 [Request]
+//	credentials                GET Credentials/1001                    200 "recorded-password-1"
+//	requests_rotate            PUT Requests/1001/RotateOnCheckin       204 empty
+//	requests_approve           PUT Requests/1003/Approve               204 empty
+//	requests_deny              PUT Requests/1004/Deny                  204 empty
+//	requests_checkin           PUT Requests/1001/Checkin               204 empty
+//	requests_release           PUT Requests/Release/1002               204 empty
+//	sessions_create            POST Requests/1001/Sessions             201 SSHTicket
+//	sessions_create_rdpticket  POST Requests/1002/Sessions             201 RDPTicket
+//	sessions_create_rdpfile    POST Requests/1002/Sessions             201 text (application/x-rdp)
+//	sessions_admin             POST Sessions/Admin                     201 SSHTicket
+//	sessions_list              GET Sessions                            200 [Session]
+//	sessions_get               GET Sessions/7001                       200 Session
+//	sessions_get_rdp           GET Sessions/7002                       200 Session
+//	sessions_lock              POST Sessions/7001/Lock                 204 empty
+//	sessions_terminate         POST Sessions/7001/Terminate            204 empty
+//	replay_start               POST pbsm/replay                        200 Replay
+//	replay_start_rdp           POST pbsm/replay                        200 Replay
+//	replay_status              GET pbsm/replay/{id}                    200 ReplayState
+//	replay_screen              GET pbsm/replay/{id}?screen=1           200 text (text/plain; charset=utf-8)
+//	replay_snapshot_png        GET pbsm/replay/{id}?png=16             200 binary (image/png)
+//	replay_snapshot_jpeg       GET pbsm/replay/{id}?jpeg=16            200 binary (image/jpeg)
+//	replay_control             PUT pbsm/replay/{id}                    200 ReplayState
+//	replay_end                 DELETE pbsm/replay/{id}                 204 empty
+//	aliases_list               GET Aliases                             200 [Alias]
+//	aliases_get_by_name        GET Aliases?name=                       200 Alias
+//	aliases_get                GET Aliases/2                           200 Alias
+//	aliases_request_create     POST Aliases/1/Requests                 201 1005
+//	aliases_credentials        GET Aliases/1/Credentials/1005          200 AliasCredentials
+//	isa_requests               POST ISARequests?type=password          201 ISACredential
+//	isa_sessions               POST ISASessions                        201 SSHTicket
+//	request_sets_create        POST RequestSets                        201 RequestSet
+//	request_sets_list          GET RequestSets                         200 [RequestSet]
+//	access_policies_test       POST AccessPolicies/Test                200 [AccessPolicy]
+//	nodes_list                 GET Nodes                               200 [Node]
+//	configuration_version      GET Configuration/Version               200 Version
+//	sessions_lock_account      POST ManagedAccounts/11/Sessions/Lock   204 empty
+//	sessions_terminate_account POST ManagedAccounts/11/Sessions/Terminate 204 empty
+//	sessions_lock_system       POST ManagedSystems/1/Sessions/Lock     204 empty
+//	sessions_terminate_system  POST ManagedSystems/1/Sessions/Terminate 204 empty
+//	requests_terminate_account POST ManagedAccounts/11/Requests/Terminate 204 empty
+//	requests_terminate_system  POST ManagedSystems/4/Requests/Terminate 204 empty
+//	requests_terminate_user    POST Users/1/Requests/Terminate         204 empty
+//	error_401                  GET Requests                            401 "User is not signed in or the session has expired. Sign in with POST Auth/SignAppin."
+//	error_404                  GET Aliases/999                         404 "Alias 999 was not found."
+//	error_409                  POST Requests                           409 "Conflicting request exists. This user already has request 1001 for the account."
+//	error_4034                 GET Credentials/1003                    403 "4034 - Request is not yet approved."
+//
+// The objects, with their fields in the order the server writes them:
+//
+//	User              UserId, SID, EmailAddress, UserName, Name
+//	Token             access_token, expires_in, token_type, scope
+//	ManagedAccount    PlatformID, SystemId, SystemName, DomainName, AccountId, AccountName,
+//	                  InstanceName, UserPrincipalName, ApplicationID, ApplicationDisplayName,
+//	                  DefaultReleaseDuration, MaximumReleaseDuration, LastChangeDate,
+//	                  NextChangeDate, IsChanging, ChangeState, IsISAAccess, PreferredNodeID,
+//	                  AccountDescription
+//	AccessLevel       AccessLevelID, Name
+//	Request           RequestID, SystemID, SystemName, AccountID, AccountName, DomainName,
+//	                  AliasID, ApplicationID, RequestReleaseDate, ApprovedDate, ExpiresDate,
+//	                  Status, AccessType, Reason
+//	SSHTicket         ID, Ticket, Host, Port, TicketAtHost, Link, Command, SessionID, NodeID
+//	RDPTicket         ID, Ticket, Host, Port, SessionID, NodeID
+//	Session           SessionID, UserID, NodeID, Status, ArchiveStatus, Protocol, StartTime,
+//	                  EndTime, Duration, AssetName, ManagedSystemID, ManagedAccountID,
+//	                  ManagedAccountName, RecordKey, Token, RequestID, ApplicationID, SessionType
+//	Replay            id, token, ticket
+//	ReplayState       tstamp, end, offset, next, speed, eof, duration
+//	Alias             AliasID, AliasName, AliasState, SystemId, SystemName, AccountId,
+//	                  AccountName, DomainName, InstanceName, DefaultReleaseDuration,
+//	                  MaximumReleaseDuration, LastChangeDate, NextChangeDate, IsChanging,
+//	                  ChangeState, MappedAccounts [MappedAccount]
+//	MappedAccount     AliasID, ManagedSystemID, ManagedAccountID, Status
+//	AliasCredentials  AliasID, AliasName, SystemId, SystemName, AccountId, AccountName,
+//	                  DomainName, Password, PrivateKey, Passphrase
+//	ISACredential     Credentials
+//	RequestSet        RequestSetID, Requests [SetRequest]
+//	SetRequest        RequestID, SystemID, SystemName, AccountID, AccountName, DomainName,
+//	                  AliasID, ApplicationID, RequestReleaseDate, ApprovedDate, ExpiresDate,
+//	                  Status, AccessType, Reason, RequestorName, CanceledDate
+//	AccessPolicy      AccessPolicyID, Name, Description, Schedules [Schedule]
+//	Schedule          ScheduleID, RequireReason, RequireTicketSystem, TicketSystemID,
+//	                  AccessTypes [ScheduleAccess]
+//	ScheduleAccess    AccessType, IsSession, RecordSession, MinApprovers, MaxConcurrent
+//	Node              NodeID, HostName, DisplayName, LastHeartbeat, IsActive
+//	Version           Version
+//
+// # Recording your own vault
+//
+// The third way to test: record your code's calls to your own Password
+// Safe once, then replay them offline for good. RecordedClient does both:
+//
+//	func TestBackup(t *testing.T) {
+//		client := passwordsafetest.RecordedClient(t, "testdata/backup")
+//		if err := backup(context.Background(), client); err != nil {
+//			t.Fatal(err)
+//		}
+//	}
+//
+// Record once (and again whenever the code's calls change), against the
+// vault, acting as a user its policies auto-approve:
+//
+//	PS_RECORD=1 PS_URL=https://vault.example.com PS_API_KEY=... PS_RUNAS=svc-backup \
+//		PS_RUNAS_PASSWORD=... go test -run '^TestBackup$' .
+//
+// (PS_RUNAS_PASSWORD only when the API registration asks for it;
+// PS_OAUTH_CLIENT_ID and PS_OAUTH_CLIENT_SECRET instead of PS_API_KEY and
+// PS_RUNAS to sign in with OAuth.) Commit testdata/backup. From then on,
+// go test replays it: no vault, no network, no credentials. The test fails
+// if the code makes a call that was not recorded, or more often, or leaves
+// a recorded call unmade: record anew. To record anew, run the command
+// again; the Recorder replaces the old files.
+//
+// Underneath are two RoundTrippers, for flows RecordedClient does not
+// cover (several users, a client built your own way): NewRecorder(dir,
+// next) sends calls on through next and writes each to dir;
+// NewReplayer(dir) answers them from there. Share one between the clients
+// of a flow (a requestor and an approver), and give the replaying clients
+// any base URL with the recorded base path.
+//
+// Nothing secret is ever written. Before a file is written, the Recorder
+// replaces each secret by a stable placeholder, "recorded-<kind>-<n>" (the
+// n-th distinct value of its kind, the same in every file, so a replayed
+// credential is never empty):
+//
+//   - Authorization headers: the PS-Auth key and pwd=[...] (the run-as user
+//     is kept), Bearer tokens, Basic credentials;
+//   - every Cookie value and Set-Cookie value (Set-Cookie loses its
+//     Domain, so a replay works at any host);
+//   - client_secret in the OAuth form and access_token in its answer;
+//   - credentials: a 2xx answer that is a bare JSON string on a path with a
+//     Credentials or ISARequests segment (GET Credentials/{id}, POST
+//     ISARequests), and every JSON string field named Password, PrivateKey,
+//     Passphrase, Credentials or Credential, in answers and in bodies sent
+//     (POST Sessions/Admin), whatever the endpoint;
+//   - then, in the whole file, any of those secrets still there (six
+//     characters or more), raw, JSON-escaped or form-escaped: a secret an
+//     error message echoes is not written either.
+//
+// Of the answer's headers, only Content-Type, Content-Disposition,
+// Retry-After, Allow, WWW-Authenticate, WWW-Authenticate-2FA and
+// Set-Cookie are kept; the host is never written. Session tickets, replay
+// tokens and record keys are kept: they are one-use handles, not
+// credentials.
+//
+// A recording is a directory of files NNNN-METHOD-path.json, one call
+// each, in order. Each holds an object: "request" with "method", "path"
+// (without the host), "query", "header" (Authorization, Cookie and
+// Content-Type, scrubbed) and the body sent as "body" (JSON) or "text";
+// "response" with "status", "header" and the answer as "body" (JSON),
+// "text" (other text) or "base64" (images). The fixtures are files of
+// the same form.
+//
+// A Replayer answers a call with the recorded answer for the same method,
+// path (case-insensitive, as the server's paths are) and query (in any
+// order); a call made several times gets its answers in the recorded order,
+// so a wait that saw 4034 twice before the password sees the same.
+//
 // # Adding an endpoint
 //
 // Write a handler, func (s *Server) x(c *call) reply, with an "API:" line
 // in its doc comment naming the call, and add it to routeTable. Handlers
 // run under the server's lock, find the caller in c.user and the time in
 // c.now, and answer with jsonReply, errorReply, codeReply or noContent.
+// Then give it a fixture: one entry in fixtureTable (fixtures.go), a line
+// under "Recorded answers" above, and
+// go test ./passwordsafetest -run TestFixtures -update to record it.
 package passwordsafetest

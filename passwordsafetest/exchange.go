@@ -1,0 +1,175 @@
+package passwordsafetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// exchange is one call and its answer as a fixture or recording file holds
+// it (the schema is in the package documentation). Nothing in it is
+// secret: the Recorder scrubs every value before it builds one.
+type exchange struct {
+	Request  recordedRequest  `json:"request"`
+	Response recordedResponse `json:"response"`
+}
+
+type recordedRequest struct {
+	Method string          `json:"method"`
+	Path   string          `json:"path"`            // as sent, escaped, without the host
+	Query  string          `json:"query,omitempty"` // the raw query
+	Header http.Header     `json:"header,omitempty"`
+	Body   json.RawMessage `json:"body,omitempty"` // a JSON body
+	Text   string          `json:"text,omitempty"` // any other body (a form)
+}
+
+type recordedResponse struct {
+	Status int             `json:"status"`
+	Header http.Header     `json:"header,omitempty"`
+	Body   json.RawMessage `json:"body,omitempty"`   // a JSON answer
+	Text   string          `json:"text,omitempty"`   // a text answer that is not JSON
+	Base64 []byte          `json:"base64,omitempty"` // anything else (images)
+}
+
+// setBody files an answer under Body (JSON), Text (UTF-8 text) or Base64.
+func (r *recordedResponse) setBody(b []byte) {
+	switch {
+	case len(b) == 0:
+	case json.Valid(b):
+		r.Body = json.RawMessage(b)
+	case isText(b):
+		r.Text = string(b)
+	default:
+		r.Base64 = b
+	}
+}
+
+// body returns the answer's bytes as the server sent them (JSON compact).
+func (r *recordedResponse) body() []byte {
+	switch {
+	case r.Body != nil:
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, r.Body); err != nil {
+			return r.Body
+		}
+		return buf.Bytes()
+	case r.Text != "":
+		return []byte(r.Text)
+	}
+	return r.Base64
+}
+
+// isText reports whether b is UTF-8 without control characters other than
+// tab, CR and LF.
+func isText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, c := range b {
+		if c < ' ' && c != '\t' && c != '\r' && c != '\n' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// response builds a fresh *http.Response for req from the recorded answer.
+func (r *recordedResponse) response(req *http.Request) *http.Response {
+	body := r.body()
+	h := r.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	return &http.Response{
+		Status:        strconv.Itoa(r.Status) + " " + http.StatusText(r.Status),
+		StatusCode:    r.Status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Request:       req,
+	}
+}
+
+// encodeExchange writes an exchange as an indented JSON file.
+func encodeExchange(ex exchange) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(ex); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeExchange reads a file written by encodeExchange.
+func decodeExchange(b []byte) (exchange, error) {
+	var ex exchange
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ex); err != nil {
+		return exchange{}, err
+	}
+	if dec.More() {
+		return exchange{}, errors.New("data after the exchange")
+	}
+	switch {
+	case ex.Request.Method == "" || ex.Request.Path == "":
+		return exchange{}, errors.New("the request has no method or path")
+	case ex.Response.Status < 100 || ex.Response.Status > 999:
+		return exchange{}, fmt.Errorf("status %d is not an HTTP status", ex.Response.Status)
+	}
+	return ex, nil
+}
+
+// canonicalQuery orders a raw query by parameter name (names compared
+// case-insensitively, as the server does), keeping each name's values in
+// order, so that "b=1&A=2" and "a=2&b=1" are the same call.
+func canonicalQuery(raw string) string {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return raw
+	}
+	lower := url.Values{}
+	for k, vs := range q {
+		lk := strings.ToLower(k)
+		lower[lk] = append(lower[lk], vs...)
+	}
+	keys := make([]string, 0, len(lower))
+	for k := range lower {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range lower[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))
+		}
+	}
+	return b.String()
+}
+
+// callKey names a call for replay: the method, the path (case-insensitive,
+// as the server's paths are, without a trailing slash) and the query.
+func callKey(method, escapedPath, rawQuery string) string {
+	p := strings.ToLower(strings.TrimSuffix(escapedPath, "/"))
+	key := strings.ToUpper(method) + " " + p
+	if q := canonicalQuery(rawQuery); q != "" {
+		key += "?" + q
+	}
+	return key
+}

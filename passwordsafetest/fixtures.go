@@ -1,0 +1,368 @@
+package passwordsafetest
+
+import (
+	"embed"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// fixtureSpec is one recorded answer: the call that records it from the
+// fake, and the calls it answers.
+type fixtureSpec struct {
+	name string // the file fixtures/<name>.json, and the name users give Responder and Body
+	as   string // the seeded user who makes the call; "" for a call without a session
+	// call is "METHOD path?query" below the base URL. {var} is a value an
+	// earlier entry saved; in a route it matches any one path segment.
+	call string
+	body string // JSON, or a form for Auth/connect/token; {var} as in call
+	// when lists the query parameters (comma-separated) a call must carry
+	// to get this answer rather than another entry's for the same path.
+	when string
+	// save keeps values of the answer for later entries: "var" the whole
+	// answer (a bare number), "var=Field" a field of it; comma-separated.
+	save string
+	// status is the status the call must answer; 0 for any 2xx. Entries
+	// with an error status are never routed: tests name them.
+	status int
+}
+
+// fixtureTable lists the recorded answers, in the order they are recorded
+// from the fake (go test ./passwordsafetest -run TestFixtures -update).
+// The first entry for a method, path and set of when parameters answers
+// those calls; later ones (another session type, a reused request, an
+// error) are only reached by name.
+//
+// To cover a new endpoint the fake serves, add one entry here, run the
+// command above, and list the new name in the package documentation
+// ("Recorded answers"). Tests fail until all three are done, and while
+// the fake serves an endpoint no entry covers.
+var fixtureTable = []fixtureSpec{
+	// Signing in and out.
+	{name: "auth_signappin", as: "requestor", call: "POST Auth/SignAppin"},
+	{name: "auth_token", call: "POST Auth/connect/token",
+		body: "grant_type=client_credentials&client_id={oauthClientID}&client_secret={oauthClientSecret}"},
+
+	// Finding an account.
+	{name: "managed_accounts_list", as: "requestor", call: "GET ManagedAccounts"},
+	{name: "managed_accounts_get", as: "requestor", call: "GET ManagedAccounts?systemName=web01&accountName=root",
+		when: "systemName,accountName"},
+	{name: "access_levels", as: "admin", call: "GET AccessLevels"},
+
+	// A request, its credential and a session, through to check-in.
+	{name: "requests_create", as: "requestor", call: "POST Requests",
+		body: `{"AccessType":"SSH","SystemID":1,"AccountID":11,"DurationMinutes":30,"Reason":"fixture"}`, save: "request"},
+	{name: "requests_create_reused", as: "requestor", call: "POST Requests",
+		body: `{"AccessType":"SSH","SystemID":1,"AccountID":11,"DurationMinutes":30,"ConflictOption":"reuse"}`},
+	{name: "error_409", as: "requestor", call: "POST Requests",
+		body: `{"AccessType":"SSH","SystemID":1,"AccountID":11,"DurationMinutes":30}`, status: http.StatusConflict},
+	{name: "requests_list", as: "requestor", call: "GET Requests"},
+	{name: "credentials", as: "requestor", call: "GET Credentials/{request}"},
+	{name: "requests_rotate", as: "requestor", call: "PUT Requests/{request}/RotateOnCheckin"},
+	{name: "sessions_create", as: "requestor", call: "POST Requests/{request}/Sessions",
+		body: `{"SessionType":"sshticket"}`, save: "session=SessionID"},
+	{name: "sessions_list", as: "admin", call: "GET Sessions"},
+	{name: "sessions_get", as: "admin", call: "GET Sessions/{session}", save: "token=Token,recordKey=RecordKey"},
+	{name: "replay_start", as: "admin", call: "POST pbsm/replay",
+		body: `{"id":"{token}","record_key":"{recordKey}","protocol":"SSH","headless":true}`, save: "replay=id"},
+	{name: "replay_status", as: "admin", call: "GET pbsm/replay/{replay}"},
+	{name: "replay_screen", as: "admin", call: "GET pbsm/replay/{replay}?screen=1", when: "screen"},
+	{name: "replay_control", as: "admin", call: "PUT pbsm/replay/{replay}", body: `{"speed":200,"offset":0}`},
+	{name: "replay_end", as: "admin", call: "DELETE pbsm/replay/{replay}"},
+	{name: "sessions_lock", as: "admin", call: "POST Sessions/{session}/Lock"},
+	{name: "sessions_terminate", as: "admin", call: "POST Sessions/{session}/Terminate"},
+	{name: "requests_checkin", as: "requestor", call: "PUT Requests/{request}/Checkin", body: `{"Reason":"fixture done"}`},
+
+	// RDP: other ticket shapes, a file, and a snapshot of the replay.
+	{name: "requests_create_rdp", as: "requestor", call: "POST Requests",
+		body: `{"AccessType":"RDP","SystemID":3,"AccountID":31,"DurationMinutes":30}`, save: "rdpRequest"},
+	{name: "sessions_create_rdpticket", as: "requestor", call: "POST Requests/{rdpRequest}/Sessions",
+		body: `{"SessionType":"rdpticket"}`, save: "rdpSession=SessionID"},
+	{name: "sessions_create_rdpfile", as: "requestor", call: "POST Requests/{rdpRequest}/Sessions",
+		body: `{"SessionType":"rdpfile"}`},
+	{name: "sessions_get_rdp", as: "admin", call: "GET Sessions/{rdpSession}", save: "rdpToken=Token,rdpRecordKey=RecordKey"},
+	{name: "replay_start_rdp", as: "admin", call: "POST pbsm/replay",
+		body: `{"id":"{rdpToken}","record_key":"{rdpRecordKey}","protocol":"RDP","headless":true}`, save: "rdpReplay=id"},
+	{name: "replay_snapshot_png", as: "admin", call: "GET pbsm/replay/{rdpReplay}?png=16", when: "png"},
+	{name: "replay_snapshot_jpeg", as: "admin", call: "GET pbsm/replay/{rdpReplay}?jpeg=16", when: "jpeg"},
+	{name: "requests_release", as: "requestor", call: "PUT Requests/Release/{rdpRequest}", body: `{"Reason":"the old spelling of Checkin"}`},
+	{name: "sessions_admin", as: "admin", call: "POST Sessions/Admin",
+		body: `{"SessionType":"sshticket","HostName":"10.20.0.9","UserName":"root","Password":"Adm1n-fixture-Pa55"}`},
+
+	// Approvals.
+	{name: "requests_create_pending", as: "requestor", call: "POST Requests",
+		body: `{"AccessType":"View","SystemID":2,"AccountID":21,"DurationMinutes":10,"Reason":"needs approval"}`, save: "pending"},
+	{name: "error_4034", as: "requestor", call: "GET Credentials/{pending}", status: http.StatusForbidden},
+	{name: "requests_list_approver", as: "approver", call: "GET Requests?queue=app"},
+	{name: "requests_approve", as: "approver", call: "PUT Requests/{pending}/Approve", body: `{"Reason":"approved"}`},
+	{name: "requests_create_denied", as: "requestor", call: "POST Requests",
+		body: `{"AccessType":"View","SystemID":6,"AccountID":61,"DurationMinutes":10}`, save: "denied"},
+	{name: "requests_deny", as: "approver", call: "PUT Requests/{denied}/Deny", body: `{"Reason":"not now"}`},
+
+	// Aliases.
+	{name: "aliases_list", as: "requestor", call: "GET Aliases"},
+	{name: "aliases_get_by_name", as: "requestor", call: "GET Aliases?name=db-ha", when: "name"},
+	{name: "aliases_get", as: "requestor", call: "GET Aliases/2"},
+	{name: "aliases_request_create", as: "requestor", call: "POST Aliases/1/Requests",
+		body: `{"AccessType":"SSH","DurationMinutes":5}`, save: "aliasRequest"},
+	{name: "aliases_credentials", as: "requestor", call: "GET Aliases/1/Credentials/{aliasRequest}"},
+
+	// The ISA role, request sets, policies, nodes and the server's version.
+	{name: "isa_requests", as: "isa", call: "POST ISARequests?type=password",
+		body: `{"SystemID":1,"AccountID":11,"DurationMinutes":5,"Reason":"fixture"}`},
+	{name: "isa_sessions", as: "isa", call: "POST ISASessions",
+		body: `{"SessionType":"sshticket","SystemID":1,"AccountID":11,"DurationMinutes":5}`},
+	{name: "request_sets_create", as: "requestor", call: "POST RequestSets",
+		body: `{"AccessTypes":["View","SSH"],"SystemID":4,"AccountID":41,"DurationMinutes":10,"Reason":"fixture"}`},
+	{name: "request_sets_list", as: "requestor", call: "GET RequestSets"},
+	{name: "access_policies_test", as: "requestor", call: "POST AccessPolicies/Test",
+		body: `{"SystemId":2,"AccountId":21,"DurationMinutes":10}`},
+	{name: "nodes_list", as: "admin", call: "GET Nodes"},
+	{name: "configuration_version", as: "requestor", call: "GET Configuration/Version"},
+
+	// Incident response: every session, then every request, of an account,
+	// a system or a user.
+	{name: "sessions_lock_account", as: "quarantine", call: "POST ManagedAccounts/11/Sessions/Lock"},
+	{name: "sessions_terminate_account", as: "quarantine", call: "POST ManagedAccounts/11/Sessions/Terminate"},
+	{name: "sessions_lock_system", as: "quarantine", call: "POST ManagedSystems/1/Sessions/Lock"},
+	{name: "sessions_terminate_system", as: "quarantine", call: "POST ManagedSystems/1/Sessions/Terminate"},
+	{name: "requests_terminate_account", as: "quarantine", call: "POST ManagedAccounts/11/Requests/Terminate",
+		body: `{"Reason":"fixture"}`},
+	{name: "requests_terminate_system", as: "quarantine", call: "POST ManagedSystems/4/Requests/Terminate",
+		body: `{"Reason":"fixture"}`},
+	{name: "requests_terminate_user", as: "quarantine", call: "POST Users/1/Requests/Terminate",
+		body: `{"Reason":"fixture"}`},
+
+	// Errors of every call.
+	{name: "error_401", call: "GET Requests", status: http.StatusUnauthorized},
+	{name: "error_404", as: "requestor", call: "GET Aliases/999", status: http.StatusNotFound},
+	{name: "auth_signout", as: "requestor", call: "POST Auth/Signout"},
+}
+
+// method and path of the entry's call; the path keeps its {vars} and has
+// no query.
+func (f fixtureSpec) method() string { m, _, _ := strings.Cut(f.call, " "); return m }
+
+func (f fixtureSpec) path() string {
+	_, rest, _ := strings.Cut(f.call, " ")
+	p, _, _ := strings.Cut(rest, "?")
+	return p
+}
+
+// pattern is the entry's path as a route: {var} and numeric segments (the
+// IDs) match any one segment ("*").
+func (f fixtureSpec) pattern() []string {
+	segs := strings.Split(f.path(), "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") || isDigits(s) {
+			segs[i] = "*"
+		}
+	}
+	return segs
+}
+
+func (f fixtureSpec) whenParams() []string {
+	if f.when == "" {
+		return nil
+	}
+	return strings.Split(f.when, ",")
+}
+
+//go:embed fixtures/*.json
+var fixtureFiles embed.FS
+
+// FixtureSet is the set of recorded answers Fixtures returns: an answer
+// for every call the SDK makes, recorded from this package's fake.
+// Its methods are safe for concurrent use; every answer is a fresh
+// *http.Response.
+type FixtureSet struct {
+	byName map[string]*fixture
+	routes []*fixture // the routed entries, in table order
+	names  []string
+}
+
+type fixture struct {
+	spec    fixtureSpec
+	pattern []string
+	when    []string
+	ex      exchange
+}
+
+var loadFixtures = sync.OnceValues(func() (*FixtureSet, error) {
+	return newFixtureSet(fixtureTable, func(name string) ([]byte, error) {
+		return fixtureFiles.ReadFile("fixtures/" + name + ".json")
+	})
+})
+
+// newFixtureSet reads each table entry's file and builds the routes.
+func newFixtureSet(table []fixtureSpec, read func(name string) ([]byte, error)) (*FixtureSet, error) {
+	fs := &FixtureSet{byName: map[string]*fixture{}}
+	routed := map[string]bool{}
+	for _, spec := range table {
+		b, err := read(spec.name)
+		if err != nil {
+			return nil, fmt.Errorf("passwordsafetest: fixture %s: %w", spec.name, err)
+		}
+		ex, err := decodeExchange(b)
+		if err != nil {
+			return nil, fmt.Errorf("passwordsafetest: fixture %s: %w", spec.name, err)
+		}
+		if _, dup := fs.byName[spec.name]; dup {
+			return nil, fmt.Errorf("passwordsafetest: fixture %s is listed twice", spec.name)
+		}
+		fx := &fixture{spec: spec, pattern: spec.pattern(), when: spec.whenParams(), ex: ex}
+		fs.byName[spec.name] = fx
+		fs.names = append(fs.names, spec.name)
+		key := spec.method() + " " + strings.ToLower(strings.Join(fx.pattern, "/")) + "?" + strings.ToLower(spec.when)
+		if spec.status == 0 && !routed[key] {
+			routed[key] = true
+			fs.routes = append(fs.routes, fx)
+		}
+	}
+	sort.Strings(fs.names)
+	return fs, nil
+}
+
+// Fixtures returns the recorded answers of every endpoint the SDK calls,
+// for tests that run the SDK against canned answers rather than a server.
+// With httpmock, registering them all takes one line:
+//
+//	mt := httpmock.NewMockTransport()
+//	mt.RegisterNoResponder(passwordsafetest.Fixtures().Respond)
+//	client, err := passwordsafe.NewClient("https://vault.example.test",
+//		passwordsafe.WithAPIKey("key", "requestor"), passwordsafe.WithHTTPClient(&http.Client{Transport: mt}))
+//
+// Responders registered on mt for particular calls (an error, a value a
+// test needs) answer before the fixtures. Without httpmock, a FixtureSet
+// is an http.RoundTripper itself:
+//
+//	passwordsafe.WithHTTPClient(&http.Client{Transport: passwordsafetest.Fixtures()})
+//
+// The answers are static: every call gets the same answer, whatever IDs
+// it names. The package documentation ("Recorded answers") lists them,
+// their shapes and the values they hold.
+func Fixtures() *FixtureSet {
+	fs, err := loadFixtures()
+	if err != nil {
+		panic(err) // the embedded files are checked by this package's tests
+	}
+	return fs
+}
+
+// Respond answers a call with its recorded answer: it has the type of an
+// httpmock.Responder, for mt.RegisterNoResponder or mt.RegisterResponder.
+// The call is found by method, by the path below the API base
+// (".../api/public/v3/", case-insensitive, IDs in the path matching any
+// ID) and by the query parameters listed in the package documentation
+// (GET Aliases?name=, GET ManagedAccounts?systemName=&accountName=, the
+// replay's ?screen=, ?png= and ?jpeg=). A call no fixture answers is an
+// error naming it.
+func (s *FixtureSet) Respond(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+		_ = req.Body.Close()
+	}
+	fx := s.route(req)
+	if fx == nil {
+		return nil, fmt.Errorf("passwordsafetest: no fixture answers %s %s (see Fixtures)", req.Method, req.URL.Path)
+	}
+	return fx.ex.Response.response(req), nil
+}
+
+// RoundTrip is Respond: a FixtureSet is an http.RoundTripper.
+func (s *FixtureSet) RoundTrip(req *http.Request) (*http.Response, error) { return s.Respond(req) }
+
+// Responder returns an httpmock.Responder that answers every call with
+// the named fixture, for one endpoint or to answer with an error:
+//
+//	mt.RegisterResponder("GET", `=~/Credentials/\d+\z`, passwordsafetest.Fixtures().Responder("error_4034"))
+//
+// An unknown name panics, listing the names.
+func (s *FixtureSet) Responder(name string) func(*http.Request) (*http.Response, error) {
+	fx := s.must(name)
+	return func(req *http.Request) (*http.Response, error) {
+		if req.Body != nil {
+			_, _ = io.Copy(io.Discard, req.Body)
+			_ = req.Body.Close()
+		}
+		return fx.ex.Response.response(req), nil
+	}
+}
+
+// Body returns a copy of the named fixture's answer body, as the server
+// sent it: for a test that decodes it itself, or builds an answer of its
+// own from it. An unknown name panics, listing the names.
+func (s *FixtureSet) Body(name string) []byte {
+	return append([]byte(nil), s.must(name).ex.Response.body()...)
+}
+
+// Status returns the named fixture's answer status. An unknown name
+// panics, listing the names.
+func (s *FixtureSet) Status(name string) int { return s.must(name).ex.Response.Status }
+
+// Names lists the fixtures, sorted.
+func (s *FixtureSet) Names() []string { return append([]string(nil), s.names...) }
+
+func (s *FixtureSet) must(name string) *fixture {
+	fx, ok := s.byName[name]
+	if !ok {
+		panic(fmt.Sprintf("passwordsafetest: no fixture %q; the fixtures are %s", name, strings.Join(s.names, ", ")))
+	}
+	return fx
+}
+
+// route finds the fixture that answers req: among the routed entries of
+// its method whose pattern matches the path below the API base, the one
+// with the most when parameters the call carries, then the most literal
+// segments. Below a base path without "/api/public/v3/", the pattern
+// matches the end of the path.
+func (s *FixtureSet) route(req *http.Request) *fixture {
+	p := req.URL.Path
+	anchored := false
+	if i := strings.LastIndex(strings.ToLower(p), apiAnchor); i >= 0 {
+		p, anchored = p[i+len(apiAnchor):], true
+	}
+	segs := strings.Split(strings.Trim(p, "/"), "/")
+	query := req.URL.Query()
+	has := func(name string) bool {
+		for k := range query {
+			if strings.EqualFold(k, name) {
+				return true
+			}
+		}
+		return false
+	}
+	var best *fixture
+	bestScore := -1
+	for _, fx := range s.routes {
+		if !strings.EqualFold(fx.spec.method(), req.Method) {
+			continue
+		}
+		if len(fx.pattern) > len(segs) || anchored && len(fx.pattern) != len(segs) {
+			continue
+		}
+		tail := segs[len(segs)-len(fx.pattern):]
+		score, ok := 0, true
+		for i, pat := range fx.pattern {
+			switch {
+			case pat == "*":
+			case strings.EqualFold(pat, tail[i]):
+				score++
+			default:
+				ok = false
+			}
+		}
+		for _, w := range fx.when {
+			ok = ok && has(w)
+		}
+		// when parameters first, then path length, then literal segments.
+		score += len(fx.when)*10000 + len(fx.pattern)*100
+		if ok && score > bestScore {
+			best, bestScore = fx, score
+		}
+	}
+	return best
+}

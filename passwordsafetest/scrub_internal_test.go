@@ -1,0 +1,162 @@
+package passwordsafetest
+
+import (
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestScrubAuthorization(t *testing.T) {
+	s := newScrubber()
+	for _, tc := range []struct{ in, want string }{
+		{"PS-Auth key=K3y-1; runas=DOMAIN\\svc; pwd=[p;a]ss];", "PS-Auth key=recorded-api-key-1; runas=DOMAIN\\svc; pwd=[recorded-run-as-password-1];"},
+		{"PS-Auth key=K3y-1;runas=svc", "PS-Auth key=recorded-api-key-1; runas=svc;"},
+		{"ps-auth key=K3y-2; runas=svc; challenge=123456;", "PS-Auth key=recorded-api-key-2; runas=svc; challenge=recorded-authorization-1;"},
+		{"Bearer tok-en", "Bearer recorded-token-1"},
+		{"Basic " + base64.StdEncoding.EncodeToString([]byte("client:s%3Acret")), "Basic " + base64.StdEncoding.EncodeToString([]byte("client:recorded-client-secret-1"))},
+		{"Negotiate abc", "recorded-authorization-2"},
+	} {
+		if got := s.authorization(tc.in); got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// Every secret is known for net, in the form it is used.
+	for _, v := range []string{"K3y-1", "p;a]ss", "tok-en", "s:cret", "123456"} {
+		if _, ok := s.byValue[v]; !ok {
+			t.Errorf("%q is not known as a secret", v)
+		}
+	}
+	if _, ok := s.byValue["svc"]; ok {
+		t.Error("the run-as user is taken for a secret")
+	}
+}
+
+func TestScrubCookies(t *testing.T) {
+	s := newScrubber()
+	if got := s.cookies("ASP.NET_SessionId=abc; other=def"); got != "ASP.NET_SessionId=recorded-cookie-1; other=recorded-cookie-2" {
+		t.Errorf("Cookie: %q", got)
+	}
+	if got := s.setCookie("ASP.NET_SessionId=abc; Domain=vault.corp.example; Path=/; Secure; HttpOnly"); got != "ASP.NET_SessionId=recorded-cookie-1; Path=/; HttpOnly; Secure" {
+		t.Errorf("Set-Cookie: %q", got)
+	}
+	if got := s.setCookie("no-equals-sign"); got != "" {
+		t.Errorf("an unreadable Set-Cookie is kept: %q", got)
+	}
+}
+
+func TestScrubJSONKeepsOrderAndScrubsSecretFields(t *testing.T) {
+	s := newScrubber()
+	in := `{"Z":1.50,"password":"p1","A":[1e3,true,null],"Nested":{"PrivateKey":"-----BEGIN\nkey\u00e9","Keys":{"Passphrase":["pp1","pp2"]}},"Name":"<b>&\"q\"","access_token":"t"}`
+	got := string(s.json([]byte(in), ""))
+	want := `{"Z":1.50,"password":"recorded-password-1","A":[1e3,true,null],"Nested":{"PrivateKey":"recorded-private-key-1","Keys":{"Passphrase":["recorded-passphrase-1","recorded-passphrase-2"]}},"Name":"<b>&\"q\"","access_token":"recorded-token-1"}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := string(s.json([]byte(`"p1"`), kindPassword)); got != `"recorded-password-1"` {
+		t.Errorf("the same secret gets another placeholder: %s", got)
+	}
+	if got := string(s.json([]byte(` [ "a" , {"x" : "y"} ] `), "")); got != `["a",{"x":"y"}]` {
+		t.Errorf("compacted: %s", got)
+	}
+}
+
+func TestScrubAnswers(t *testing.T) {
+	answer := func(s *scrubber, method, target string, status int, body string) recordedResponse {
+		t.Helper()
+		req, err := http.NewRequest(method, "https://vault.example.test"+BasePath+target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := &http.Response{StatusCode: status, Header: http.Header{
+			"Content-Type": {"application/json"}, "Date": {"today"}, "X-Request-Id": {"42"},
+			"Set-Cookie": {"ASP.NET_SessionId=zzz; path=/"},
+		}}
+		return s.response(req, resp, []byte(body))
+	}
+	s := newScrubber()
+	for _, tc := range []struct {
+		method, target string
+		status         int
+		body, want     string
+	}{
+		{"GET", "Credentials/12", 200, `"pw1"`, `"recorded-password-1"`},
+		{"GET", "credentials/12?TYPE=DSSKey", 200, `"key1"`, `"recorded-private-key-1"`},
+		{"GET", "Credentials/12?type=passphrase", 200, `"pp1"`, `"recorded-passphrase-1"`},
+		{"POST", "ISARequests?type=password", 201, `"pw2"`, `"recorded-password-2"`},
+		{"POST", "ISARequests", 201, `{"Credentials":"pw3"}`, `{"Credentials":"recorded-password-3"}`},
+		{"GET", "Credentials/12", 403, `"4034 - Request is not yet approved."`, `"4034 - Request is not yet approved."`},
+		{"GET", "Aliases/1", 200, `{"AliasName":"web-root"}`, `{"AliasName":"web-root"}`},
+		{"GET", "Sessions/7001", 200, `"not a credential"`, `"not a credential"`},
+	} {
+		got := answer(s, tc.method, tc.target, tc.status, tc.body)
+		if string(got.Body) != tc.want {
+			t.Errorf("%s %s %d: %s, want %s", tc.method, tc.target, tc.status, got.Body, tc.want)
+		}
+		if len(got.Header) != 2 || got.Header.Get("Set-Cookie") != "ASP.NET_SessionId=recorded-cookie-1; Path=/" {
+			t.Errorf("headers kept: %v", got.Header)
+		}
+	}
+	text := answer(s, "GET", "pbsm/replay/x?screen=1", 200, "root@web01:~# ")
+	bin := answer(s, "GET", "pbsm/replay/x?png=1", 200, "\x89PNG\r\n\x1a\n\x00")
+	if text.Text != "root@web01:~# " || bin.Base64 == nil || text.Body != nil || bin.Text != "" {
+		t.Errorf("text %+v, binary %+v", text, bin)
+	}
+}
+
+func TestScrubRequests(t *testing.T) {
+	s := newScrubber()
+	req, _ := http.NewRequest("POST", "https://vault.example.test"+BasePath+"Auth/connect/token?password=qp", nil)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "kept-out")
+	got := s.request(req, []byte("grant_type=client_credentials&client_id=id&client_secret=s%26cret"))
+	if got.Text != "client_id=id&client_secret=recorded-client-secret-1&grant_type=client_credentials" {
+		t.Errorf("form: %s", got.Text)
+	}
+	if got.Query != "password=recorded-password-1" || got.Header.Get("User-Agent") != "" {
+		t.Errorf("query %q, header %v", got.Query, got.Header)
+	}
+	if _, ok := s.byValue["s&cret"]; !ok {
+		t.Error("the client secret is not known unescaped")
+	}
+	admin := s.request(req, []byte(`{"HostName":"h","UserName":"u","Password":"adm"}`))
+	if string(admin.Body) != `{"HostName":"h","UserName":"u","Password":"recorded-password-2"}` {
+		t.Errorf("admin session body: %s", admin.Body)
+	}
+	if plain := s.request(req, []byte("just text")); plain.Text != "just text" {
+		t.Errorf("text body: %q", plain.Text)
+	}
+}
+
+func TestScrubNet(t *testing.T) {
+	s := newScrubber()
+	long := `a"b\c<d>&e/f+g h`
+	s.placeholder(kindPassword, long)
+	s.placeholder(kindPassword, "short")
+	s.placeholder(kindAPIKey, "abcdefgh")
+	s.placeholder(kindToken, "abcdefghij") // holds the key: replaced whole first
+	file := strings.Join([]string{
+		long, jsonEscape(long, true), jsonEscape(long, false), url.QueryEscape(long), url.PathEscape(long),
+		"short", "key abcdefgh", "token abcdefghij",
+	}, "|")
+	got := string(s.net([]byte(file)))
+	want := strings.Join([]string{
+		"recorded-password-1", "recorded-password-1", "recorded-password-1", "recorded-password-1", "recorded-password-1",
+		"short", "key recorded-api-key-1", "token recorded-token-1",
+	}, "|")
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestCallKey(t *testing.T) {
+	a := callKey("get", "/BeyondTrust/api/public/v3/Sessions/", "userID=7&status=1&status=2")
+	b := callKey("GET", "/beyondtrust/API/public/v3/sessions", "status=1&status=2&USERID=7")
+	if a != b {
+		t.Errorf("%q != %q", a, b)
+	}
+	if c := callKey("GET", "/x/Sessions", "status=2&status=1"); c == callKey("GET", "/x/Sessions", "status=1&status=2") {
+		t.Errorf("the order of a parameter's values is ignored: %q", c)
+	}
+}
