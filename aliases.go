@@ -102,6 +102,8 @@ func aliasPath(id int) string { return "Aliases/" + strconv.Itoa(id) }
 // List returns the aliases the user may request, filtered by state (nil: all).
 //
 // API: GET Aliases
+//
+// Needs: the Requestor or Requestor/Approver role on the aliases' accounts.
 func (s *AliasesService) List(ctx context.Context, opts *ListAliasesOptions) ([]Alias, *Response, error) {
 	q, err := opts.query()
 	if err != nil {
@@ -113,6 +115,8 @@ func (s *AliasesService) List(ctx context.Context, opts *ListAliasesOptions) ([]
 // Get returns one alias.
 //
 // API: GET Aliases/{id}
+//
+// Needs: the Requestor or Requestor/Approver role on the alias's account.
 func (s *AliasesService) Get(ctx context.Context, aliasID int) (*Alias, *Response, error) {
 	if err := checkID("aliasID", aliasID); err != nil {
 		return nil, nil, err
@@ -123,6 +127,8 @@ func (s *AliasesService) Get(ctx context.Context, aliasID int) (*Alias, *Respons
 // GetByName returns the alias with the given name.
 //
 // API: GET Aliases?name={name}
+//
+// Needs: the Requestor or Requestor/Approver role on the alias's account.
 func (s *AliasesService) GetByName(ctx context.Context, name string) (*Alias, *Response, error) {
 	if err := checkRequired("name", name); err != nil {
 		return nil, nil, err
@@ -134,6 +140,9 @@ func (s *AliasesService) GetByName(ctx context.Context, name string) (*Alias, *R
 // set when the server answered 200 with an existing request.
 //
 // API: POST Aliases/{aliasId}/Requests
+//
+// Needs: the Requestor or Requestor/Approver role on the alias's account;
+// the alias must be mapped (state 1 or 2).
 func (s *AliasesService) CreateRequest(ctx context.Context, aliasID int, opts *CreateAliasRequestOptions) (*CreatedRequest, *Response, error) {
 	if err := firstError(checkID("aliasID", aliasID), opts.validate()); err != nil {
 		return nil, nil, err
@@ -145,6 +154,8 @@ func (s *AliasesService) CreateRequest(ctx context.Context, aliasID int, opts *C
 // alias. Before approval the server answers 4034 (ErrNotApproved).
 //
 // API: GET Aliases/{aliasId}/Credentials/{requestId}
+//
+// Needs: to own the request, approved and not expired.
 func (s *AliasesService) Credentials(ctx context.Context, aliasID, requestID int, opts *CredentialsOptions) (*AliasCredentials, *Response, error) {
 	if err := firstError(checkID("aliasID", aliasID), checkID("requestID", requestID)); err != nil {
 		return nil, nil, err

@@ -24,6 +24,7 @@ var (
 	_ func() Option                                  = WithoutRetries
 	_ func(*slog.Logger) Option                      = WithLogger
 	_ func() Option                                  = WithAllowHTTP
+	_ func(string) Option                            = WithAPIVersion
 
 	_ func(*Client) *url.URL                                                      = (*Client).BaseURL
 	_ func(*Client, context.Context) (*User, error)                               = (*Client).SignIn
@@ -122,5 +123,11 @@ func TestContractValues(t *testing.T) {
 	_ = ErrorResponse{Response: nil, StatusCode: 0, Code: 0, Message: ""}
 	_ = ValidationError{Field: "", Message: ""}
 	_ = CreatedRequest{RequestID: 1, Reused: true}
+	_ = Session{SessionID: 0, UserID: 0, NodeID: "", Status: SessionInProgress, ArchiveStatus: 0, Protocol: 0,
+		StartTime: Time{}, EndTime: Time{}, Duration: 0, AssetName: "", ManagedSystemID: 0, ManagedAccountID: 0,
+		ManagedAccountName: "", RecordKey: "", Token: "", RequestID: 0, ApplicationID: 0, SessionType: SessionSSH}
+	_ = ReplayControl{Speed: nil, Offset: nil, Next: nil}
+	_ = SessionTicket{ID: "", Ticket: "", Host: "", Port: "", TicketAtHost: "", Link: "", Command: "",
+		SessionID: 0, NodeID: "", File: nil, FileName: ""}
 	_ = Time{Time: time.Time{}}
 }

@@ -125,6 +125,10 @@ func checkReplaySession(session *Session) (string, error) {
 // loop.
 //
 // API: POST pbsm/replay
+//
+// Needs: a session's Token and RecordKey, which only GET Sessions gives
+// (the Administrators group, or the ISA or auditor role); the reference
+// names no permission of its own for the replay calls.
 func (s *SessionsService) StartReplay(ctx context.Context, session *Session) (*Replay, *Response, error) {
 	protocol, err := checkReplaySession(session)
 	if err != nil {

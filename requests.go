@@ -171,6 +171,9 @@ func requestPath(id int, action string) string {
 // requestor queue).
 //
 // API: GET Requests
+//
+// Needs: the Requestor, Approver or Requestor/Approver role on the
+// accounts listed (a plain requester sees its own requests).
 func (s *RequestsService) List(ctx context.Context, opts *ListRequestsOptions) ([]Request, *Response, error) {
 	q, err := opts.query()
 	if err != nil {
@@ -185,6 +188,8 @@ func (s *RequestsService) List(ctx context.Context, opts *ListRequestsOptions) (
 // (ErrConflict).
 //
 // API: POST Requests
+//
+// Needs: the Requestor or Requestor/Approver role on the account.
 func (s *RequestsService) Create(ctx context.Context, opts *CreateRequestOptions) (*CreatedRequest, *Response, error) {
 	if err := opts.validate(); err != nil {
 		return nil, nil, err
@@ -228,6 +233,8 @@ func (s *RequestsService) putReason(ctx context.Context, requestID int, action, 
 // server then rotates the credential.
 //
 // API: PUT Requests/{id}/Checkin
+//
+// Needs: to own the request (a plain requester can).
 func (s *RequestsService) Checkin(ctx context.Context, requestID int, reason string) (*Response, error) {
 	return s.putReason(ctx, requestID, "Checkin", reason)
 }
@@ -237,6 +244,9 @@ func (s *RequestsService) Checkin(ctx context.Context, requestID int, reason str
 // (ErrAlreadyApproved).
 //
 // API: PUT Requests/{id}/Approve
+//
+// Needs: the Approver or Requestor/Approver role on the account, and not
+// to be the requester (4033).
 func (s *RequestsService) Approve(ctx context.Context, requestID int, reason string) (*Response, error) {
 	return s.putReason(ctx, requestID, "Approve", reason)
 }
@@ -244,6 +254,8 @@ func (s *RequestsService) Approve(ctx context.Context, requestID int, reason str
 // Deny denies a pending request or cancels an active one, as an approver.
 //
 // API: PUT Requests/{id}/Deny
+//
+// Needs: the Approver or Requestor/Approver role on the account.
 func (s *RequestsService) Deny(ctx context.Context, requestID int, reason string) (*Response, error) {
 	return s.putReason(ctx, requestID, "Deny", reason)
 }
@@ -252,6 +264,8 @@ func (s *RequestsService) Deny(ctx context.Context, requestID int, reason string
 // checked in or expires, for a request created with RotateOnCheckin false.
 //
 // API: PUT Requests/{id}/RotateOnCheckin
+//
+// Needs: to own the request.
 func (s *RequestsService) RotateOnCheckin(ctx context.Context, requestID int) (*Response, error) {
 	if err := checkID("requestID", requestID); err != nil {
 		return nil, err
@@ -264,6 +278,8 @@ func (s *RequestsService) RotateOnCheckin(ctx context.Context, requestID int) (*
 // server answers 4034 (ErrNotApproved).
 //
 // API: GET Credentials/{requestID}
+//
+// Needs: to own the request, approved and not expired.
 func (s *RequestsService) Credentials(ctx context.Context, requestID int, opts *CredentialsOptions) (Secret, *Response, error) {
 	if err := checkID("requestID", requestID); err != nil {
 		return Secret{}, nil, err

@@ -304,6 +304,9 @@ func sessionPath(id int) string { return "Sessions/" + strconv.Itoa(id) }
 // or the ISA or auditor role on at least one Smart Rule.
 //
 // API: GET Sessions
+//
+// Needs: the Administrators group, or the ISA or auditor role on at least
+// one Smart Rule; not a plain requester's call (ErrForbidden).
 func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) ([]Session, *Response, error) {
 	q, err := opts.query()
 	if err != nil {
@@ -327,6 +330,8 @@ func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) (
 //	}
 //
 // API: GET Sessions
+//
+// Needs: as List.
 func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) iter.Seq2[Session, error] {
 	q, err := opts.query()
 	if err != nil {
@@ -340,6 +345,8 @@ func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) it
 // Get returns one session.
 //
 // API: GET Sessions/{id}
+//
+// Needs: as List.
 func (s *SessionsService) Get(ctx context.Context, sessionID int) (*Session, *Response, error) {
 	if err := checkID("sessionID", sessionID); err != nil {
 		return nil, nil, err
