@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -632,7 +633,7 @@ func TestManagedAccountsAllError(t *testing.T) {
 	rec2 := &recorder{}
 	mt2.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", rec2.wrap(func(*http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
-			Body:          io.NopCloser(io.MultiReader(strings.NewReader(`[{"AccountId":1},{"AccountId":2},`), errReader{io.ErrUnexpectedEOF})),
+			Body:          io.NopCloser(io.MultiReader(strings.NewReader(`[{"AccountId":1},{"AccountId":2},`), iotest.ErrReader(io.ErrUnexpectedEOF))),
 			ContentLength: -1}, nil
 	}))
 	ids, err = collect(t, c2.ManagedAccounts.All(context.Background(), &ListManagedAccountsOptions{Limit: 5}))
@@ -640,7 +641,3 @@ func TestManagedAccountsAllError(t *testing.T) {
 	assert.Equal(t, []int{1, 2}, ids)
 	assert.Equal(t, 1, rec2.count())
 }
-
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }
