@@ -318,11 +318,14 @@ func TestCheckoutDeadlineWhilePending(t *testing.T) {
 	}}
 	c, mt := newMockClient(t, withPolls(polls))
 	_, checkins := checkoutMock(t, mt, http.StatusCreated, 1<<30, http.StatusNoContent)
+	posts := &recorder{}
+	mt.RegisterResponder(http.MethodPost, testBase+"Requests", posts.wrap(respond(http.StatusCreated, `42`)))
 
 	err := c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error {
 		t.Error("fn ran")
 		return nil
 	})
+	assert.Equal(t, 1, posts.count())
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorIs(t, err, ErrNotApproved)
 	var ce *CheckoutError
