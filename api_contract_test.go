@@ -3,9 +3,11 @@ package passwordsafe
 import (
 	"context"
 	"crypto/tls"
+	"iter"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -46,6 +48,11 @@ var (
 	_ func(*AliasesService, context.Context, int, *CreateAliasRequestOptions) (*CreatedRequest, *Response, error)                   = (*AliasesService).CreateRequest
 	_ func(*AliasesService, context.Context, int, int, *CredentialsOptions) (*AliasCredentials, *Response, error)                   = (*AliasesService).Credentials
 	_ func(*AliasesService, context.Context, int, *CreateAliasRequestOptions, func(context.Context, *AliasCredentials) error) error = (*AliasesService).Checkout
+
+	_ func(*ManagedAccountsService, context.Context, *ListManagedAccountsOptions) ([]ManagedAccount, *Response, error)            = (*ManagedAccountsService).List
+	_ func(*ManagedAccountsService, context.Context, string, string) (*ManagedAccount, *Response, error)                          = (*ManagedAccountsService).Get
+	_ func(*ManagedAccountsService, context.Context, string, string, *CheckoutOptions, func(context.Context, *Lease) error) error = (*ManagedAccountsService).Checkout
+	_ func(*ManagedAccountsService, context.Context, *ListManagedAccountsOptions) iter.Seq2[ManagedAccount, error]                = (*ManagedAccountsService).All
 
 	_ func(*SessionsService, context.Context, *ListSessionsOptions) ([]Session, *Response, error)            = (*SessionsService).List
 	_ func(*SessionsService, context.Context, int) (*Session, *Response, error)                              = (*SessionsService).Get
@@ -117,7 +124,35 @@ func TestContractValues(t *testing.T) {
 		}
 	}
 	var c Client
-	_, _, _ = c.Requests, c.Sessions, c.Aliases
+	_, _, _, _ = c.Requests, c.Sessions, c.Aliases, c.ManagedAccounts
+	for _, p := range [][2]ManagedAccountType{
+		{ManagedAccountTypeSystem, "system"}, {ManagedAccountTypeRecent, "recent"}, {ManagedAccountTypeDomainLinked, "domainlinked"},
+		{ManagedAccountTypeDatabase, "database"}, {ManagedAccountTypeCloud, "cloud"}, {ManagedAccountTypeApplication, "application"},
+	} {
+		if p[0] != p[1] {
+			t.Errorf("managed account type %q, want %q", p[0], p[1])
+		}
+	}
+	_ = ListManagedAccountsOptions{Type: "", SystemName: "", AccountName: "", SystemID: 0, WorkgroupName: "",
+		ApplicationDisplayName: "", IPAddress: "", Limit: 0, Offset: 0}
+	_ = ManagedAccount{PlatformID: 0, SystemID: 0, SystemName: "", DomainName: "", AccountID: 0, AccountName: "",
+		InstanceName: "", UserPrincipalName: "", ApplicationID: 0, ApplicationDisplayName: "", DefaultReleaseDuration: 0,
+		MaximumReleaseDuration: 0, LastChangeDate: Time{}, NextChangeDate: Time{}, IsChanging: false, ChangeState: 0,
+		IsISAAccess: false, PreferredNodeID: "", AccountDescription: ""}
+	_ = CheckoutOptions{AccessType: "", DurationMinutes: 0, Reason: "", ConflictOption: "", TicketSystemID: nil,
+		TicketNumber: "", RotateOnCheckin: nil, CredentialType: ""}
+	_ = Lease{RequestID: 0, SystemID: 0, SystemName: "", AccountID: 0, AccountName: "", DomainName: "", Credential: Secret{}}
+	ty := reflect.TypeOf(ListManagedAccountsOptions{})
+	want := map[string]string{"Type": "type,omitempty", "SystemName": "systemName,omitempty", "AccountName": "accountName,omitempty",
+		"SystemID": "systemID,omitempty", "WorkgroupName": "workgroupName,omitempty",
+		"ApplicationDisplayName": "applicationDisplayName,omitempty", "IPAddress": "ipAddress,omitempty",
+		"Limit": "limit,omitempty", "Offset": "offset,omitempty"}
+	for i := 0; i < ty.NumField(); i++ {
+		f := ty.Field(i)
+		if got := f.Tag.Get("url"); got != want[f.Name] {
+			t.Errorf("ListManagedAccountsOptions.%s url tag %q, want %q", f.Name, got, want[f.Name])
+		}
+	}
 	_ = User{UserID: 1, SID: "", EmailAddress: "", UserName: "", Name: ""}
 	_ = Response{Response: &http.Response{}}
 	_ = ErrorResponse{Response: nil, StatusCode: 0, Code: 0, Message: ""}

@@ -19,9 +19,10 @@ const defaultAPIPath = "/BeyondTrust/api/public/v3/"
 // Client talks to one Password Safe instance as one user. Create it with
 // NewClient; it is safe for concurrent use by many goroutines.
 type Client struct {
-	Requests *RequestsService
-	Sessions *SessionsService
-	Aliases  *AliasesService
+	Requests        *RequestsService
+	Sessions        *SessionsService
+	Aliases         *AliasesService
+	ManagedAccounts *ManagedAccountsService
 
 	common service
 
@@ -93,6 +94,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.Requests = (*RequestsService)(&c.common)
 	c.Sessions = (*SessionsService)(&c.common)
 	c.Aliases = (*AliasesService)(&c.common)
+	c.ManagedAccounts = (*ManagedAccountsService)(&c.common)
 	return c, nil
 }
 

@@ -38,7 +38,8 @@ type clientConfig struct {
 	hasIdleRead bool
 	apiVersion  string
 
-	pollMin, pollMax time.Duration // Checkout's wait for approval
+	pollMin, pollMax time.Duration  // Checkout's wait for approval
+	checkout         checkoutConfig // the rest of Checkout's settings (checkout.go)
 }
 
 // check reports options that cannot go together.
