@@ -36,6 +36,9 @@
 //   - *DecodeError: a 2xx answer the client could not read (not the JSON
 //     the call expects, or a credential that is not valid UTF-8). The server
 //     may have acted; a POST is not sent again.
+//   - *CheckoutError: a Checkout that stopped before its function ran (a
+//     409, a wait that ended first): it carries the request's ID, whether
+//     it was checked in, and what to do next, and unwraps to the cause.
 //   - *BodyTooLargeError: a 2xx answer larger than the call accepts (1 MiB
 //     for one object, 16 MiB for a session file or snapshot, 256 MiB for a
 //     list).
