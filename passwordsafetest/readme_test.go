@@ -23,17 +23,10 @@ import (
 // backup is the code under test in the README: it finds postgres on db01,
 // borrows its password for a dump and checks it back in.
 func backup(ctx context.Context, client *passwordsafe.Client) error {
-	var acct struct {
-		SystemID  int `json:"SystemId"`
-		AccountID int `json:"AccountId"`
-	}
-	if _, err := client.Do(ctx, "GET", "ManagedAccounts?systemName=db01&accountName=postgres", nil, &acct); err != nil {
-		return err
-	}
-	return client.Requests.Checkout(ctx, &passwordsafe.CreateRequestOptions{
-		SystemID: acct.SystemID, AccountID: acct.AccountID, DurationMinutes: 10, Reason: "nightly backup",
-	}, func(ctx context.Context, pw passwordsafe.Secret) error {
-		return dump(ctx, pw.Value())
+	return client.ManagedAccounts.Checkout(ctx, "db01", "postgres", &passwordsafe.CheckoutOptions{
+		DurationMinutes: 10, Reason: "nightly backup",
+	}, func(ctx context.Context, lease *passwordsafe.Lease) error {
+		return dump(ctx, lease.Credential.Value())
 	})
 }
 
