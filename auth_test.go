@@ -377,7 +377,11 @@ func TestPersistent401(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodPost, testBase+"Requests", respond(401, `"Session expired"`))
-	_, resp, err := c.Requests.Create(context.Background(), &CreateRequestOptions{SystemID: 1, AccountID: 2, DurationMinutes: 5})
+	var resp *Response
+	var err error
+	within(t, 10*time.Second, "a call answered 401 after a fresh sign-in", func() {
+		_, resp, err = c.Requests.Create(context.Background(), &CreateRequestOptions{SystemID: 1, AccountID: 2, DurationMinutes: 5})
+	})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrUnauthorized)
 	var er *ErrorResponse

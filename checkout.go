@@ -56,22 +56,6 @@ func (cc *checkoutConfig) clock() time.Time {
 	return time.Now()
 }
 
-// WithCheckoutReleaseReused makes every Checkout of the client check in a
-// request the server reused (ConflictOption reuse answered 200 with a
-// request that was open before the call) once fn has run, as it does the
-// requests it creates. By default such a request is left open: it may be
-// another run's, still in use. Give this option when the requests the
-// client's user leaves open are leftovers of its own earlier runs (a
-// service account that crashed mid-checkout), so that reusing one also
-// ends it. ManagedAccountsService.Checkout can ask for the same per call
-// with CheckoutOptions.ReleaseReused.
-func WithCheckoutReleaseReused() Option {
-	return func(c *clientConfig) error {
-		c.checkout.releaseReused = true
-		return nil
-	}
-}
-
 // Checkout borrows a credential and always gives it back. It creates the
 // request, waits while the server answers 4034 (not yet approved), polling
 // with capped exponential backoff (see WithCheckoutPolling) until the

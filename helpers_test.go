@@ -236,3 +236,21 @@ func reply(status int, body []byte, headers ...string) httpmock.Responder {
 		return resp, nil
 	}
 }
+
+// within runs f and fails the test at once if it has not returned after d:
+// a test of a wait or a loop gets a deadline of its own, so a regression
+// that hangs fails there, saying what hung, instead of at the global
+// timeout. d is generous; it only catches hangs.
+func within(t *testing.T, d time.Duration, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("%s did not return within %v: it hangs", what, d)
+	}
+}

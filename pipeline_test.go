@@ -826,3 +826,95 @@ func TestTransportErrorIsURLError(t *testing.T) {
 	assert.Equal(t, testBase+"Requests", ue.URL)
 	assert.EqualError(t, err, `passwordsafe: GET Requests: Get "`+testBase+`Requests": boom`)
 }
+
+// TestSignInNeverStrandsAWaiter: a sign-in that fails, or panics inside a
+// caller's transport, ends its flight, so later calls sign in again instead
+// of waiting forever (a missed unlock once hung SignIn).
+func TestSignInNeverStrandsAWaiter(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin",
+		sequence(respond(500, `"down"`), func(*http.Request) (*http.Response, error) { panic("transport bug") },
+			signInResponder(testSessionID)))
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", respond(200, `[]`))
+	within(t, 10*time.Second, "sign-ins after a failed and a panicking one", func() {
+		_, err := c.SignIn(context.Background())
+		assert.Error(t, err)
+		assert.Panics(t, func() { _, _ = c.SignIn(context.Background()) })
+		_, _, err = c.Requests.List(context.Background(), nil)
+		assert.NoError(t, err)
+	})
+	assert.Equal(t, 3, signIns(mt))
+}
+
+// TestBodyThatNeverEnds: an answer body that keeps sending past the cap
+// ends the call with *BodyTooLargeError rather than reading forever.
+func TestBodyThatNeverEnds(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, testBase+"Sessions/1", func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: -1, Body: io.NopCloser(zeros{})}, nil
+	})
+	mt.RegisterResponder(http.MethodGet, testBase+"Sessions", func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: -1,
+			Body: io.NopCloser(io.MultiReader(strings.NewReader("["), zeros{}))}, nil
+	})
+	within(t, 30*time.Second, "reading an endless body", func() {
+		_, _, err := c.Sessions.Get(context.Background(), 1)
+		var tooLarge *BodyTooLargeError
+		assert.ErrorAs(t, err, &tooLarge)
+		_, _, err = c.Sessions.List(context.Background(), nil)
+		assert.Error(t, err, "an endless list is refused, as too large or not JSON")
+	})
+}
+
+// TestQueryNamesAreTheTags: the options types whose query is written by
+// hand send exactly the names their url tags give.
+func TestQueryNamesAreTheTags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		opts  any
+		query func() (string, error)
+	}{
+		{&ListSessionsOptions{Status: []SessionStatus{SessionInProgress}, UserID: 1}, nil},
+		{&ListAliasesOptions{State: []AliasState{AliasMapped}}, nil},
+		{&ListRequestsOptions{Status: RequestStatusActive, Queue: QueueApprover}, nil},
+		{&CredentialsOptions{Type: CredentialDSSKey}, nil},
+	} {
+		var q string
+		var err error
+		switch o := tc.opts.(type) {
+		case *ListSessionsOptions:
+			q, err = o.query()
+		case *ListAliasesOptions:
+			q, err = o.query()
+		case *ListRequestsOptions:
+			q, err = o.query()
+		case *CredentialsOptions:
+			q, err = o.query()
+		}
+		require.NoError(t, err)
+		vals, err := url.ParseQuery(q)
+		require.NoError(t, err)
+		rt := reflect.TypeOf(tc.opts).Elem()
+		var tags []string
+		for i := range rt.NumField() {
+			name, _, _ := strings.Cut(rt.Field(i).Tag.Get("url"), ",")
+			tags = append(tags, name)
+		}
+		var sent []string
+		for k := range vals {
+			sent = append(sent, k)
+		}
+		assert.ElementsMatch(t, tags, sent, "%T sends %q", tc.opts, q)
+	}
+}
+
+// Speed 1 (1%) is the slowest replay there is, and allowed.
+func TestReplaySpeedOneAllowed(t *testing.T) {
+	t.Parallel()
+	assert.NoError(t, (&ReplayControl{Speed: Ptr(1), Offset: Ptr(0), Next: Ptr(0)}).validate())
+	assertValidation(t, (&ReplayControl{Speed: Ptr(0)}).validate(), "speed")
+	assertValidation(t, (&ReplayControl{Offset: Ptr(-1)}).validate(), "offset")
+	assertValidation(t, (&ReplayControl{Next: Ptr(-1)}).validate(), "next")
+}

@@ -171,23 +171,6 @@ func (d *leakDump) failure(label string, err error) {
 	}
 }
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestNoSecretAnywhere(t *testing.T) {
 	t.Parallel()
 	secrets := &leakSecrets{}
@@ -199,7 +182,7 @@ func TestNoSecretAnywhere(t *testing.T) {
 		secrets.add(from, v)
 	}
 	base, srv := leakSpy(t, secrets)
-	var logs syncBuffer
+	var logs ps.LogBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	dump := &leakDump{}
 	ctx := context.Background()
