@@ -80,24 +80,35 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string) int {
 		retrieve.SetOutput(stderr)
 		retrieve.PrintDefaults()
 	}
-	rest, err := parseArgs(args, global, retrieve)
-	if errors.Is(err, flag.ErrHelp) {
+	cmd, err := readCommandLine(args, &o, &r, global, retrieve)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
 		printUsage()
 		return 0
-	}
-	if err != nil {
-		err = usageError{err}
-	} else if err = o.check(); err == nil {
-		var cmd *command
-		if cmd, err = parseCommand(rest, &r, given(retrieve)); err == nil {
-			return execute(cmd, &o, &r, stdout, stderr, env)
+	case err != nil:
+		fmt.Fprintln(stderr, "psrun:", err)
+		if errors.As(err, new(usageError)) {
+			printUsage()
 		}
+		return 1
 	}
-	fmt.Fprintln(stderr, "psrun:", err)
-	if errors.As(err, new(usageError)) {
-		printUsage()
+	return execute(cmd, &o, &r, stdout, stderr, env)
+}
+
+// readCommandLine sets the flags and reads the command the positional
+// arguments ask for.
+func readCommandLine(args []string, o *options, r *retrieveOptions, global, retrieve *flag.FlagSet) (*command, error) {
+	rest, err := parseArgs(args, global, retrieve)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, err
+	case err != nil:
+		return nil, usageError{err}
 	}
-	return 1
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	return parseCommand(rest, r, given(retrieve))
 }
 
 // usageError is a command line psrun cannot read: the usage follows it.

@@ -210,6 +210,13 @@ func TestBadArguments(t *testing.T) {
 		assert.Contains(t, errs, tc.want, tc.name)
 	}
 	assert.Equal(t, 0, f.srv.Calls("", "Auth/SignAppin"), "bad arguments send nothing")
+
+	// A command line psrun cannot read is followed by the usage; a bad value
+	// is one line.
+	_, errs, _ := f.runRaw("host", "key", "user", "GET")
+	assert.Contains(t, errs, "usage: psrun")
+	_, errs, _ = f.runRaw(f.srv.URL(), "k", "requestor", "RetrievePassword", "web01", "root", "-type", "token")
+	assert.Equal(t, "psrun: -type \"token\": want password, dsskey or passphrase\n", errs)
 }
 
 func TestNeverPrintsKeyOrPassword(t *testing.T) {
