@@ -3,6 +3,8 @@ package main
 import (
 	"flag"
 	"io"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,4 +130,52 @@ func TestBaseURL(t *testing.T) {
 		_, err := newClient(bad, "key", "user", &options{}, io.Discard, func(string) string { return "" })
 		assert.Error(t, err, bad)
 	}
+}
+
+// FuzzParseArgs: never panics; what it returns as positional is a
+// subsequence of the arguments, and arguments that cannot be flags all are.
+func FuzzParseArgs(f *testing.F) {
+	for _, s := range []string{
+		"HOST KEY USER GET AccessLevels -quote", "-v HOST -- -x", "-duration", "-duration -5 a",
+		"--separator=, a b", "- -keep=false", "---x", "-=", "-h", "a=-1 -type dsskey",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Fields(line)
+		_, _, rest, err := parseForTest(t, args...)
+		if err != nil {
+			return
+		}
+		i := 0
+		for _, a := range args {
+			if i < len(rest) && a == rest[i] {
+				i++
+			}
+		}
+		if i != len(rest) {
+			t.Fatalf("%q: positional %q is not a subsequence", args, rest)
+		}
+		plain := 0
+		for _, a := range args {
+			if len(a) < 2 || a[0] != '-' {
+				plain++
+			}
+		}
+		if !slices.Contains(args, "--") && plain > len(rest)+countValues(args) {
+			t.Fatalf("%q: positional %q lost an argument", args, rest)
+		}
+	})
+}
+
+// countValues counts the arguments that may have been taken as a flag's
+// value: each one following a flag.
+func countValues(args []string) int {
+	n := 0
+	for i := 1; i < len(args); i++ {
+		if p := args[i-1]; len(p) > 1 && p[0] == '-' {
+			n++
+		}
+	}
+	return n
 }
