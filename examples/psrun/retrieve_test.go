@@ -220,18 +220,21 @@ func TestVerbosePrintsRequestIDNeverSecrets(t *testing.T) {
 }
 
 // approveOrDeny acts as the fake's approver on the next pending request.
-func approveOrDeny(f *fixture, deny bool) <-chan error {
-	done := make(chan error, 1)
+// stop ends its wait for one (call it once psrun has returned), so a run
+// that never made a pending request fails the test instead of hanging it.
+func approveOrDeny(t *testing.T, f *fixture, deny bool) (done <-chan error, stop func()) {
+	ctx, cancel := context.WithCancel(t.Context())
+	ch := make(chan error, 1)
 	go func() {
-		rq, err := f.srv.WaitForRequest(context.Background(), passwordsafetest.StatusPending)
+		rq, err := f.srv.WaitForRequest(ctx, passwordsafetest.StatusPending)
 		if err == nil && deny {
 			err = f.srv.Deny(rq.RequestID, "approver", "not today")
 		} else if err == nil {
 			err = f.srv.Approve(rq.RequestID, "approver")
 		}
-		done <- err
+		ch <- err
 	}()
-	return done
+	return ch, cancel
 }
 
 // TestRetrievePasswordWaitsForApproval: db01/postgres needs an approver;
@@ -240,8 +243,9 @@ func TestRetrievePasswordWaitsForApproval(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	want := f.srv.Password("db01", "postgres")
-	approved := approveOrDeny(f, false)
+	approved, stop := approveOrDeny(t, f, false)
 	out, errs, code := f.psrun([]string{"-v"}, "requestor", "RetrievePassword", "db01", "postgres")
+	stop()
 	require.NoError(t, <-approved)
 	require.Equal(t, 0, code, errs)
 	assert.Equal(t, want+"\n", out)
@@ -256,8 +260,9 @@ func TestRetrievePasswordWaitsForApproval(t *testing.T) {
 func TestRetrievePasswordDenied(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	denied := approveOrDeny(f, true)
+	denied, stop := approveOrDeny(t, f, true)
 	out, errs, code := f.psrun(nil, "requestor", "RetrievePassword", "db01", "postgres")
+	stop()
 	require.NoError(t, <-denied)
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
@@ -265,8 +270,9 @@ func TestRetrievePasswordDenied(t *testing.T) {
 		"if GET Requests still lists it, check it in with PUT Requests/1001/Checkin)\n", errs)
 	assert.Empty(t, f.srv.OpenRequests(), "a denied request is not open")
 
-	denied = approveOrDeny(f, true)
+	denied, stop = approveOrDeny(t, f, true)
 	out, errs, code = f.psrun(nil, "requestor", "RetrievePassword", "db01", "postgres", "-keep")
+	stop()
 	require.NoError(t, <-denied)
 	assert.Equal(t, 1, code)
 	assert.Empty(t, out)
