@@ -4,11 +4,25 @@
 // to retrieve a password. It is built on the passwordsafe SDK.
 //
 //	psrun [flags] HOST KEY USER METHOD PATH [Name=Value ...]
-//	psrun [flags] HOST KEY USER RetrievePassword SYSTEM ACCOUNT [-duration N] [-reason R] [-keep]
+//	psrun [flags] HOST KEY USER RetrievePassword SYSTEM ACCOUNT
 //
-// HOST is a host name or IP (https and the default API path) or a full URL.
-// KEY is the API key, or "-" to read it from PS_API_KEY so it stays out of
-// process lists. USER is "name" or "name;pwd=[password]".
+// HOST is a bare host name or IP, with an optional port (127.0.0.1,
+// vault.example.com, vault.example.com:8443), which means https://HOST and
+// the default API path, or a full URL, used as given. KEY is the API key,
+// or "-" to read it from PS_API_KEY so it stays out of process lists. USER
+// is "name" or "name;pwd=[password]".
+//
+// Flags may come anywhere: before, between or after the arguments
+// (psrun HOST KEY USER RetrievePassword -duration 5 web01 root, or
+// psrun -v HOST KEY USER ...). "--" ends the flags.
+//
+// RetrievePassword finds the account by name (ManagedAccounts.Get), borrows
+// its credential (ManagedAccounts.Checkout), prints it and checks the
+// request in. -reuse takes over a request of the user's still open for the
+// account (ConflictOption reuse) and checks it in too; -type picks the
+// password, the SSH key (dsskey) or its passphrase; -keep leaves the
+// request open and prints its ID on a second line; -v prints the request
+// ID on stderr.
 package main
 
 import (
@@ -19,11 +33,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/passwordsafe-go/passwordsafe"
 )
@@ -33,62 +47,76 @@ func main() {
 }
 
 const usage = `usage: psrun [flags] HOST KEY USER METHOD PATH [Name=Value ...]
-       psrun [flags] HOST KEY USER RetrievePassword SYSTEM ACCOUNT [-duration N] [-reason R] [-keep]
+       psrun [flags] HOST KEY USER RetrievePassword SYSTEM ACCOUNT [RetrievePassword flags]
 
-HOST   host name or IP (https, default API path), or a full base URL
+HOST   host name or IP, with an optional port (127.0.0.1, vault.example.com:8443):
+       https://HOST and the default API path; or a full base URL, used as given
 KEY    the API key, or - to read it from PS_API_KEY
 USER   run-as user: name, or "name;pwd=[password]"
+
+Flags may come anywhere, before, between or after the arguments; -- ends them.
+
+RetrievePassword SYSTEM ACCOUNT finds the account by name, requests it, waits
+for approval, prints the credential and checks the request in.
 
 flags:
 `
 
-// options are psrun's flags.
-type options struct {
-	quote     bool
-	separator string
-	noHeaders bool
-	filter    string
-	json      bool
-	insecure  bool
-	allowHTTP bool
-	verbose   bool
-	timeout   time.Duration
-}
+const retrieveUsage = `
+RetrievePassword flags:
+`
 
 func run(args []string, stdout, stderr io.Writer, env func(string) string) int {
-	var o options
-	fs := flag.NewFlagSet("psrun", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.BoolVar(&o.quote, "quote", false, "quote every field (embedded quotes doubled)")
-	fs.StringVar(&o.separator, "separator", "\t", "field separator")
-	fs.BoolVar(&o.noHeaders, "noheaders", false, "leave out the header line")
-	fs.StringVar(&o.filter, "filter", "", "print only these columns, in this order: \"ColA,ColB\"")
-	fs.BoolVar(&o.json, "json", false, "print the answer's body as received")
-	fs.BoolVar(&o.insecure, "insecure", false, "skip TLS certificate verification (unsafe)")
-	fs.BoolVar(&o.allowHTTP, "allow-http", false, "permit an http:// URL to a host that is not loopback")
-	fs.BoolVar(&o.verbose, "v", false, "log each HTTP attempt to stderr (never a key or password)")
-	fs.DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up after this long")
-	fs.Usage = func() {
+	var (
+		o options
+		r retrieveOptions
+	)
+	global, retrieve := flagSets(&o, &r)
+	printUsage := func() {
 		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
+		global.SetOutput(stderr)
+		global.PrintDefaults()
+		fmt.Fprint(stderr, retrieveUsage)
+		retrieve.SetOutput(stderr)
+		retrieve.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	cmd, err := readCommandLine(args, &o, &r, global, retrieve)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage()
+		return 0
+	case err != nil:
+		fmt.Fprintln(stderr, "psrun:", err)
+		if errors.As(err, new(usageError)) {
+			printUsage()
 		}
 		return 1
 	}
-	rest := fs.Args()
-	if len(rest) < 5 {
-		fmt.Fprintln(stderr, "psrun: need HOST KEY USER METHOD PATH")
-		fs.Usage()
-		return 1
+	return execute(cmd, &o, &r, stdout, stderr, env)
+}
+
+// readCommandLine sets the flags and reads the command the positional
+// arguments ask for.
+func readCommandLine(args []string, o *options, r *retrieveOptions, global, retrieve *flag.FlagSet) (*command, error) {
+	rest, err := parseArgs(args, global, retrieve)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return nil, err
+	case err != nil:
+		return nil, usageError{err}
 	}
 	if err := o.check(); err != nil {
-		fmt.Fprintln(stderr, "psrun:", err)
-		return 1
+		return nil, err
 	}
-	client, err := newClient(rest[0], rest[1], rest[2], &o, stderr, env)
+	return parseCommand(rest, r, given(retrieve))
+}
+
+// usageError is a command line psrun cannot read: the usage follows it.
+type usageError struct{ error }
+
+// execute runs the command and returns the exit code.
+func execute(cmd *command, o *options, r *retrieveOptions, stdout, stderr io.Writer, env func(string) string) int {
+	client, err := newClient(cmd.host, cmd.key, cmd.user, o, stderr, env)
 	if err != nil {
 		fmt.Fprintln(stderr, "psrun:", err)
 		return 1
@@ -97,10 +125,10 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string) int {
 	defer cancel()
 	defer func() { _ = client.SignOut(context.WithoutCancel(ctx)) }()
 
-	if strings.EqualFold(rest[3], "RetrievePassword") {
-		err = retrievePassword(ctx, client, rest[4:], stdout, stderr)
+	if cmd.retrieve {
+		err = retrievePassword(ctx, client, cmd.system, cmd.account, r, o.verbose, stdout, stderr)
 	} else {
-		err = call(ctx, client, rest[3], rest[4], rest[5:], &o, stdout)
+		err = call(ctx, client, cmd.method, cmd.path, cmd.pairs, o, stdout)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "psrun:", describe(err))
@@ -119,11 +147,81 @@ func (o *options) check() error {
 	return nil
 }
 
+// command is what the positional arguments ask for.
+type command struct {
+	host, key, user string
+
+	method, path string   // METHOD PATH
+	pairs        []string // Name=Value ...
+
+	retrieve        bool // RetrievePassword SYSTEM ACCOUNT
+	system, account string
+}
+
+// parseCommand reads HOST KEY USER and then either METHOD PATH [pairs] or
+// RetrievePassword SYSTEM ACCOUNT. retrieveFlags are the RetrievePassword
+// flags given: with METHOD PATH they are a mistake.
+func parseCommand(args []string, r *retrieveOptions, retrieveFlags []string) (*command, error) {
+	if len(args) >= 4 && strings.EqualFold(args[3], "RetrievePassword") {
+		cmd := &command{host: args[0], key: args[1], user: args[2], retrieve: true}
+		switch rest := args[4:]; {
+		case len(rest) < 2:
+			return nil, usageError{errors.New("RetrievePassword needs SYSTEM ACCOUNT")}
+		case len(rest) > 2:
+			return nil, usageError{fmt.Errorf("RetrievePassword: unexpected %q after SYSTEM ACCOUNT", rest[2])}
+		default:
+			cmd.system, cmd.account = rest[0], rest[1]
+		}
+		return cmd, r.check()
+	}
+	if len(args) < 5 {
+		return nil, usageError{errors.New("need HOST KEY USER METHOD PATH")}
+	}
+	if len(retrieveFlags) > 0 {
+		return nil, fmt.Errorf("%s: a RetrievePassword flag, not for %s %s", strings.Join(retrieveFlags, ", "), args[3], args[4])
+	}
+	return &command{host: args[0], key: args[1], user: args[2], method: args[3], path: args[4], pairs: args[5:]}, nil
+}
+
+func (r *retrieveOptions) check() error {
+	r.credType = strings.ToLower(r.credType)
+	switch passwordsafe.CredentialType(r.credType) {
+	case passwordsafe.CredentialPassword, passwordsafe.CredentialDSSKey, passwordsafe.CredentialPassphrase:
+	default:
+		return fmt.Errorf("-type %q: want password, dsskey or passphrase", r.credType)
+	}
+	if r.duration < 1 || r.duration > 525600 {
+		return fmt.Errorf("-duration %d: want 1-525600 minutes", r.duration)
+	}
+	return nil
+}
+
+// baseURL turns HOST into the base URL the client is built with: a full
+// URL (it has a scheme) as given, a bare host or IP, with an optional port
+// (and at most a trailing slash), as https://HOST, which the SDK completes
+// with the default API path. A bare IPv6 address is bracketed. A host with
+// a path is refused: a custom path needs the full URL.
+func baseURL(host string) (string, error) {
+	if strings.Contains(host, "://") {
+		return host, nil
+	}
+	h := strings.TrimSpace(host)
+	if ip := net.ParseIP(h); ip != nil && strings.Contains(h, ":") {
+		h = "[" + h + "]"
+	}
+	u, err := url.Parse("https://" + h)
+	if err != nil || u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("HOST %q: give a host name or IP with an optional port (vault.example.com:8443), "+
+			"or a full URL (https://vault.example.com/BeyondTrust/api/public/v3/)", host)
+	}
+	return "https://" + u.Host, nil
+}
+
 // newClient builds the SDK client from HOST, KEY and USER.
 func newClient(host, key, user string, o *options, stderr io.Writer, env func(string) string) (*passwordsafe.Client, error) {
-	base := host
-	if !strings.Contains(host, "://") {
-		base = "https://" + host
+	base, err := baseURL(host)
+	if err != nil {
+		return nil, err
 	}
 	if key == "-" {
 		key = env("PS_API_KEY")
@@ -225,8 +323,24 @@ func addQuery(path string, params pairs) string {
 }
 
 // describe turns an error into the one line psrun prints: for an answer
-// outside 2xx the status, the reason code and the server's message.
+// outside 2xx the status, the reason code and the server's message; for
+// RetrievePassword also what became of the request.
 func describe(err error) string {
+	var (
+		he *hintError
+		ke *keptError
+		ce *passwordsafe.CheckoutError
+	)
+	switch {
+	case errors.As(err, &he):
+		return describe(he.err) + " (" + he.hint + ")"
+	case errors.As(err, &ke):
+		return describe(ke.err) + fmt.Sprintf(" (-keep: request %d was not checked in)", ke.requestID)
+	case errors.As(err, &ce) && ce.RequestID != 0:
+		return describe(ce.Err) + " (" + fate(ce) + ")"
+	case errors.As(err, &ce):
+		return describe(ce.Err)
+	}
 	var er *passwordsafe.ErrorResponse
 	if errors.As(err, &er) {
 		parts := []string{fmt.Sprint(er.StatusCode)}
@@ -241,4 +355,17 @@ func describe(err error) string {
 		return strings.Join(parts, " ")
 	}
 	return strings.TrimPrefix(err.Error(), "passwordsafe: ")
+}
+
+// fate says, in psrun's terms, what became of the request of a checkout
+// that ended before the credential was printed.
+func fate(ce *passwordsafe.CheckoutError) string {
+	id := ce.RequestID
+	switch {
+	case ce.CheckedIn:
+		return fmt.Sprintf("request %d was checked in", id)
+	case errors.Is(ce.Err, passwordsafe.ErrNotApproved):
+		return fmt.Sprintf("request %d is still pending: it ends when an approver denies it or it expires", id)
+	}
+	return fmt.Sprintf("request %d was not checked in; if GET Requests still lists it, check it in with PUT Requests/%d/Checkin", id, id)
 }

@@ -196,6 +196,12 @@ func TestBadArguments(t *testing.T) {
 		{"empty separator", []string{"-separator", "", f.srv.URL(), "k", "admin", "GET", "AccessLevels"}, "-separator"},
 		{"bad method", []string{f.srv.URL(), f.srv.APIKey(), "admin", "G=T", "AccessLevels"}, "method"},
 		{"absolute path", []string{f.srv.URL(), f.srv.APIKey(), "admin", "GET", "https://evil.example/x"}, "path"},
+		{"flag without its value", []string{f.srv.URL(), f.srv.APIKey(), "admin", "GET", "AccessLevels", "-filter"}, "flag needs an argument: -filter"},
+		{"RetrievePassword flag on a call", []string{f.srv.URL(), f.srv.APIKey(), "admin", "GET", "AccessLevels", "-keep"}, "-keep: a RetrievePassword flag, not for GET AccessLevels"},
+		{"unknown -type", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "web01", "root", "-type", "token"}, `-type "token": want password, dsskey or passphrase`},
+		{"-duration 0", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "-duration", "0", "web01", "root"}, "-duration 0: want 1-525600 minutes"},
+		{"more after ACCOUNT", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "web01", "root", "extra"}, `unexpected "extra" after SYSTEM ACCOUNT`},
+		{"bare host with a path", []string{"vault.example.com/api", f.srv.APIKey(), "admin", "GET", "AccessLevels"}, `HOST "vault.example.com/api"`},
 	}
 	for _, tc := range cases {
 		out, errs, code := f.runRaw(tc.args...)
@@ -204,6 +210,13 @@ func TestBadArguments(t *testing.T) {
 		assert.Contains(t, errs, tc.want, tc.name)
 	}
 	assert.Equal(t, 0, f.srv.Calls("", "Auth/SignAppin"), "bad arguments send nothing")
+
+	// A command line psrun cannot read is followed by the usage; a bad value
+	// is one line.
+	_, errs, _ := f.runRaw("host", "key", "user", "GET")
+	assert.Contains(t, errs, "usage: psrun")
+	_, errs, _ = f.runRaw(f.srv.URL(), "k", "requestor", "RetrievePassword", "web01", "root", "-type", "token")
+	assert.Equal(t, "psrun: -type \"token\": want password, dsskey or passphrase\n", errs)
 }
 
 func TestNeverPrintsKeyOrPassword(t *testing.T) {

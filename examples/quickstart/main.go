@@ -1,13 +1,30 @@
 // Command quickstart walks the Password Safe access flow through the SDK.
 //
 // With no configuration it starts the embedded fake Password Safe on
-// loopback and runs the whole flow against it: sign in, list aliases,
-// request access through an alias, approve it as the approver, read the
-// credential, open an SSH session, list the user's sessions, lock the
-// session, check in, sign out.
+// loopback and runs the whole flow against it: sign in, find an account by
+// its system and account names and borrow its password (ManagedAccounts.Get
+// and ManagedAccounts.Checkout, which checks the request in), list
+// aliases, request SSH access through an alias, approve it as the
+// approver, read the credential, open an SSH session, list the user's
+// sessions, lock the session, check in, sign out.
 //
-// With PS_URL, PS_API_KEY and PS_RUNAS (and PS_RUNAS_PASSWORD when the API
-// registration needs it) it runs only the read-only steps against that vault.
+//	go run ./examples/quickstart
+//
+// # Read-only mode, against your own vault
+//
+// With PS_URL, PS_API_KEY and PS_RUNAS set (and PS_RUNAS_PASSWORD when the
+// API registration asks for the run-as user's password) it runs, against
+// that vault, only steps that change nothing: sign in, list the managed
+// accounts the user may request (the first 10, with ManagedAccounts.List),
+// list the aliases, list the user's open requests, sign out. It creates,
+// approves and checks in nothing: the only POSTs it sends are the sign-in
+// (Auth/SignAppin) and the sign-out (Auth/Signout). It prints no key,
+// password or credential.
+//
+//	PS_URL=https://vault.example.com PS_API_KEY=... PS_RUNAS=svc-reader go run ./examples/quickstart
+//
+// PS_URL is a base URL: https://host means the default API path
+// (/BeyondTrust/api/public/v3/); a URL with a path is used as given.
 package main
 
 import (
@@ -92,6 +109,33 @@ func fullFlow(ctx context.Context, out io.Writer, baseURL, apiKey string) error 
 		return fmt.Errorf("signing in: %w", err)
 	}
 	s.detail("signed in as %s (user ID %d, %s)", me.UserName, me.UserID, me.Name)
+
+	// A requester knows names, not IDs: find the account by name, then
+	// borrow its password by name. Checkout checks the request in whatever
+	// the function does.
+	s.next("Find root on web01 by name")
+	acct, _, err := requestor.ManagedAccounts.Get(ctx, "web01", "root")
+	if err != nil {
+		return fmt.Errorf("finding root on web01: %w", err)
+	}
+	s.detail("%s/%s: system ID %d, account ID %d, released for %d minutes by default",
+		acct.SystemName, acct.AccountName, acct.SystemID, acct.AccountID, acct.DefaultReleaseDuration)
+
+	s.next("Borrow the password of root on web01, and give it back")
+	var borrowed int
+	err = requestor.ManagedAccounts.Checkout(ctx, "web01", "root", &passwordsafe.CheckoutOptions{
+		DurationMinutes: 10,
+		Reason:          "quickstart: read root on web01",
+	}, func(_ context.Context, lease *passwordsafe.Lease) error {
+		borrowed = lease.RequestID
+		s.detail("request %d released %s@%s password: %v (%d characters)", lease.RequestID, lease.AccountName,
+			lease.SystemName, lease.Credential, utf8.RuneCountInString(lease.Credential.Value()))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("borrowing root on web01: %w", err)
+	}
+	s.detail("request %d checked in", borrowed)
 
 	s.next("List aliases")
 	aliases, _, err := requestor.Aliases.List(ctx, nil)
@@ -211,6 +255,11 @@ func readOnly(ctx context.Context, out io.Writer, baseURL string, env func(strin
 	defer func() { _ = c.SignOut(context.WithoutCancel(ctx)) }()
 	s.detail("signed in as %s (user ID %d)", me.UserName, me.UserID)
 
+	s.next("List the managed accounts you may request (the first %d)", accountsShown)
+	if err := listAccounts(ctx, c, s); err != nil {
+		return err
+	}
+
 	s.next("List aliases")
 	aliases, _, err := c.Aliases.List(ctx, nil)
 	if err != nil {
@@ -237,5 +286,37 @@ func readOnly(ctx context.Context, out io.Writer, baseURL string, env func(strin
 		return fmt.Errorf("signing out: %w", err)
 	}
 	s.detail("done")
+	return nil
+}
+
+// accountsShown is how many managed accounts the read-only steps list: a
+// vault may hold thousands.
+const accountsShown = 10
+
+// listAccounts lists the first accountsShown managed accounts the user may
+// request, by the names Get and Checkout take. A user without a role that
+// may list them (403) is told so; the steps go on.
+func listAccounts(ctx context.Context, c *passwordsafe.Client, s *steps) error {
+	accts, _, err := c.ManagedAccounts.List(ctx, &passwordsafe.ListManagedAccountsOptions{Limit: accountsShown})
+	switch {
+	case errors.Is(err, passwordsafe.ErrForbidden):
+		s.detail("this user may not list managed accounts: %v", err)
+		return nil
+	case err != nil:
+		return fmt.Errorf("listing managed accounts: %w", err)
+	case len(accts) == 0:
+		s.detail("none: this user may request no managed account through the API")
+		return nil
+	}
+	for _, a := range accts {
+		name := a.AccountName
+		if a.DomainName != "" {
+			name = a.DomainName + `\` + name
+		}
+		s.detail("%-28s system ID %d, account ID %d", a.SystemName+"/"+name, a.SystemID, a.AccountID)
+	}
+	if len(accts) == accountsShown {
+		s.detail("(the first %d: there may be more)", accountsShown)
+	}
 	return nil
 }
