@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -197,12 +198,23 @@ func (e *e2e) assertOneCheckedIn(h coHelper, tg coTarget) passwordsafetest.Reque
 	return rq
 }
 
+// waitCtx bounds a test's waits on the fake (for an approval, a poll, a
+// request to appear), so that a regression fails the test with a deadline
+// error instead of hanging it. No test comes near it: it is not a margin
+// that real work races.
+func waitCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // approveWhenPendingAs approves, as the fake's approvers, the first request
 // that becomes pending, with as many approvals as it needs.
 func (e *e2e) approveWhenPendingAs(approvers ...string) <-chan error {
 	done := make(chan error, 1)
+	ctx := waitCtx(e.t)
 	go func() {
-		rq, err := e.srv.WaitForRequest(bg, passwordsafetest.StatusPending)
+		rq, err := e.srv.WaitForRequest(ctx, passwordsafetest.StatusPending)
 		for _, a := range approvers {
 			if err != nil {
 				break
@@ -261,7 +273,7 @@ func TestE2ECheckoutAnswerLost(t *testing.T) {
 				}
 
 				var got recordFn
-				require.NoError(t, h.run(bg, c, tc.tg, coOpts{}, got.fn))
+				require.NoError(t, h.run(waitCtx(t), c, tc.tg, coOpts{}, got.fn))
 
 				if tc.tg == dbPostgres {
 					require.NoError(t, <-approved)
@@ -284,7 +296,7 @@ func TestE2ECheckoutAnswerLostSearchFails(t *testing.T) {
 		e.srv.Next("POST", h.post(webRoot)).LoseAnswer()
 		e.srv.Next("GET", "Requests").Fail(http.StatusInternalServerError) // not retried
 
-		err := h.run(bg, c, webRoot, coOpts{}, fnMustNotRun(t))
+		err := h.run(waitCtx(t), c, webRoot, coOpts{}, fnMustNotRun(t))
 		var ce *ps.CheckoutError
 		require.ErrorAs(t, err, &ce)
 		assert.Zero(t, ce.RequestID, "the request was not found")
@@ -318,7 +330,7 @@ func TestE2ECheckoutFiveHundredAfterCreate(t *testing.T) {
 				e.srv.Next("POST", h.post(webRoot)).ActThenFail(status)
 
 				var got recordFn
-				require.NoError(t, h.run(bg, c, webRoot, coOpts{}, got.fn))
+				require.NoError(t, h.run(waitCtx(t), c, webRoot, coOpts{}, got.fn))
 
 				assert.Equal(t, []string{want}, got.runs())
 				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"))
@@ -339,7 +351,7 @@ func TestE2ECheckoutFiveHundredNothingCreated(t *testing.T) {
 				c := h.client(e, coOpts{})
 				e.srv.Next("POST", h.post(webRoot)).Fail(status)
 
-				err := h.run(bg, c, webRoot, coOpts{}, fnMustNotRun(t))
+				err := h.run(waitCtx(t), c, webRoot, coOpts{}, fnMustNotRun(t))
 				var er *ps.ErrorResponse
 				require.ErrorAs(t, err, &er, "the POST's own error")
 				assert.Equal(t, status, er.StatusCode)
@@ -458,7 +470,7 @@ func TestE2ECheckoutDeadlineWhilePending(t *testing.T) {
 
 				// Do what the message says: wait for the credential, then check in.
 				require.NoError(t, e.srv.Approve(id, "approver"))
-				cred, err := c.Requests.WaitCredentials(bg, id, nil)
+				cred, err := c.Requests.WaitCredentials(waitCtx(t), id, nil)
 				require.NoError(t, err)
 				assert.Equal(t, e.srv.Password("db01", "postgres"), cred.Value())
 				_, err = c.Requests.Checkin(bg, id, "done after approval")
@@ -478,7 +490,7 @@ func TestE2ECheckoutDeadlineWhilePending(t *testing.T) {
 func TestE2ECheckoutCanceledWhilePending(t *testing.T) {
 	t.Parallel()
 	forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
-		ctx, cancel := context.WithCancel(bg)
+		ctx, cancel := context.WithCancel(waitCtx(t))
 		defer cancel()
 		go func() {
 			if e.srv.WaitForCalls(ctx, "GET", h.creds, 1) == nil {
@@ -508,8 +520,9 @@ func TestE2ECheckoutDeniedOrExpiredWhileWaiting(t *testing.T) {
 			t.Parallel()
 			forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 				ended := make(chan error, 1)
+				ctx := waitCtx(t)
 				go func() {
-					rq, err := e.srv.WaitForRequest(bg, passwordsafetest.StatusPending)
+					rq, err := e.srv.WaitForRequest(ctx, passwordsafetest.StatusPending)
 					if err == nil {
 						if end == "denied" {
 							err = e.srv.Deny(rq.RequestID, "approver", "not now")
@@ -519,7 +532,7 @@ func TestE2ECheckoutDeniedOrExpiredWhileWaiting(t *testing.T) {
 					}
 					ended <- err
 				}()
-				err := h.run(bg, h.client(e, coOpts{}), dbPostgres, coOpts{}, fnMustNotRun(t))
+				err := h.run(waitCtx(t), h.client(e, coOpts{}), dbPostgres, coOpts{}, fnMustNotRun(t))
 				require.NoError(t, <-ended)
 
 				reqs := e.srv.Requests()
@@ -558,7 +571,7 @@ func TestE2ECheckoutReusesLeftover(t *testing.T) {
 
 				o := coOpts{conflict: ps.ConflictReuse, releaseReused: release}
 				var got recordFn
-				require.NoError(t, h.run(bg, h.client(e, o), webRoot, o, got.fn))
+				require.NoError(t, h.run(waitCtx(t), h.client(e, o), webRoot, o, got.fn))
 
 				assert.Equal(t, []string{want}, got.runs())
 				assert.Equal(t, 2, e.srv.Calls("POST", h.post(webRoot)), "the earlier run's POST and Checkout's")
@@ -591,7 +604,7 @@ func TestE2EManagedCheckoutReleaseReusedClientOption(t *testing.T) {
 		DurationMinutes: 60})
 	require.NoError(t, err)
 	c := e.as("requestor", ps.WithCheckoutReleaseReused())
-	err = c.ManagedAccounts.Checkout(bg, "web01", "root", &ps.CheckoutOptions{DurationMinutes: 5, ConflictOption: ps.ConflictReuse},
+	err = c.ManagedAccounts.Checkout(waitCtx(t), "web01", "root", &ps.CheckoutOptions{DurationMinutes: 5, ConflictOption: ps.ConflictReuse},
 		func(_ context.Context, l *ps.Lease) error {
 			assert.Equal(t, leftover.RequestID, l.RequestID)
 			return nil
@@ -611,7 +624,7 @@ func TestE2ECheckoutFnFailsOrPanics(t *testing.T) {
 		t.Parallel()
 		forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 			var runs atomic.Int32
-			err := h.run(bg, h.client(e, coOpts{}), webRoot, coOpts{}, func(context.Context, string) error {
+			err := h.run(waitCtx(t), h.client(e, coOpts{}), webRoot, coOpts{}, func(context.Context, string) error {
 				runs.Add(1)
 				return boom
 			})
@@ -628,7 +641,7 @@ func TestE2ECheckoutFnFailsOrPanics(t *testing.T) {
 			var recovered any
 			func() {
 				defer func() { recovered = recover() }()
-				_ = h.run(bg, c, webRoot, coOpts{}, func(context.Context, string) error { panic(boom) })
+				_ = h.run(waitCtx(t), c, webRoot, coOpts{}, func(context.Context, string) error { panic(boom) })
 			}()
 			assert.Equal(t, boom, recovered, "the panic goes on, unchanged")
 			e.assertOneCheckedIn(h, webRoot)
@@ -638,7 +651,7 @@ func TestE2ECheckoutFnFailsOrPanics(t *testing.T) {
 		t.Parallel()
 		forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 			e.srv.Next("PUT", "Requests/*/Checkin").Fail(http.StatusServiceUnavailable) // not acted on; PUT is retried
-			err := h.run(bg, h.client(e, coOpts{}), webRoot, coOpts{}, func(context.Context, string) error { return boom })
+			err := h.run(waitCtx(t), h.client(e, coOpts{}), webRoot, coOpts{}, func(context.Context, string) error { return boom })
 			assert.ErrorIs(t, err, boom)
 			assert.Equal(t, boom.Error(), err.Error())
 			assert.Equal(t, 2, e.srv.Calls("PUT", "Requests/*/Checkin"))
@@ -656,7 +669,7 @@ func TestE2ECheckoutFnFailsOrPanics(t *testing.T) {
 			t.Parallel()
 			forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 				fault(e.srv.Next("PUT", "Requests/*/Checkin"))
-				err := h.run(bg, h.client(e, coOpts{}), webRoot, coOpts{}, func(context.Context, string) error { return boom })
+				err := h.run(waitCtx(t), h.client(e, coOpts{}), webRoot, coOpts{}, func(context.Context, string) error { return boom })
 				assert.ErrorIs(t, err, boom)
 				assert.Equal(t, boom.Error(), err.Error(), "the request was checked in: no check-in error")
 				assert.Equal(t, 2, e.srv.Calls("PUT", "Requests/*/Checkin"), "repeated once")
@@ -669,7 +682,7 @@ func TestE2ECheckoutFnFailsOrPanics(t *testing.T) {
 		forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 			c := h.client(e, coOpts{})
 			e.srv.Next("PUT", "Requests/*/Checkin").Fail(http.StatusInternalServerError) // not retried
-			err := h.run(bg, c, webRoot, coOpts{}, func(context.Context, string) error { return boom })
+			err := h.run(waitCtx(t), c, webRoot, coOpts{}, func(context.Context, string) error { return boom })
 			assert.ErrorIs(t, err, boom)
 			var er *ps.ErrorResponse
 			require.ErrorAs(t, err, &er, "the check-in's error, joined")
@@ -695,7 +708,7 @@ func TestE2ECheckoutConflict(t *testing.T) {
 		leftover, err := h.leftover(e.as("requestor"), webRoot)
 		require.NoError(t, err)
 
-		err = h.run(bg, h.client(e, coOpts{}), webRoot, coOpts{}, fnMustNotRun(t))
+		err = h.run(waitCtx(t), h.client(e, coOpts{}), webRoot, coOpts{}, fnMustNotRun(t))
 		assert.ErrorIs(t, err, ps.ErrConflict)
 		var ce *ps.CheckoutError
 		require.ErrorAs(t, err, &ce)
@@ -730,7 +743,7 @@ func TestE2EManagedCheckoutDomainAccount(t *testing.T) {
 			approved := e.approveWhenPendingAs("approver", "reqapprover")
 			want := e.srv.Password("app01", `EXAMPLE\deploy`)
 			var lease ps.Lease
-			err := c.ManagedAccounts.Checkout(bg, "app01", name, &ps.CheckoutOptions{DurationMinutes: 15, Reason: coReason},
+			err := c.ManagedAccounts.Checkout(waitCtx(t), "app01", name, &ps.CheckoutOptions{DurationMinutes: 15, Reason: coReason},
 				func(_ context.Context, l *ps.Lease) error {
 					lease = *l
 					return nil
@@ -780,7 +793,7 @@ func TestE2EManagedCheckoutCredentialTypes(t *testing.T) {
 	} {
 		e.srv.ResetCalls()
 		var got string
-		err := c.ManagedAccounts.Checkout(bg, "web01", "root", &ps.CheckoutOptions{DurationMinutes: 5, CredentialType: tc.typ,
+		err := c.ManagedAccounts.Checkout(waitCtx(t), "web01", "root", &ps.CheckoutOptions{DurationMinutes: 5, CredentialType: tc.typ,
 			RotateOnCheckin: ps.Ptr(false)},
 			func(_ context.Context, l *ps.Lease) error {
 				got = l.Credential.Value()
@@ -873,7 +886,7 @@ func TestE2EManagedAccountsGetListAll(t *testing.T) {
 		{0, 1}, // the default page size, 1000: one short page
 	} {
 		e.srv.ResetCalls()
-		got, err := collect(c.ManagedAccounts.All(bg, &ps.ListManagedAccountsOptions{Limit: tc.limit}))
+		got, err := collect(c.ManagedAccounts.All(waitCtx(t), &ps.ListManagedAccountsOptions{Limit: tc.limit}))
 		require.NoError(t, err)
 		assert.Equal(t, wantIDs, accountIDs(got), "limit %d", tc.limit)
 		assert.Equal(t, tc.calls, e.srv.Calls("GET", "ManagedAccounts"), "limit %d", tc.limit)
@@ -882,7 +895,7 @@ func TestE2EManagedAccountsGetListAll(t *testing.T) {
 	// Stopping early stops the paging.
 	e.srv.ResetCalls()
 	n := 0
-	for a, err := range c.ManagedAccounts.All(bg, &ps.ListManagedAccountsOptions{Limit: 2}) {
+	for a, err := range c.ManagedAccounts.All(waitCtx(t), &ps.ListManagedAccountsOptions{Limit: 2}) {
 		require.NoError(t, err)
 		n++
 		if a.AccountID == wantIDs[2] {
@@ -918,7 +931,7 @@ func TestE2EManagedAccountsPagedWrapper(t *testing.T) {
 		{5, 2},
 	} {
 		e.srv.ResetCalls()
-		got, err := collect(c.ManagedAccounts.All(bg, &ps.ListManagedAccountsOptions{Limit: tc.limit}))
+		got, err := collect(c.ManagedAccounts.All(waitCtx(t), &ps.ListManagedAccountsOptions{Limit: tc.limit}))
 		require.NoError(t, err)
 		assert.Equal(t, wantIDs, accountIDs(got), "limit %d", tc.limit)
 		log := e.srv.CallLog()
@@ -939,7 +952,7 @@ func TestE2EManagedAccountsPagedWrapper(t *testing.T) {
 	assert.Equal(t, []int{61}, accountIDs(one))
 
 	// Checkout looks the account up the same way.
-	err = c.ManagedAccounts.Checkout(bg, "web01", "root", &ps.CheckoutOptions{DurationMinutes: 5},
+	err = c.ManagedAccounts.Checkout(waitCtx(t), "web01", "root", &ps.CheckoutOptions{DurationMinutes: 5},
 		func(_ context.Context, l *ps.Lease) error {
 			assert.Equal(t, acctRoot, l.AccountID)
 			return nil
