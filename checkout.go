@@ -82,7 +82,14 @@ func (cc *checkoutConfig) clock() time.Time {
 //     denied, expired), Checkout tries a check-in and returns a
 //     *CheckoutError holding the request ID, whose message says what
 //     became of the request. A requestor cannot check in a pending
-//     request: it stays open until an approver denies it or it expires.
+//     request: it stays open until an approver denies it or it expires
+//     (the error then matches ErrNotApproved, even when ctx ended while a
+//     poll was in flight).
+//   - When a check-in fails (other than as pending), Checkout asks GET
+//     Requests whether the request is still open: a check-in that acted
+//     but whose answer was lost is repeated and refused, and a denied or
+//     expired request cannot be checked in. A request no longer open is
+//     not reported as a failed check-in.
 //   - A 409 (a conflicting request exists) is returned as a *CheckoutError
 //     wrapping the *ErrorResponse (errors.Is(err, ErrConflict) holds) with
 //     a hint: ConflictOption reuse takes the existing request over, renew
@@ -93,7 +100,7 @@ func (cc *checkoutConfig) clock() time.Time {
 // to release, unless the client was built WithCheckoutReleaseReused.
 //
 // API: POST Requests, GET Credentials/{id}, PUT Requests/{id}/Checkin;
-// GET Requests when the POST's answer is lost.
+// GET Requests when the POST's answer is lost or a check-in fails.
 // Needs: the Requestor or Requestor/Approver role on the account.
 func (s *RequestsService) Checkout(ctx context.Context, opts *CreateRequestOptions,
 	fn func(ctx context.Context, cred Secret) error) error {
@@ -140,7 +147,7 @@ func (s *RequestsService) spec(opts *CreateRequestOptions, releaseReused bool) *
 //
 // API: POST Aliases/{aliasId}/Requests, GET Aliases/{aliasId}/Credentials/{requestId},
 // PUT Requests/{id}/Checkin; GET Requests (and GET Aliases/{aliasId}) when
-// the POST's answer is lost.
+// the POST's answer is lost, GET Requests when a check-in fails.
 // Needs: the Requestor or Requestor/Approver role on the alias's account.
 func (s *AliasesService) Checkout(ctx context.Context, aliasID int, opts *CreateAliasRequestOptions,
 	fn func(ctx context.Context, cred *AliasCredentials) error) error {
@@ -244,8 +251,14 @@ func checkout[T any](ctx context.Context, c *Client, sp *requestSpec,
 		ce := &CheckoutError{RequestID: id, Reused: reused, Err: err}
 		if release {
 			ce.checkinTried = true
-			ce.checkinErr = c.checkinDetached(ctx, id)
+			ce.ended, ce.checkinErr = c.checkinDetached(ctx, id)
 			ce.CheckedIn = ce.checkinErr == nil
+			if errors.Is(ce.checkinErr, ErrNotApproved) && !errors.Is(err, ErrNotApproved) {
+				// The wait broke off during a poll (ctx ended while it
+				// was in flight, say): the check-in's 4034 says what the
+				// poll could not, that the request is still pending.
+				ce.Err = &pendingError{requestID: id, err: err}
+			}
 		}
 		return ce
 	}
@@ -254,11 +267,11 @@ func checkout[T any](ctx context.Context, c *Client, sp *requestSpec,
 	}
 	defer func() {
 		p := recover()
-		cerr := c.checkinDetached(ctx, id)
+		ended, cerr := c.checkinDetached(ctx, id)
 		if p != nil {
 			panic(p)
 		}
-		if cerr != nil {
+		if cerr != nil && !ended {
 			err = errors.Join(err, fmt.Errorf("passwordsafe: checking in request %d: %w", id, cerr))
 		}
 	}()
@@ -367,12 +380,30 @@ func sameAccess(a, b AccessType) bool {
 }
 
 // checkinDetached checks the request in on a context detached from ctx,
-// bounded to checkinTimeout.
-func (c *Client) checkinDetached(ctx context.Context, id int) error {
+// bounded to checkinTimeout. When the check-in fails, other than with 4034
+// (the request is pending, so open), it asks the server whether the
+// request is still open (GET Requests): a check-in that acted but whose
+// answer was lost (a 5xx from a gateway, a broken connection) is repeated
+// by the pipeline and then refused, the request being checked in already;
+// and a request denied or expired while Checkout waited cannot be checked
+// in. ended reports that the request is not among the user's open
+// requests; err is the check-in's error all the same.
+func (c *Client) checkinDetached(ctx context.Context, id int) (ended bool, err error) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), checkinTimeout)
 	defer cancel()
-	_, err := c.Requests.Checkin(cctx, id, "")
-	return err
+	if _, err = c.Requests.Checkin(cctx, id, ""); err == nil || errors.Is(err, ErrNotApproved) {
+		return false, err
+	}
+	open, _, lerr := c.Requests.List(cctx, nil)
+	if lerr != nil {
+		return false, err
+	}
+	for _, r := range open {
+		if r.RequestID == id {
+			return false, err
+		}
+	}
+	return true, err
 }
 
 // waitReleased reads the credential, polling while the request awaits

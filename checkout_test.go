@@ -899,3 +899,105 @@ func TestCheckoutErrorMessages(t *testing.T) {
 	assert.Equal(t, "passwordsafe: checkout failed", (&CheckoutError{}).Error())
 	assert.Same(t, base, (&CheckoutError{Err: base}).Unwrap())
 }
+
+// Regression (issue 10): the context ends while a poll is in flight. The
+// poll's error is the context's, not 4034; the check-in's 4034 shows the
+// request is still pending, and the error says so, as when the context
+// ends between polls.
+func TestCheckoutContextEndsDuringPoll(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c, mt := newMockClient(t, instantPolls())
+	_, _ = checkoutMock(t, mt, http.StatusCreated, 0, http.StatusNoContent)
+	mt.RegisterResponder(http.MethodGet, testBase+"Credentials/42", func(req *http.Request) (*http.Response, error) {
+		cancel() // the caller gives up while the poll is in flight
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	})
+	checkins := &recorder{}
+	mt.RegisterResponder(http.MethodPut, testBase+"Requests/42/Checkin",
+		checkins.wrap(respond(http.StatusForbidden, `"4034 - Request is not yet approved."`)))
+	lists := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", lists.wrap(respond(http.StatusOK, `[]`)))
+
+	err := c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error {
+		t.Error("fn ran")
+		return nil
+	})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, ErrNotApproved, "the check-in's 4034 shows the request is pending")
+	assert.NotErrorIs(t, err, ErrForbidden)
+	var ce *CheckoutError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 42, ce.RequestID)
+	assert.False(t, ce.CheckedIn)
+	assert.Contains(t, err.Error(), "request 42 is still pending")
+	assert.Contains(t, err.Error(), "Requests.WaitCredentials(ctx, 42, nil)")
+	assert.NotContains(t, err.Error(), "may still be open")
+	assert.Equal(t, 1, checkins.count())
+	assert.Zero(t, lists.count(), "a 4034 check-in proves the request open: no need to look")
+}
+
+// Regression (issue 10): the check-in acted but its answer was a 502 (or
+// was lost); the pipeline repeats the PUT, which the server refuses, the
+// request being checked in already. The request is not open: no error.
+// Were it still listed as open, the error would be returned.
+func TestCheckoutCheckinRepeatedAfterItActed(t *testing.T) {
+	t.Parallel()
+	for _, stillOpen := range []bool{false, true} {
+		t.Run(fmt.Sprintf("still open %v", stillOpen), func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t, instantPolls())
+			_, _ = checkoutMock(t, mt, http.StatusCreated, 0, http.StatusNoContent)
+			checkins := &recorder{}
+			mt.RegisterResponder(http.MethodPut, testBase+"Requests/42/Checkin", checkins.wrap(sequence(
+				respond(http.StatusBadGateway, `"Bad Gateway"`),
+				respond(http.StatusForbidden, `"4031 - Request 42 is no longer active (checked in)."`))))
+			list := `[]`
+			if stillOpen {
+				list = `[{"RequestID":42,"SystemID":1,"AccountID":2,"Status":"Active"}]`
+			}
+			lists := &recorder{}
+			mt.RegisterResponder(http.MethodGet, testBase+"Requests", lists.wrap(respond(http.StatusOK, list)))
+			boom := errors.New("fn failed")
+
+			err := c.Requests.Checkout(context.Background(), checkoutOpts, func(context.Context, Secret) error { return boom })
+			assert.ErrorIs(t, err, boom)
+			assert.Equal(t, 2, checkins.count(), "the PUT was repeated after the 502")
+			assert.Equal(t, 1, lists.count(), "one look at the open requests")
+			if stillOpen {
+				assert.ErrorIs(t, err, ErrNoPermission)
+				assert.Contains(t, err.Error(), "checking in request 42")
+			} else {
+				assert.Equal(t, "fn failed", err.Error(), "nothing is open: no check-in error")
+			}
+		})
+	}
+}
+
+// Regression (issue 10): a request denied while Checkout waited cannot be
+// checked in; the server no longer lists it as open, and the error says
+// so instead of telling the caller to check it in.
+func TestCheckoutDeniedRequestNoLongerOpen(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, instantPolls())
+	mt.RegisterResponder(http.MethodPost, testBase+"Requests", httpmock.NewStringResponder(http.StatusCreated, `7`))
+	mt.RegisterResponder(http.MethodGet, testBase+"Credentials/7",
+		httpmock.NewStringResponder(http.StatusForbidden, `"4031 - Request was denied."`))
+	mt.RegisterResponder(http.MethodPut, testBase+"Requests/7/Checkin",
+		httpmock.NewStringResponder(http.StatusForbidden, `"4031 - Request is not active."`))
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", respond(http.StatusOK, `[{"RequestID":8}]`))
+
+	err := c.Requests.Checkout(context.Background(), checkoutOpts, func(context.Context, Secret) error {
+		t.Error("fn ran for a denied request")
+		return nil
+	})
+	assert.ErrorIs(t, err, ErrNoPermission)
+	var ce *CheckoutError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, 7, ce.RequestID)
+	assert.False(t, ce.CheckedIn)
+	assert.Equal(t, "passwordsafe: GET Credentials/7: 403 Forbidden: 4031 Request was denied.: request 7 is no longer open "+
+		"(its check-in answered: passwordsafe: PUT Requests/7/Checkin: 403 Forbidden: 4031 Request is not active.)", err.Error())
+}

@@ -319,13 +319,15 @@ type CheckoutError struct {
 	// Reused: RequestID was open before Checkout (the server reused it).
 	Reused bool
 	// CheckedIn: Checkout checked RequestID in before returning. When
-	// false and RequestID is set, the request may still be open.
+	// false and RequestID is set, the request may still be open; the
+	// message says whether the server still lists it as open.
 	CheckedIn bool
 	// Err is why Checkout stopped.
 	Err error
 
 	checkinTried bool
 	checkinErr   error
+	ended        bool // the check-in failed and the request is not open
 	hint         string
 }
 
@@ -355,6 +357,8 @@ func (e *CheckoutError) next() string {
 		return "request " + id + " was checked in"
 	case !e.checkinTried:
 		return "request " + id + " was open before Checkout and is left open (see WithCheckoutReleaseReused)"
+	case e.ended && e.checkinErr != nil:
+		return "request " + id + " is no longer open (its check-in answered: " + e.checkinErr.Error() + ")"
 	case errors.Is(e.Err, ErrNotApproved):
 		return "request " + id + " is still pending, and a requestor cannot check in a pending request: it ends when " +
 			"an approver denies it or it expires; to use it, wait with Requests.WaitCredentials(ctx, " + id +

@@ -275,7 +275,7 @@ type Lease struct {
 //
 // API: GET ManagedAccounts?systemName=&accountName=, POST Requests,
 // GET Credentials/{id}, PUT Requests/{id}/Checkin; GET Requests when the
-// POST's answer is lost.
+// POST's answer is lost or a check-in fails.
 // Needs: the Requestor or Requestor/Approver role on the account.
 func (s *ManagedAccountsService) Checkout(ctx context.Context, systemName, accountName string, opts *CheckoutOptions,
 	fn func(ctx context.Context, lease *Lease) error) error {

@@ -155,13 +155,15 @@
 //
 // # Faults
 //
-// Next picks the next call(s) to a method and path; the fault acts before
-// the fake looks at the call:
+// Next picks the next call(s) to a method and path. Fail, Drop and the
+// waits act before the fake looks at the call; LoseAnswer and ActThenFail
+// let it act, then take its answer away:
 //
 //	srv.Next("GET", "Requests").Times(2).Fail(http.StatusServiceUnavailable) // answered, not acted on
 //	srv.Next("POST", "Requests").FailWith(429, "slow down", http.Header{"Retry-After": {"1"}})
 //	srv.Next("POST", "Requests").Drop()       // connection closed before the server acts
 //	srv.Next("POST", "Requests").LoseAnswer() // the server acts, the answer is lost
+//	srv.Next("POST", "Requests").ActThenFail(http.StatusBadGateway) // the server acts, the client gets 502
 //	srv.Next("GET", "Aliases").Delay(time.Second)
 //	hold := srv.Next("PUT", "Requests/*/Checkin").Hold() // in flight until hold.Release()
 //

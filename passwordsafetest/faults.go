@@ -9,10 +9,11 @@ import (
 
 // Fault injection. A fault applies to the next calls whose method and
 // path match, picked with Server.Next; it acts before the fake looks at the
-// call (before authentication), as a proxy or a network would. Faults are
-// used in the order they were added. A wait (Delay or Hold) and one action
-// (Fail, Drop or LoseAnswer) may apply to the same call: the wait comes
-// first.
+// call (before authentication), as a proxy or a network would, except
+// LoseAnswer and ActThenFail, which let the server act and then take its
+// answer away. Faults are used in the order they were added. A wait (Delay
+// or Hold) and one action (Fail, Drop, LoseAnswer or ActThenFail) may apply
+// to the same call: the wait comes first.
 
 // Fault names the calls a fault applies to: build it with Server.Next, say
 // how many with Times, and end with what happens to them.
@@ -73,6 +74,36 @@ func (f Fault) Drop() { f.add(&faultRule{kind: faultDrop}) }
 // after a POST reached the server.
 func (f Fault) LoseAnswer() { f.add(&faultRule{kind: faultLoseAnswer}) }
 
+// ActThenFail lets the server act on the calls (their changes stay) and
+// then answers status, with the status text as a JSON string body, in
+// place of the server's own answer: a gateway that gave up on the server
+// after it had acted (502, 504), or a server that failed after committing
+// (500, 503). The client cannot tell from the answer whether anything
+// changed, which is what a client that must never act twice (or never
+// leave a request open) has to cope with:
+//
+//	srv.Next("POST", "Requests").ActThenFail(http.StatusServiceUnavailable) // created, then 503
+//
+// The server's own answer is dropped whatever it was, an error included
+// (then nothing changed, as with Fail). The call log shows status.
+func (f Fault) ActThenFail(status int) {
+	text := http.StatusText(status)
+	if text == "" {
+		text = "Injected fault"
+	}
+	f.ActThenFailWith(status, text, nil)
+}
+
+// ActThenFailWith is ActThenFail with message as the JSON string body and
+// header added (e.g. Retry-After).
+func (f Fault) ActThenFailWith(status int, message string, header http.Header) {
+	rep := errorReply(status, message)
+	for k, vs := range header {
+		rep.header()[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	f.add(&faultRule{kind: faultActThenFail, reply: rep})
+}
+
 // Delay holds each call for d (real time) before the server looks at it.
 // A call whose client goes away meanwhile is not acted on. To order events
 // in a test without a wall-clock margin, use Hold.
@@ -116,6 +147,7 @@ const (
 	faultFail
 	faultDrop
 	faultLoseAnswer
+	faultActThenFail
 	faultWait
 )
 

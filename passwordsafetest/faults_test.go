@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
 func TestFail(t *testing.T) {
@@ -215,6 +217,80 @@ func TestLoseAnswer(t *testing.T) {
 	}
 	if info, _ := f.srv.Request(1001); info.Status != "checkedin" || f.srv.Password("web01", "root") == pw {
 		t.Errorf("check-in was not processed: %+v", info)
+	}
+}
+
+func TestActThenFail(t *testing.T) {
+	f := newFixture(t)
+	rita := f.as("requestor")
+
+	// The server creates the request; the client gets a 503.
+	f.srv.Next(http.MethodPost, "Requests").ActThenFail(http.StatusServiceUnavailable)
+	rita.do(http.MethodPost, "Requests", req(1, 11, 30)).wantError(http.StatusServiceUnavailable, "Service Unavailable")
+	info, ok := f.srv.Request(1001)
+	if !ok || info.Status != passwordsafetest.StatusActive || info.Owner != "requestor" {
+		t.Fatalf("request after ActThenFail: %+v %v", info, ok)
+	}
+	log := f.srv.CallLog()
+	if last := log[len(log)-1]; last.Status != http.StatusServiceUnavailable || last.User != "requestor" {
+		t.Errorf("call log %+v, want the injected status and the caller", last)
+	}
+	// A repeat would now conflict: the first call acted.
+	rita.do(http.MethodPost, "Requests", req(1, 11, 30)).wantStatus(http.StatusConflict)
+
+	// Times, a message and a header; the check-ins happen.
+	second := rita.createRequest(req(3, 31, 30))
+	f.srv.Next(http.MethodPut, "Requests/*/Checkin").Times(2).ActThenFailWith(http.StatusBadGateway, "upstream gone",
+		http.Header{"retry-after": {"1"}})
+	for _, id := range []int{1001, second} {
+		r := rita.do(http.MethodPut, path("Requests/{id}/Checkin", id), map[string]string{"Reason": "done"})
+		r.wantError(http.StatusBadGateway, "upstream gone")
+		if got := r.header.Get("Retry-After"); got != "1" {
+			t.Errorf("Retry-After %q", got)
+		}
+	}
+	if open := f.srv.OpenRequests(); len(open) != 0 {
+		t.Errorf("check-ins not processed: %+v", open)
+	}
+	if c := f.srv.Checkins(); len(c) != 2 || c[0].Reason != "done" {
+		t.Errorf("check-ins %+v", c)
+	}
+
+	// A call the server refuses is refused all the same, and answered with
+	// the injected status: nothing changes.
+	f.srv.Next(http.MethodPost, "Requests").ActThenFail(http.StatusGatewayTimeout)
+	rita.do(http.MethodPost, "Requests", req(999, 999, 30)).wantError(http.StatusGatewayTimeout, "Gateway Timeout")
+	if n := len(f.srv.Requests()); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+
+	// Before authentication nothing is acted on either; a status without
+	// text gets a placeholder; the fault is used up after one call.
+	f.srv.Next("", "Requests").ActThenFail(799)
+	f.anon().do(http.MethodPost, "Requests", req(1, 11, 30)).wantError(799, "Injected fault")
+	if n := len(f.srv.Requests()); n != 2 {
+		t.Errorf("%d requests after an unauthenticated call, want 2", n)
+	}
+	if id := rita.createRequest(req(1, 11, 30)); id != 1003 {
+		t.Errorf("RequestID %d, want 1003", id)
+	}
+}
+
+func TestActThenFailAfterHold(t *testing.T) {
+	f := newFixture(t)
+	rita := f.as("requestor")
+	hold := f.srv.Next(http.MethodPost, "Requests").Hold()
+	f.srv.Next(http.MethodPost, "Requests").ActThenFail(http.StatusBadGateway)
+	answered := make(chan result, 1)
+	go func() { answered <- rita.do(http.MethodPost, "Requests", req(1, 11, 30)) }()
+	<-hold.Arrived()
+	if open := f.srv.OpenRequests(); len(open) != 0 {
+		t.Errorf("a held call was processed: %+v", open)
+	}
+	hold.Release()
+	(<-answered).wantError(http.StatusBadGateway, "Bad Gateway")
+	if info, ok := f.srv.Request(1001); !ok || !info.Open() {
+		t.Errorf("request after the hold: %+v %v", info, ok)
 	}
 }
 

@@ -261,6 +261,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		dropConnection(w)
 		return
 	}
+	if f.kind == faultActThenFail {
+		// The server acted (or refused); the client gets the fault's answer.
+		s.finishCall(idx, f.reply.status, u)
+		f.reply.write(w)
+		return
+	}
 	s.finishCall(idx, rep.status, u)
 	rep.write(w)
 }
