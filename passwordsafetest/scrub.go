@@ -321,18 +321,25 @@ func (s *scrubber) net(file []byte) []byte {
 			secrets = append(secrets, v)
 		}
 	}
-	// Longer first, so a secret that holds another is replaced whole.
-	sort.Slice(secrets, func(i, j int) bool {
-		if len(secrets[i]) != len(secrets[j]) {
-			return len(secrets[i]) > len(secrets[j])
-		}
-		return secrets[i] < secrets[j]
-	})
+	// Every written form of every secret, longest first: a secret that holds
+	// another, and a form that holds the raw secret (its JSON escape of a
+	// leading quote or backslash, say), are replaced whole, never leaving a
+	// stray escape character behind.
+	type form struct{ text, placeholder string }
+	var forms []form
 	for _, v := range secrets {
-		p := []byte(s.byValue[v])
-		for _, form := range secretForms(v) {
-			file = bytes.ReplaceAll(file, []byte(form), p)
+		for _, f := range secretForms(v) {
+			forms = append(forms, form{f, s.byValue[v]})
 		}
+	}
+	sort.Slice(forms, func(i, j int) bool {
+		if len(forms[i].text) != len(forms[j].text) {
+			return len(forms[i].text) > len(forms[j].text)
+		}
+		return forms[i].text < forms[j].text
+	})
+	for _, f := range forms {
+		file = bytes.ReplaceAll(file, []byte(f.text), []byte(f.placeholder))
 	}
 	return file
 }

@@ -160,3 +160,17 @@ func TestCallKey(t *testing.T) {
 		t.Errorf("the order of a parameter's values is ignored: %q", c)
 	}
 }
+
+// A secret that starts with a quote or a backslash: its JSON-escaped form
+// holds the raw one plus the escape, and is replaced whole, leaving no
+// stray backslash (this once failed one random password in fifty).
+func TestScrubNetEscapedFormFirst(t *testing.T) {
+	for _, pw := range []string{`"leading-quote`, `\leading-backslash`, `trailing-quote"`, `mid"dle\pw`} {
+		s := newScrubber()
+		s.placeholder(kindPassword, pw)
+		file := `{"Password":"` + jsonEscape(pw, false) + `"}|` + pw
+		if got, want := string(s.net([]byte(file))), `{"Password":"recorded-password-1"}|recorded-password-1`; got != want {
+			t.Errorf("%q: got %s, want %s", pw, got, want)
+		}
+	}
+}
