@@ -15,17 +15,10 @@ type ListRequestSetsOptions struct {
 	Queue RequestQueue `url:"queue,omitempty"`
 }
 
+// query validates and encodes the filter as ListRequestsOptions does: the
+// two take the same names and values.
 func (o *ListRequestSetsOptions) query() (string, error) {
-	if o == nil {
-		return "", nil
-	}
-	if err := firstError(
-		checkEnum("status", o.Status, RequestStatusAll, RequestStatusActive, RequestStatusPending),
-		checkEnum("queue", o.Queue, QueueRequestor, QueueApprover),
-	); err != nil {
-		return "", err
-	}
-	return encodeQuery(o)
+	return (*ListRequestsOptions)(o).query()
 }
 
 // RequestSet is a group of requests for the same system and account, one per

@@ -40,19 +40,10 @@ func (s *Server) approveRequest(c *call) reply {
 
 // approveLocked is an approval by c.user, from the API or from the test.
 func (s *Server) approveLocked(c *call, id int, reason string) reply {
-	if !c.user.approver {
-		return forbidden(4033, msgApproverOnly)
-	}
-	rq, ok := s.requests[id]
+	rq, rep, ok := s.approverMayActLocked(c, id, msgOwnApproval, "approve")
 	switch {
 	case !ok:
-		return requestNotFound(id)
-	case rq.owner == c.user:
-		return forbidden(4033, msgOwnApproval)
-	case !mayApprove(c.user, rq.acct):
-		return forbidden(4031, "User does not have permission to approve requests for the account.")
-	case !rq.state.live():
-		return noLongerActive(rq)
+		return rep
 	case rq.state == stateActive || rq.approvedBy(c.user):
 		return forbidden(4036, msgAlreadyApproved)
 	}
@@ -62,6 +53,27 @@ func (s *Server) approveLocked(c *call, id int, reason string) reply {
 		rq.activate(c.now)
 	}
 	return noContent()
+}
+
+// approverMayActLocked checks what approving and denying share: c.user is
+// an approver of the account, the request exists, is not c.user's own
+// (ownMsg), and is still live. verb names the act in the 4031 message.
+func (s *Server) approverMayActLocked(c *call, id int, ownMsg, verb string) (*request, reply, bool) {
+	if !c.user.approver {
+		return nil, forbidden(4033, msgApproverOnly), false
+	}
+	rq, ok := s.requests[id]
+	switch {
+	case !ok:
+		return nil, requestNotFound(id), false
+	case rq.owner == c.user:
+		return nil, forbidden(4033, ownMsg), false
+	case !mayApprove(c.user, rq.acct):
+		return nil, forbidden(4031, "User does not have permission to "+verb+" requests for the account."), false
+	case !rq.state.live():
+		return nil, noLongerActive(rq), false
+	}
+	return rq, reply{}, true
 }
 
 // denyRequest denies a pending request or cancels an active one.
@@ -77,19 +89,9 @@ func (s *Server) denyRequest(c *call) reply {
 
 // denyLocked is a denial by c.user, from the API or from the test.
 func (s *Server) denyLocked(c *call, id int, reason string) reply {
-	if !c.user.approver {
-		return forbidden(4033, msgApproverOnly)
-	}
-	rq, ok := s.requests[id]
-	switch {
-	case !ok:
-		return requestNotFound(id)
-	case rq.owner == c.user:
-		return forbidden(4033, msgOwnDenial)
-	case !mayApprove(c.user, rq.acct):
-		return forbidden(4031, "User does not have permission to deny requests for the account.")
-	case !rq.state.live():
-		return noLongerActive(rq)
+	rq, rep, ok := s.approverMayActLocked(c, id, msgOwnDenial, "deny")
+	if !ok {
+		return rep
 	}
 	rq.deniedBy, rq.denyReason = c.user, reason
 	if rq.state == statePending {
