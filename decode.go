@@ -29,11 +29,17 @@ func callJSON[T any](ctx context.Context, c *Client, r *request) (*T, *Response,
 // without ever holding the whole body: memory follows the rows, not the
 // bytes. JSON null and an empty body are an empty list.
 func callList[T any](ctx context.Context, c *Client, r *request) ([]T, *Response, error) {
+	return collectRows[T](ctx, c, r, decodeArray)
+}
+
+// collectRows makes the call and gathers the rows decode finds in the answer.
+func collectRows[T any](ctx context.Context, c *Client, r *request,
+	decode func(io.Reader, func(*json.Decoder) error) error) ([]T, *Response, error) {
 	r.limit = capList
 	var out []T
 	resp, err := c.do(ctx, r, func(_ http.Header, body *answer) error {
 		var rows rows[T]
-		if err := decodeArray(body, func(dec *json.Decoder) error { return dec.Decode(rows.next()) }); err != nil {
+		if err := decode(body, func(dec *json.Decoder) error { return dec.Decode(rows.next()) }); err != nil {
 			return err
 		}
 		out = rows.slice()

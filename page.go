@@ -21,20 +21,10 @@ import (
 // callPage is callList for answers that may be paged: a bare array, a
 // {TotalCount, Data} wrapper, or a single object.
 func callPage[T any](ctx context.Context, c *Client, r *request) ([]T, *Response, error) {
-	r.limit = capList
-	var out []T
-	resp, err := c.do(ctx, r, func(_ http.Header, body *answer) error {
-		var rows rows[T]
-		if _, err := decodePage(body, func(dec *json.Decoder) error { return dec.Decode(rows.next()) }); err != nil {
-			return err
-		}
-		out = rows.slice()
-		return nil
+	return collectRows[T](ctx, c, r, func(body io.Reader, each func(*json.Decoder) error) error {
+		_, err := decodePage(body, each)
+		return err
 	})
-	if err != nil {
-		return nil, resp, err
-	}
-	return out, resp, nil
 }
 
 // streamPage makes the call and hands each row to each as it is decoded.
