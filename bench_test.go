@@ -498,3 +498,64 @@ func BenchmarkTimeUnmarshalJSON(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkThroughputPaired runs, per iteration, one batch of calls on each
+// side with the given number of goroutines, in alternating order, and
+// reports sdk-calls/s over std-calls/s: both batches of a pair see the same
+// load, so the ratio holds still on a busy machine where two separate
+// benchmarks drift apart.
+func BenchmarkThroughputPaired(b *testing.B) {
+	s := newBenchServer(b)
+	ctx := context.Background()
+	c := newBenchClient(b, s)
+	if _, err := c.SignIn(ctx); err != nil {
+		b.Fatal(err)
+	}
+	hc, base := newRawClient(b), s.base()
+	sdk := func() error {
+		_, _, err := c.Sessions.Get(ctx, benchSessionID)
+		return err
+	}
+	std := func() error {
+		var got ps.Session
+		return rawGetSession(ctx, hc, base, benchSessionID, &got)
+	}
+	const batch = 512 // calls per side per iteration
+	for _, workers := range []int{1, 8, 64, 256} {
+		b.Run(fmt.Sprintf("goroutines=%d", workers), func(b *testing.B) {
+			timed := func(call func() error) time.Duration {
+				var left atomic.Int64
+				left.Store(batch)
+				var wg sync.WaitGroup
+				start := time.Now()
+				for range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for left.Add(-1) >= 0 {
+							if err := call(); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				return time.Since(start)
+			}
+			var sdkTime, stdTime time.Duration
+			n := 0
+			for b.Loop() {
+				if n%2 == 0 {
+					sdkTime += timed(sdk)
+					stdTime += timed(std)
+				} else {
+					stdTime += timed(std)
+					sdkTime += timed(sdk)
+				}
+				n++
+			}
+			b.ReportMetric(float64(stdTime)/float64(sdkTime), "sdk/std-throughput")
+		})
+	}
+}
