@@ -71,7 +71,7 @@ func readmeSnippet2(ctx context.Context, acct *passwordsafe.ManagedAccount, live
 	return err
 }
 
-func readmeSnippet3(ctx context.Context, client *passwordsafe.Client, acct *passwordsafe.ManagedAccount, live []passwordsafe.Session, requestID, accountID, id int, opts *passwordsafe.CheckoutOptions, dir, adminPassword string, caPEM []byte) error {
+func readmeSnippet3(ctx context.Context, client *passwordsafe.Client, live []passwordsafe.Session, requestID, accountID, id int, opts *passwordsafe.CheckoutOptions, dir, adminPassword string, caPEM []byte) error {
 	acct, _, err := client.ManagedAccounts.Get(ctx, "db01", "postgres")
 	if err != nil {
 		return err
@@ -126,7 +126,7 @@ func readmeSnippet6(ctx context.Context, client *passwordsafe.Client, acct *pass
 	return err
 }
 
-func readmeSnippet7(ctx context.Context, client *passwordsafe.Client, acct *passwordsafe.ManagedAccount, live []passwordsafe.Session, requestID, accountID, id int, opts *passwordsafe.CheckoutOptions, dir, adminPassword string, caPEM []byte) error {
+func readmeSnippet7(ctx context.Context, client *passwordsafe.Client, acct *passwordsafe.ManagedAccount, requestID, accountID, id int, opts *passwordsafe.CheckoutOptions, dir, adminPassword string, caPEM []byte) error {
 	live, _, err := client.Sessions.List(ctx, &passwordsafe.ListSessionsOptions{
 		Status: []passwordsafe.SessionStatus{passwordsafe.SessionInProgress, passwordsafe.SessionLocked},
 		UserID: 7, // the user who requested the sessions; 0: everyone
