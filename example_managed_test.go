@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -29,48 +28,39 @@ type managedDemo struct {
 }
 
 func newManagedDemo() *managedDemo {
-	const api = "/BeyondTrust/api/public/v3/"
+	const api = demoAPI
 	d := &managedDemo{}
-	mux := http.NewServeMux()
-	reply := func(w http.ResponseWriter, status int, body string) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, body)
-	}
-	mux.HandleFunc("POST "+api+"Auth/SignAppin", func(w http.ResponseWriter, r *http.Request) {
-		http.SetCookie(w, &http.Cookie{Name: "ASP.NET_SessionId", Value: "demo", Path: "/"})
-		reply(w, http.StatusOK, `{"UserId":7,"UserName":"deploybot"}`)
-	})
+	mux := demoMux(`{"UserId":7,"UserName":"deploybot"}`)
 	mux.HandleFunc("GET "+api+"ManagedAccounts", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		if q.Get("systemName") == "db01" && q.Get("accountName") == "postgres" {
-			reply(w, http.StatusOK, `{"PlatformID":10,"SystemId":3,"SystemName":"db01","DomainName":null,"AccountId":7,`+
+			demoReply(w, http.StatusOK, `{"PlatformID":10,"SystemId":3,"SystemName":"db01","DomainName":null,"AccountId":7,`+
 				`"AccountName":"postgres","DefaultReleaseDuration":120,"MaximumReleaseDuration":525600}`)
 			return
 		}
-		reply(w, http.StatusNotFound, `"Managed Account not found"`)
+		demoReply(w, http.StatusNotFound, `"Managed Account not found"`)
 	})
 	mux.HandleFunc("POST "+api+"Requests", func(w http.ResponseWriter, r *http.Request) {
 		var body struct{ AccountID int }
 		_ = json.NewDecoder(r.Body).Decode(&body)
-		reply(w, http.StatusCreated, map[int]string{7: `42`, 8: `43`, 9: `44`}[body.AccountID])
+		demoReply(w, http.StatusCreated, map[int]string{7: `42`, 8: `43`, 9: `44`}[body.AccountID])
 	})
 	mux.HandleFunc("GET "+api+"Credentials/{id}", func(w http.ResponseWriter, r *http.Request) {
 		switch r.PathValue("id") {
 		case "42":
-			reply(w, http.StatusOK, `"Tr0ub4dor&3"`)
+			demoReply(w, http.StatusOK, `"Tr0ub4dor&3"`)
 		case "43":
 			d.mu.Lock()
 			d.polls43++
 			first := d.polls43 == 1
 			d.mu.Unlock()
 			if first {
-				reply(w, http.StatusForbidden, `"4034 - Request is not yet approved."`)
+				demoReply(w, http.StatusForbidden, `"4034 - Request is not yet approved."`)
 				return
 			}
-			reply(w, http.StatusOK, `"correct horse battery staple"`)
+			demoReply(w, http.StatusOK, `"correct horse battery staple"`)
 		default:
-			reply(w, http.StatusForbidden, `"4031 - Request was denied."`)
+			demoReply(w, http.StatusForbidden, `"4031 - Request was denied."`)
 		}
 	})
 	mux.HandleFunc("PUT "+api+"Requests/{id}/Checkin", func(w http.ResponseWriter, r *http.Request) {
@@ -78,7 +68,7 @@ func newManagedDemo() *managedDemo {
 		d.checkedIn = append(d.checkedIn, r.PathValue("id"))
 		d.mu.Unlock()
 		if r.PathValue("id") == "44" {
-			reply(w, http.StatusForbidden, `"4031 - Request is not active."`)
+			demoReply(w, http.StatusForbidden, `"4031 - Request is not active."`)
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)

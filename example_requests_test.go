@@ -16,17 +16,8 @@ import (
 // answers as the real server does for account 7 ("admin") on system 3
 // ("db01"), and refuses what the real server would refuse.
 func requestsDemo() *httptest.Server {
-	const api = "/BeyondTrust/api/public/v3/"
-	mux := http.NewServeMux()
-	writeJSON := func(w http.ResponseWriter, status int, v string) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(v))
-	}
-	mux.HandleFunc("POST "+api+"Auth/SignAppin", func(w http.ResponseWriter, r *http.Request) {
-		http.SetCookie(w, &http.Cookie{Name: "ASP.NET_SessionId", Value: "demo", Path: "/"})
-		writeJSON(w, http.StatusOK, `{"UserId":9,"UserName":"ansible"}`)
-	})
+	const api = demoAPI
+	mux := demoMux(`{"UserId":9,"UserName":"ansible"}`)
 	mux.HandleFunc("POST "+api+"ISARequests", func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			SystemID, AccountID int
@@ -35,16 +26,16 @@ func requestsDemo() *httptest.Server {
 		}
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		if body.SystemID != 3 || body.AccountID != 7 {
-			writeJSON(w, http.StatusForbidden, `"4031 - User does not have permission to request the account."`)
+			demoReply(w, http.StatusForbidden, `"4031 - User does not have permission to request the account."`)
 			return
 		}
 		switch r.URL.Query().Get("type") {
 		case "", "password":
-			writeJSON(w, http.StatusCreated, `{"Credentials":"Tr0ub4dor&3"}`)
+			demoReply(w, http.StatusCreated, `{"Credentials":"Tr0ub4dor&3"}`)
 		case "dsskey":
-			writeJSON(w, http.StatusCreated, `{"Credentials":"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n-----END OPENSSH PRIVATE KEY-----\n"}`)
+			demoReply(w, http.StatusCreated, `{"Credentials":"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE=\n-----END OPENSSH PRIVATE KEY-----\n"}`)
 		default:
-			writeJSON(w, http.StatusBadRequest, `"The account has no encrypted key."`)
+			demoReply(w, http.StatusBadRequest, `"The account has no encrypted key."`)
 		}
 	})
 	mux.HandleFunc("POST "+api+"ManagedAccounts/{id}/Requests/Terminate", func(w http.ResponseWriter, r *http.Request) {
@@ -52,15 +43,15 @@ func requestsDemo() *httptest.Server {
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		switch {
 		case r.PathValue("id") != "7":
-			writeJSON(w, http.StatusNotFound, `"Managed account not found."`)
+			demoReply(w, http.StatusNotFound, `"Managed account not found."`)
 		case r.URL.Query().Get("feedback") == "true":
-			writeJSON(w, http.StatusOK, `{"TerminatedCount":2}`)
+			demoReply(w, http.StatusOK, `{"TerminatedCount":2}`)
 		default:
 			w.WriteHeader(http.StatusNoContent)
 		}
 	})
 	mux.HandleFunc("POST "+api+"AccessPolicies/Test", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, `[{"AccessPolicyID":4,"Name":"Business hours","Description":"",
+		demoReply(w, http.StatusOK, `[{"AccessPolicyID":4,"Name":"Business hours","Description":"",
 			"Schedules":[{"ScheduleID":41,"RequireReason":true,"RequireTicketSystem":true,"TicketSystemID":2,
 			"AccessTypes":[{"AccessType":"View","IsSession":false,"RecordSession":false,"MinApprovers":1,"MaxConcurrent":1},
 			{"AccessType":"RDP","IsSession":true,"RecordSession":true,"MinApprovers":1,"MaxConcurrent":1}]}]}]`)
@@ -75,7 +66,7 @@ func requestsDemo() *httptest.Server {
 			}
 			out += fmt.Sprintf(`{"RequestID":%d,"SystemID":3,"AccountID":7,"AccessType":%q,"Status":"Pending"}`, 120+i, at)
 		}
-		writeJSON(w, http.StatusCreated, out+`]}`)
+		demoReply(w, http.StatusCreated, out+`]}`)
 	})
 	return httptest.NewServer(mux)
 }

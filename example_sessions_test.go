@@ -17,20 +17,11 @@ import (
 // sessionsDemo stands in for a Password Safe, so the examples below run:
 // it answers the calls they make as the real server would.
 func sessionsDemo() *httptest.Server {
-	const api = "/BeyondTrust/api/public/v3/"
-	mux := http.NewServeMux()
-	writeJSON := func(w http.ResponseWriter, status int, v string) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(v))
-	}
-	mux.HandleFunc("POST "+api+"Auth/SignAppin", func(w http.ResponseWriter, r *http.Request) {
-		http.SetCookie(w, &http.Cookie{Name: "ASP.NET_SessionId", Value: "demo", Path: "/"})
-		writeJSON(w, http.StatusOK, `{"UserId":7,"UserName":"auditor"}`)
-	})
+	const api = demoAPI
+	mux := demoMux(`{"UserId":7,"UserName":"auditor"}`)
 	mux.HandleFunc("GET "+api+"Sessions", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.RawQuery != "status=1&userID=7" {
-			writeJSON(w, http.StatusOK, `[]`)
+			demoReply(w, http.StatusOK, `[]`)
 			return
 		}
 		b, err := os.ReadFile(filepath.Join("testdata", "sessions", "list.json"))
@@ -47,14 +38,14 @@ func sessionsDemo() *httptest.Server {
 			}
 		}
 		out, _ := json.Marshal(live)
-		writeJSON(w, http.StatusOK, string(out))
+		demoReply(w, http.StatusOK, string(out))
 	})
 	mux.HandleFunc("POST "+api+"Requests/{id}/Sessions", func(w http.ResponseWriter, r *http.Request) {
 		var body struct{ SessionType string }
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		switch body.SessionType {
 		case "sshticket", "SSH":
-			writeJSON(w, http.StatusCreated, `{"ID":"8c1f","Ticket":"k3x9q2m7","Host":"vault.example.com","Port":"4422",`+
+			demoReply(w, http.StatusCreated, `{"ID":"8c1f","Ticket":"k3x9q2m7","Host":"vault.example.com","Port":"4422",`+
 				`"TicketAtHost":"k3x9q2m7@vault.example.com","Link":"ssh://k3x9q2m7@vault.example.com:4422",`+
 				`"Command":"ssh -p 4422 k3x9q2m7@vault.example.com","SessionID":106,"NodeID":"local"}`)
 		case "rdpfile":
@@ -63,7 +54,7 @@ func sessionsDemo() *httptest.Server {
 			w.WriteHeader(http.StatusCreated)
 			_, _ = w.Write([]byte("full address:s:vault.example.com:4489\r\nusername:s:r7t2y9u4\r\n"))
 		default:
-			writeJSON(w, http.StatusBadRequest, `"unsupported SessionType"`)
+			demoReply(w, http.StatusBadRequest, `"unsupported SessionType"`)
 		}
 	})
 	mux.HandleFunc("POST "+api+"pbsm/replay", func(w http.ResponseWriter, r *http.Request) {
@@ -75,13 +66,13 @@ func sessionsDemo() *httptest.Server {
 		}
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		if body.ID != "4b5a69788796a5b4c3d2e1f00f1e2d3c" || body.RecordKey == "" || body.Protocol != "SSH" || !body.Headless {
-			writeJSON(w, http.StatusBadRequest, `"No session matches the given id, record_key and protocol."`)
+			demoReply(w, http.StatusBadRequest, `"No session matches the given id, record_key and protocol."`)
 			return
 		}
-		writeJSON(w, http.StatusOK, `{"id":"rp-1","token":"t","ticket":"k"}`)
+		demoReply(w, http.StatusOK, `{"id":"rp-1","token":"t","ticket":"k"}`)
 	})
 	mux.HandleFunc("PUT "+api+"pbsm/replay/rp-1", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, `{"tstamp":1714557600,"end":1714557642,"offset":42000,"next":42000,"speed":100,"eof":false,"duration":42000}`)
+		demoReply(w, http.StatusOK, `{"tstamp":1714557600,"end":1714557642,"offset":42000,"next":42000,"speed":100,"eof":false,"duration":42000}`)
 	})
 	mux.HandleFunc("GET "+api+"pbsm/replay/rp-1", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

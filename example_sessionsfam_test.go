@@ -15,17 +15,8 @@ import (
 // session, an incident response on a system, the session nodes and the
 // server's version, answered as the real server does.
 func sessfamDemo() *httptest.Server {
-	const api = "/BeyondTrust/api/public/v3/"
-	mux := http.NewServeMux()
-	writeJSON := func(w http.ResponseWriter, status int, v string) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte(v))
-	}
-	mux.HandleFunc("POST "+api+"Auth/SignAppin", func(w http.ResponseWriter, r *http.Request) {
-		http.SetCookie(w, &http.Cookie{Name: "ASP.NET_SessionId", Value: "demo", Path: "/"})
-		writeJSON(w, http.StatusOK, `{"UserId":9,"UserName":"isa-admin"}`)
-	})
+	const api = demoAPI
+	mux := demoMux(`{"UserId":9,"UserName":"isa-admin"}`)
 	mux.HandleFunc("POST "+api+"ISASessions", func(w http.ResponseWriter, r *http.Request) {
 		var body struct {
 			SessionType         string
@@ -33,10 +24,10 @@ func sessfamDemo() *httptest.Server {
 		}
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		if body.SessionType != "sshticket" || body.SystemID != 12 || body.AccountID != 34 {
-			writeJSON(w, http.StatusForbidden, `"4031 - User does not have permission to request the account."`)
+			demoReply(w, http.StatusForbidden, `"4031 - User does not have permission to request the account."`)
 			return
 		}
-		writeJSON(w, http.StatusCreated, `{"ID":"5e6f","Ticket":"q8w2e4r6","Host":"vault.example.com","Port":"4422",`+
+		demoReply(w, http.StatusCreated, `{"ID":"5e6f","Ticket":"q8w2e4r6","Host":"vault.example.com","Port":"4422",`+
 			`"TicketAtHost":"q8w2e4r6@vault.example.com","Link":"ssh://q8w2e4r6@vault.example.com:4422",`+
 			`"Command":"ssh -p 4422 q8w2e4r6@vault.example.com"}`)
 	})
@@ -45,7 +36,7 @@ func sessfamDemo() *httptest.Server {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		writeJSON(w, http.StatusOK, `{"ManagedSystemID":`+r.PathValue("id")+`,"LockedSessions":[105,106]}`)
+		demoReply(w, http.StatusOK, `{"ManagedSystemID":`+r.PathValue("id")+`,"LockedSessions":[105,106]}`)
 	})
 	mux.HandleFunc("GET "+api+"Nodes", func(w http.ResponseWriter, r *http.Request) {
 		nodes := `{"NodeID":"3f5e7c1a-0b2d-4e6f-8a9b-1c2d3e4f5a6b","HostName":"ps-node-1","DisplayName":"Local node",` +
@@ -56,10 +47,10 @@ func sessfamDemo() *httptest.Server {
 			nodes += `,{"NodeID":"0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f","HostName":"ps-node-old","DisplayName":"Retired",` +
 				`"LastHeartbeat":null,"IsActive":false}`
 		}
-		writeJSON(w, http.StatusOK, "["+nodes+"]")
+		demoReply(w, http.StatusOK, "["+nodes+"]")
 	})
 	mux.HandleFunc("GET "+api+"Configuration/Version", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, `{"Version":"25.3.0.1234"}`)
+		demoReply(w, http.StatusOK, `{"Version":"25.3.0.1234"}`)
 	})
 	return httptest.NewServer(mux)
 }

@@ -18,52 +18,43 @@ import (
 // the session cookie, request 42 for managed account 7 on system 3 (not yet
 // approved for request 43), and the alias "prod db/admin".
 func demoServer() *httptest.Server {
-	const api = "/BeyondTrust/api/public/v3/"
-	mux := http.NewServeMux()
-	reply := func(w http.ResponseWriter, status int, body string) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = io.WriteString(w, body)
-	}
-	mux.HandleFunc("POST "+api+"Auth/SignAppin", func(w http.ResponseWriter, r *http.Request) {
-		http.SetCookie(w, &http.Cookie{Name: "ASP.NET_SessionId", Value: "demo", Path: "/"})
-		reply(w, http.StatusOK, `{"UserId":7,"SID":"S-1-5-21-7","UserName":"deploybot","Name":"Deploy Bot"}`)
-	})
+	const api = demoAPI
+	mux := demoMux(`{"UserId":7,"SID":"S-1-5-21-7","UserName":"deploybot","Name":"Deploy Bot"}`)
 	mux.HandleFunc("POST "+api+"Auth/Signout", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 	})
 	mux.HandleFunc("POST "+api+"Requests", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if strings.Contains(string(body), `"AccountID":8`) {
-			reply(w, http.StatusCreated, `43`) // the server sometimes answers a bare ID
+			demoReply(w, http.StatusCreated, `43`) // the server sometimes answers a bare ID
 			return
 		}
-		reply(w, http.StatusCreated, `{"RequestID":42}`)
+		demoReply(w, http.StatusCreated, `{"RequestID":42}`)
 	})
 	mux.HandleFunc("GET "+api+"Credentials/42", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, http.StatusOK, `"Tr0ub4dor&3"`)
+		demoReply(w, http.StatusOK, `"Tr0ub4dor&3"`)
 	})
 	mux.HandleFunc("GET "+api+"Credentials/43", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, http.StatusForbidden, `"4034 - Request is not yet approved."`)
+		demoReply(w, http.StatusForbidden, `"4034 - Request is not yet approved."`)
 	})
 	mux.HandleFunc("PUT "+api+"Requests/{id}/Checkin", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET "+api+"Aliases", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("name") == "prod db/admin" {
-			reply(w, http.StatusOK, `{"AliasId":5,"AliasName":"prod db/admin","AliasState":1,"SystemId":3,"SystemName":"db01","AccountId":7,"AccountName":"admin"}`)
+			demoReply(w, http.StatusOK, `{"AliasId":5,"AliasName":"prod db/admin","AliasState":1,"SystemId":3,"SystemName":"db01","AccountId":7,"AccountName":"admin"}`)
 			return
 		}
-		reply(w, http.StatusNotFound, `"Alias not found."`)
+		demoReply(w, http.StatusNotFound, `"Alias not found."`)
 	})
 	mux.HandleFunc("POST "+api+"Aliases/5/Requests", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, http.StatusOK, `{"RequestID":44}`) // 200: an existing request was reused
+		demoReply(w, http.StatusOK, `{"RequestID":44}`) // 200: an existing request was reused
 	})
 	mux.HandleFunc("GET "+api+"Aliases/5/Credentials/44", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, http.StatusOK, `{"AliasId":5,"AliasName":"prod db/admin","SystemId":3,"SystemName":"db01","AccountId":7,"AccountName":"admin","Password":"hunter2"}`)
+		demoReply(w, http.StatusOK, `{"AliasId":5,"AliasName":"prod db/admin","SystemId":3,"SystemName":"db01","AccountId":7,"AccountName":"admin","Password":"hunter2"}`)
 	})
 	mux.HandleFunc("GET "+api+"AccessLevels", func(w http.ResponseWriter, r *http.Request) {
-		reply(w, http.StatusOK, `[{"AccessLevelID":1,"Name":"None"},{"AccessLevelID":2,"Name":"Read"},{"AccessLevelID":3,"Name":"Read/Write"}]`)
+		demoReply(w, http.StatusOK, `[{"AccessLevelID":1,"Name":"None"},{"AccessLevelID":2,"Name":"Read"},{"AccessLevelID":3,"Name":"Read/Write"}]`)
 	})
 	return httptest.NewServer(mux)
 }

@@ -265,9 +265,10 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *request, u *url.URL, pay
 func (c *Client) clean(resp *http.Response, sent *http.Request, secrets []string) {
 	resp.Body = http.NoBody
 	delete(resp.Header, "Set-Cookie")
+	known := c.knownSecrets() // once per answer, not once per header value
 	for _, vs := range resp.Header {
 		for i, v := range vs {
-			vs[i] = c.redactKnown(v, secrets)
+			vs[i] = redactAll(v, known, secrets)
 		}
 	}
 	h := make(http.Header, len(sent.Header))
@@ -318,7 +319,11 @@ func (c *Client) redactKnown(s string, extra []string) string {
 	if s == "" {
 		return s
 	}
-	for _, v := range c.knownSecrets() {
+	return redactAll(s, c.knownSecrets(), extra)
+}
+
+func redactAll(s string, known, extra []string) string {
+	for _, v := range known {
 		s = redactValue(s, v)
 	}
 	for _, v := range extra {
