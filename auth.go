@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"sync"
@@ -33,9 +34,16 @@ const (
 // A session never changes; signing in makes a new one, so a call that got
 // 401 can tell whether the session it was sent with is still current.
 type session struct {
-	user   User
-	cookie []string // the Cookie header, shared by every request of the session
-	values []string // the cookie values, to scrub from messages
+	user User
+
+	// The cookies (cookies.go): the session's own jar, the Cookie header
+	// for the API base, until the first cookie expires, and whether the
+	// jar must be asked for each call.
+	jar     *cookiejar.Jar
+	cookie  []string
+	until   time.Time
+	perCall bool
+	values  []string // the cookie values, to scrub from messages
 }
 
 // authState is the client's sign-in state. At most one sign-in or sign-out
@@ -226,15 +234,13 @@ func (c *Client) signInAttempt(ctx context.Context, again bool) (*session, error
 func (c *Client) postSignIn(ctx context.Context, authz string, prev *session, secrets []string) (*session, error) {
 	s := &session{}
 	if prev != nil {
-		s.cookie, s.values = prev.cookie, prev.values
+		// The challenged session's cookies, and any the answer adds.
+		s.jar, s.until, s.perCall = prev.jar, prev.until, prev.perCall
+		s.values = append(s.values, prev.values...)
 	}
 	r := &request{method: http.MethodPost, path: pathSignIn, noSession: true, sess: prev,
 		authorization: authz, secrets: secrets,
-		seen: func(h http.Header) {
-			if ck, v := c.sessionCookies(h); ck != nil {
-				s.cookie, s.values = ck, v
-			}
-		}}
+		seen: func(h http.Header) { s.setCookies(c.base, h) }}
 	_, err := c.do(ctx, r, func(_ http.Header, body *answer) error {
 		b, err := body.bytes()
 		if err != nil || len(b) == 0 {
@@ -242,6 +248,7 @@ func (c *Client) postSignIn(ctx context.Context, authz string, prev *session, se
 		}
 		return json.Unmarshal(b, &s.user)
 	})
+	s.settle(c.base)
 	if err != nil {
 		var er *ErrorResponse
 		if errors.As(err, &er) && er.mfaPrompt() {
@@ -301,46 +308,10 @@ func (c *Client) authorization(ctx context.Context, again bool) (authz string, r
 	return authz, false, nil
 }
 
-// sessionCookies reads the cookies a sign-in answer set into the Cookie
-// header of the session's requests. Only cookies whose path covers the API
-// base are kept; the domain is the base URL's by construction, since no
-// request ever goes anywhere else.
-func (c *Client) sessionCookies(h http.Header) (header, values []string) {
-	if len(h["Set-Cookie"]) == 0 {
-		return nil, nil
-	}
-	var b strings.Builder
-	for _, ck := range (&http.Response{Header: h}).Cookies() {
-		if ck.MaxAge < 0 || ck.Value == "" {
-			continue
-		}
-		if p := ck.Path; strings.HasPrefix(p, "/") && !pathCovers(p, c.base.Path) {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString((&http.Cookie{Name: ck.Name, Value: ck.Value}).String())
-		values = append(values, ck.Value)
-	}
-	if b.Len() == 0 {
-		return nil, nil
-	}
-	return []string{b.String()}, values
-}
-
-// pathCovers reports whether a cookie's path applies to path (RFC 6265, 5.1.4).
-func pathCovers(cookiePath, path string) bool {
-	if !strings.HasPrefix(path, cookiePath) {
-		return false
-	}
-	return len(path) == len(cookiePath) || strings.HasSuffix(cookiePath, "/") || path[len(cookiePath)] == '/'
-}
-
-// knownSecrets lists every credential the client holds, to scrub from
-// anything a server sends back.
-func (c *Client) knownSecrets() []string {
-	out := make([]string, 0, 6)
+// appendKnownSecrets appends every credential the client holds to out, to
+// scrub from anything a server sends back. Callers pass a buffer of their
+// own, so that the common case allocates nothing.
+func (c *Client) appendKnownSecrets(out []string) []string {
 	out = append(out, c.cfg.apiKey, c.cfg.runAsPassword, c.cfg.oauthSecret)
 	c.auth.mu.Lock()
 	out = append(out, c.auth.token)

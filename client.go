@@ -8,7 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Version is the SDK's version, sent in the User-Agent.
@@ -32,8 +33,13 @@ type Client struct {
 	cfg      *clientConfig
 	auth     *authState
 
-	own           *http.Transport // the SDK's own transport; nil with WithHTTPClient
-	callerTimeout time.Duration   // the caller's http.Client.Timeout, per attempt
+	own *ownTransport // the SDK's own transport; nil with WithHTTPClient
+
+	// The attempt loops (retry.go) and the http.Client they drive: no
+	// redirects followed, no cookie jar, the caller's Timeout per attempt.
+	hc              *http.Client
+	retryIdempotent *retryablehttp.Client
+	retryOnce       *retryablehttp.Client
 
 	acceptJSON []string // header values shared by every request
 	userAgent  []string
@@ -85,11 +91,17 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		acceptJSON: []string{"application/json"},
 		userAgent:  []string{ua},
 	}
+	c.hc = &http.Client{
+		Transport:     sendVia{c},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	if cfg.httpClient != nil {
-		c.callerTimeout = cfg.httpClient.Timeout
+		c.hc.Timeout = cfg.httpClient.Timeout
 	} else {
 		c.own = newTransport(cfg.tlsConfig, cfg.idleRead)
 	}
+	c.retryIdempotent = c.newRetrier(c.hc, true)
+	c.retryOnce = c.newRetrier(c.hc, false)
 	c.common.client = c
 	c.Requests = (*RequestsService)(&c.common)
 	c.Sessions = (*SessionsService)(&c.common)
@@ -215,19 +227,14 @@ func (c *Client) Do(ctx context.Context, method, path string, body, out any) (*R
 		return nil, err
 	}
 	r := &request{method: m, path: p, query: q, body: body, limit: capList}
-	var read reader
-	switch out := out.(type) {
-	case nil:
-	case *[]byte:
-		read = func(_ http.Header, body *answer) error {
+	if raw, ok := out.(*[]byte); ok {
+		return c.do(ctx, r, func(_ http.Header, body *answer) error {
 			b, err := body.bytes()
-			*out = b
+			*raw = b
 			return err
-		}
-	default:
-		read = readJSON(out)
+		})
 	}
-	return c.do(ctx, r, read)
+	return c.call(ctx, r, nil, out)
 }
 
 // splitPath checks a caller's relative path and splits off its query.

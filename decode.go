@@ -18,7 +18,7 @@ import (
 // body leaves T at its zero value.
 func callJSON[T any](ctx context.Context, c *Client, r *request) (*T, *Response, error) {
 	out := new(T)
-	resp, err := c.do(ctx, r, readJSON(out))
+	resp, err := c.doJSON(ctx, r, out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -109,14 +109,14 @@ func seqError[T any](err error) iter.Seq2[T, error] {
 
 var errStopped = errors.New("passwordsafe: the caller stopped reading")
 
-func readJSON(out any) reader {
-	return func(_ http.Header, body *answer) error {
-		b, err := body.bytes()
-		if err != nil || len(b) == 0 {
-			return err
-		}
-		return json.Unmarshal(b, out)
+// decodeJSON reads the whole answer and decodes it into out; an empty body
+// leaves out as it is.
+func decodeJSON(body *answer, out any) error {
+	b, err := body.bytes()
+	if err != nil || len(b) == 0 {
+		return err
 	}
+	return json.Unmarshal(b, out)
 }
 
 // decodeArray reads a JSON array from r, calling each with the decoder

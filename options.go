@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Option configures a Client. Build options with the With... functions;
@@ -33,6 +35,8 @@ type clientConfig struct {
 
 	retryMax                   int
 	retryWaitMin, retryWaitMax time.Duration
+	retryPolicy                retryablehttp.CheckRetry // nil: DefaultRetryPolicy
+	backoff                    retryablehttp.Backoff    // nil: DefaultBackoff
 
 	idleRead    time.Duration
 	hasIdleRead bool
@@ -221,6 +225,42 @@ func WithRetries(max int, minWait, maxWait time.Duration) Option {
 			return errors.New("passwordsafe: WithRetries given minWait above maxWait")
 		}
 		c.retryMax, c.retryWaitMin, c.retryWaitMax = max, minWait, maxWait
+		return nil
+	}
+}
+
+// WithRetryPolicy replaces the SDK's retry policy (DefaultRetryPolicy)
+// for GET, PUT and DELETE with p, a go-retryablehttp CheckRetry, so a
+// policy already used with HashiCorp's tools can be brought along. p is
+// consulted after every attempt that the SDK's own rules leave open: a
+// done context, a certificate error, a 2xx, 3xx or 401 answer, an answer
+// already read in part, and a Retry-After above 30 s always end the
+// attempts, and a POST is never repeated once it may have reached the
+// server (p is not consulted for POST). An error p returns is not the
+// call's: the call returns the answer (*ErrorResponse) or the transport's
+// error. WithRetries still sets how many attempts p may ask for. nil is an
+// error.
+func WithRetryPolicy(p retryablehttp.CheckRetry) Option {
+	return func(c *clientConfig) error {
+		if p == nil {
+			return errors.New("passwordsafe: WithRetryPolicy given a nil policy")
+		}
+		c.retryPolicy = p
+		return nil
+	}
+}
+
+// WithBackoff replaces how long the client waits before retry n (from 0),
+// DefaultBackoff, with b, a go-retryablehttp Backoff, given WithRetries'
+// minWait and maxWait. A Retry-After of up to 30 s on the answer still
+// wins: b is asked only when the answer has none. A done context ends any
+// wait at once. nil is an error.
+func WithBackoff(b retryablehttp.Backoff) Option {
+	return func(c *clientConfig) error {
+		if b == nil {
+			return errors.New("passwordsafe: WithBackoff given a nil function")
+		}
+		c.backoff = b
 		return nil
 	}
 }

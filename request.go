@@ -15,8 +15,8 @@ package passwordsafe
 // points back at what was sent.
 
 import (
-	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +26,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Answer caps: how much of a successful answer a call reads. Each call
@@ -46,8 +48,9 @@ const (
 
 // Response is the HTTP answer to a call. Its body has already been read and
 // closed (Body is http.NoBody), so a Response never keeps a credential or
-// the answer's bytes. Its Request is a copy of what was sent without the
-// Authorization and Cookie headers or the body, on a background context.
+// the answer's bytes. Its Request names what was sent (method, URL, host)
+// and nothing more: no headers (they carried the session cookie or the
+// Authorization), no body, no context.
 type Response struct{ *http.Response }
 
 // request is one API call as a service method describes it.
@@ -82,11 +85,24 @@ type reader func(h http.Header, body *answer) error
 // do makes the call: steps 1 to 5 above. read may be nil when the answer's
 // body is of no use.
 func (c *Client) do(ctx context.Context, r *request, read reader) (*Response, error) {
+	return c.call(ctx, r, read, nil)
+}
+
+// doJSON makes the call and decodes a 2xx JSON answer into out, a pointer;
+// an empty body leaves it as it is.
+func (c *Client) doJSON(ctx context.Context, r *request, out any) (*Response, error) {
+	return c.call(ctx, r, nil, out)
+}
+
+// call is do and doJSON: an answer goes to read, or is decoded into out
+// (without a closure per call), or is discarded.
+func (c *Client) call(ctx context.Context, r *request, read reader, out any) (*Response, error) {
 	payload, contentType, err := r.encode()
 	if err != nil {
 		return nil, err
 	}
-	u := c.url(r)
+	x := &exchange{c: c, r: *r, read: read, out: out, url: c.url(r), payload: payload, contentType: contentType}
+	x.req.SetResponseHandler(x.readAnswer)
 	for resigned := false; ; resigned = true {
 		sess := r.sess
 		if sess == nil && !r.noSession {
@@ -94,7 +110,7 @@ func (c *Client) do(ctx context.Context, r *request, read reader) (*Response, er
 				return nil, err
 			}
 		}
-		resp, errBody, err := c.send(ctx, r, u, payload, contentType, sess, read)
+		resp, err := x.send(ctx, sess)
 		if resp == nil {
 			return nil, err
 		}
@@ -112,7 +128,7 @@ func (c *Client) do(ctx context.Context, r *request, read reader) (*Response, er
 			continue
 		}
 		if code < 200 || code > 299 {
-			return out, c.errorResponse(r, resp, errBody)
+			return out, c.errorResponse(r, resp, x.errBody)
 		}
 		return out, nil
 	}
@@ -155,82 +171,147 @@ func (c *Client) url(r *request) *url.URL {
 	return u
 }
 
-// send runs the attempts. It returns the last answer (with the body of an
-// error answer), or the error that ended the attempts.
-func (c *Client) send(ctx context.Context, r *request, u *url.URL, payload []byte, contentType string,
-	sess *session, read reader) (*http.Response, []byte, error) {
-	for attempt := 1; ; attempt++ {
-		start := time.Now()
-		resp, errBody, retryable, err := c.attempt(ctx, r, u, payload, contentType, sess, read)
-		if c.cfg.logger != nil {
-			c.logAttempt(ctx, r, resp, err, attempt, time.Since(start))
-		}
-		if attempt > c.cfg.retryMax || !retryable || ctx.Err() != nil || !shouldRetry(r.method, resp, err) {
-			return resp, errBody, err
-		}
-		if err := sleep(ctx, c.backoff(attempt-1, resp)); err != nil {
-			return nil, nil, fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, err)
-		}
-	}
+// exchange is one call as the attempt loop runs it: what is sent, what
+// reads each answer, and the last answer read.
+type exchange struct {
+	c           *Client
+	r           request // a copy: the caller's stays on its stack
+	read        reader
+	out         any // with read nil: decode a 2xx JSON answer into out
+	url         *url.URL
+	payload     []byte
+	contentType string
+
+	req     retryablehttp.Request // its Request is the attempt being sent
+	body    answer                // the body of the answer being read
+	resp    *http.Response        // the last answer read
+	errBody []byte                // its body, up to 1 MiB, when outside 2xx
+	attempt int                   // for the log
 }
 
-// attempt sends the request once and reads the answer. retryable is false
-// when the attempt must not be repeated whatever the policy says (an answer
-// too large, or a list whose first rows were already handed out).
-func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []byte, contentType string,
-	sess *session, read reader) (resp *http.Response, errBody []byte, retryable bool, err error) {
-	if cerr := ctx.Err(); cerr != nil {
-		return nil, nil, false, fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, cerr)
+// send runs the attempts with the session sess: go-retryablehttp's loop,
+// under the policy for the method (retry.go), reading each answer the loop
+// keeps inside its attempt (readAnswer). It returns the last answer (with
+// the body of an error answer in x.errBody), or the error that ended the
+// attempts.
+func (x *exchange) send(ctx context.Context, sess *session) (*http.Response, error) {
+	r := &x.r
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, err)
 	}
-	if c.callerTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.callerTimeout)
-		defer cancel()
+	x.req.Request = x.c.newRequest(ctx, r, x.url, x.contentType, sess)
+	if x.payload != nil {
+		_ = x.req.SetBody(x.payload) // a []byte is always accepted
 	}
-	req := c.newHTTPRequest(ctx, r, u, payload, contentType, sess)
-	resp, err = c.roundTripper().RoundTrip(req)
-	if err != nil {
-		return nil, nil, true, c.transportError(ctx, r, u, err)
+	x.resp, x.errBody, x.attempt = nil, nil, 0
+	loop := x.c.retrier(r.method)
+	if x.c.cfg.logger != nil {
+		loop = x.logged()
 	}
-	defer resp.Body.Close()
+	resp, err := loop.Do(&x.req)
+	if resp != nil && resp != x.resp {
+		// The loop stopped on an answer it would have tried again (a 503
+		// on the last attempt) and hands it back unread.
+		if rerr := x.readAnswer(resp); err == nil {
+			err = rerr
+		}
+	}
+	if err == nil {
+		return resp, nil
+	}
+	var fin *finalError
+	if errors.As(err, &fin) {
+		err = fin.err
+	}
+	var decodeErr *DecodeError
+	var tooLarge *BodyTooLargeError
+	switch {
+	case errors.As(err, &decodeErr):
+		return resp, err
+	case errors.As(err, &tooLarge):
+		return nil, fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, err)
+	}
+	return nil, x.c.transportError(ctx, r, err)
+}
 
+// readAnswer reads an answer inside its attempt: a 2xx body goes to the
+// call's reader, any other body is kept for the error. An answer that broke
+// off is an error the policy may try again (a GET), unless part of it
+// reached the caller; one too large or not what the call expects is final.
+func (x *exchange) readAnswer(resp *http.Response) error {
+	defer resp.Body.Close()
+	r := &x.r
+	x.resp, x.errBody = resp, nil
 	if r.seen != nil {
 		r.seen(resp.Header)
 	}
-	body := &answer{r: resp.Body, length: resp.ContentLength, limit: r.limit}
+	x.body = answer{r: resp.Body, length: resp.ContentLength, limit: r.limit}
+	body := &x.body
 	if body.limit == 0 {
 		body.limit = capObject
 	}
-	code := resp.StatusCode
-	switch {
+	var err error
+	switch code := resp.StatusCode; {
 	case code < 200 || code > 299:
-		errBody = readErrorBody(resp.Body, resp.ContentLength)
-	case read != nil:
-		err = read(resp.Header, body)
+		x.errBody = readErrorBody(resp.Body, resp.ContentLength)
+	case x.read != nil:
+		err = x.read(resp.Header, body)
+	case x.out != nil:
+		err = decodeJSON(body, x.out)
 	default:
 		_, err = io.Copy(io.Discard, body)
 	}
 	if err != nil {
-		var tooLarge *BodyTooLargeError
-		switch {
-		case errors.As(err, &tooLarge):
-			return nil, nil, false, fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, err)
-		case body.readErr != nil:
-			// The body broke off: the answer is lost, as if the
-			// connection had dropped before it.
-			return nil, nil, !body.handedOut, c.transportError(ctx, r, u, body.readErr)
-		}
-		err = &DecodeError{Method: r.method, Path: r.path, Err: err}
+		err = x.classify(err)
 	}
-	c.clean(resp, req, r.secrets)
-	return resp, errBody, err == nil, err
+	x.c.clean(resp, x.req.Request, r.secrets)
+	return err
 }
 
-// newHTTPRequest builds one attempt's request. Header values are shared
-// slices that nothing changes; the session cookie and the Authorization
-// header are only ever on this request, never on what the caller gets.
-func (c *Client) newHTTPRequest(ctx context.Context, r *request, u *url.URL, payload []byte,
-	contentType string, sess *session) *http.Request {
+// classify tells the attempt loop what an error reading a 2xx answer means:
+// a body that broke off is lost like a dropped connection (a GET may be
+// tried again, unless part of it reached the caller); an answer too large
+// or not what the call expects is final.
+func (x *exchange) classify(err error) error {
+	r := &x.r
+	var tooLarge *BodyTooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return &finalError{err}
+	case x.body.readErr != nil:
+		err = &url.Error{Op: r.method[:1] + strings.ToLower(r.method[1:]), URL: x.url.String(), Err: x.body.readErr}
+		if x.body.handedOut {
+			return &finalError{err}
+		}
+		return err
+	}
+	return &finalError{&DecodeError{Method: r.method, Path: r.path, Err: err}}
+}
+
+// logged returns a loop like the method's, whose attempts are logged: one
+// Debug record each (method, path, status, attempt, duration). Only a
+// client WithLogger builds it, once per call.
+func (x *exchange) logged() *retryablehttp.Client {
+	c := x.c
+	hc := *c.hc
+	hc.Transport = roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		x.attempt++
+		start := time.Now()
+		resp, err := c.hc.Transport.RoundTrip(req)
+		c.logAttempt(req.Context(), &x.r, resp, err, x.attempt, time.Since(start))
+		return resp, err
+	})
+	return c.newRetrier(&hc, idempotent(x.r.method))
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+// newRequest builds the call's request. Header values are shared slices
+// that nothing changes; the session cookie and the Authorization header are
+// only ever on this request, never on what the caller gets.
+func (c *Client) newRequest(ctx context.Context, r *request, u *url.URL, contentType string, sess *session) *http.Request {
 	h := make(http.Header, 5)
 	h["Accept"] = c.acceptJSON
 	if r.accept != "" {
@@ -241,7 +322,9 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *request, u *url.URL, pay
 		h["Content-Type"] = []string{contentType}
 	}
 	if sess != nil {
-		h["Cookie"] = sess.cookie
+		if ck := sess.cookieHeader(u); ck != nil {
+			h["Cookie"] = ck
+		}
 	}
 	if r.authorization != "" {
 		h["Authorization"] = []string{r.authorization}
@@ -250,50 +333,48 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *request, u *url.URL, pay
 		Method: r.method, URL: u, Header: h, Host: u.Host,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 	}
-	if payload != nil {
-		req.Body = io.NopCloser(bytes.NewReader(payload))
-		req.ContentLength = int64(len(payload))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
-	}
 	return req.WithContext(ctx)
 }
 
 // clean makes the answer safe to return: no body, no Set-Cookie, no header
 // value that echoes a credential, and in place of the request that was sent
-// a copy without its credentials, body or context. The request sent is only
-// read here, never changed: net/http may still be writing it.
+// its method and URL alone: no headers, body or context. The request sent
+// is only read here, never changed: net/http may still be writing it.
 func (c *Client) clean(resp *http.Response, sent *http.Request, secrets []string) {
 	resp.Body = http.NoBody
 	delete(resp.Header, "Set-Cookie")
-	known := c.knownSecrets() // once per answer, not once per header value
+	var buf [8]string
+	known := c.appendKnownSecrets(buf[:0]) // once per answer, not once per header value
 	for _, vs := range resp.Header {
 		for i, v := range vs {
 			vs[i] = redactAll(v, known, secrets)
 		}
 	}
-	h := make(http.Header, len(sent.Header))
-	for k, v := range sent.Header {
-		if k != "Authorization" && k != "Cookie" {
-			h[k] = v
-		}
-	}
-	u := *sent.URL
 	resp.Request = &http.Request{
-		Method: sent.Method, URL: &u, Header: h, Host: sent.Host,
+		Method: sent.Method, URL: sent.URL, Host: sent.Host, // the URL is the call's own, never changed
 		Proto: sent.Proto, ProtoMajor: sent.ProtoMajor, ProtoMinor: sent.ProtoMinor,
 	}
 }
 
-// transportError wraps an error that ended an attempt without an answer,
-// as a *url.Error the way net/http's client reports it. The context's error
-// is named when it is what ended it, so that errors.Is(err,
-// context.Canceled) holds.
-func (c *Client) transportError(ctx context.Context, r *request, u *url.URL, err error) error {
+// transportError wraps an error that ended the attempts without an answer
+// (net/http reports it as a *url.Error). The context's error is named when
+// it is what ended it, so that errors.Is(err, context.Canceled) holds.
+func (c *Client) transportError(ctx context.Context, r *request, err error) error {
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-		err = fmt.Errorf("%w (%v)", cerr, err)
+		err = fmt.Errorf("%w (%w)", cerr, err)
 	}
-	op := r.method[:1] + strings.ToLower(r.method[1:])
-	return fmt.Errorf("passwordsafe: %s %s: %w", r.method, r.path, &url.Error{Op: op, URL: u.String(), Err: err})
+	return fmt.Errorf("passwordsafe: %s %s: %w%s", r.method, r.path, err, c.transportHint(err))
+}
+
+// transportHint says what to do about a transport error that a new user
+// meets, or nothing.
+func (c *Client) transportHint(err error) string {
+	var rec tls.RecordHeaderError
+	if c.base.Scheme == "https" && errors.As(err, &rec) {
+		return " (the server at " + c.base.Host + " answers in plain HTTP, not TLS: give the base URL as http://" +
+			c.base.Host + c.base.Path + ", with WithAllowHTTP unless the host is loopback)"
+	}
+	return ""
 }
 
 func (c *Client) errorResponse(r *request, resp *http.Response, body []byte) *ErrorResponse {
@@ -319,7 +400,8 @@ func (c *Client) redactKnown(s string, extra []string) string {
 	if s == "" {
 		return s
 	}
-	return redactAll(s, c.knownSecrets(), extra)
+	var buf [8]string
+	return redactAll(s, c.appendKnownSecrets(buf[:0]), extra)
 }
 
 func redactAll(s string, known, extra []string) string {

@@ -158,6 +158,19 @@ func TestRetryAfterTooLongReturnsAtOnce(t *testing.T) {
 	}
 }
 
+// shouldRetry asks the policy of a client with the default settings
+// whether an attempt of method that ended with resp or err is repeated.
+func shouldRetry(method string, resp *http.Response, err error) bool {
+	c, _ := NewClient(testBase, WithAPIKey(testAPIKey, testRunAs))
+	retry, _ := c.checkRetry(idempotent(method))(context.Background(), resp, err)
+	return retry
+}
+
+// backoff is the wait of a client with the default settings.
+func backoff(minWait, maxWait time.Duration, n int, resp *http.Response) time.Duration {
+	return (&Client{cfg: &clientConfig{}}).backoff(minWait, maxWait, n, resp)
+}
+
 func TestBackoff(t *testing.T) {
 	t.Parallel()
 	withRA := func(v string) *http.Response {
