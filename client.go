@@ -112,6 +112,10 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 
 func parseBaseURL(raw string, allowHTTP bool) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
+	if host, _, hasPath := strings.Cut(raw, "/"); hasPath && hostOnly(host) && !strings.HasSuffix(host, ":") {
+		// "vault.example.com/BeyondTrust/api/public/v3": a host and a path.
+		return nil, fmt.Errorf("passwordsafe: the base URL %q has no scheme: use %q", raw, "https://"+raw)
+	}
 	u, err := url.Parse(raw)
 	if hostOnly(raw) && (err != nil || (u.Scheme != "http" && u.Scheme != "https")) {
 		// "vault.example.com", "vault.example.com:443", "10.0.0.5:8443":

@@ -50,6 +50,7 @@ type ErrorResponse struct {
 
 	method, path string
 	versionGone  string // the version asked for, when the answer is 410 to it
+	hint         string // what to do, for the answers a new user meets
 }
 
 // Error reads "passwordsafe: METHOD path: 403 Forbidden: 4034 message".
@@ -84,6 +85,9 @@ func (e *ErrorResponse) Error() string {
 	}
 	if e.mfaPrompt() {
 		b.WriteString(" (the server asks for a multi-factor code; see WithMFA)")
+	}
+	if e.hint != "" {
+		b.WriteString(" (" + e.hint + ")")
 	}
 	return b.String()
 }

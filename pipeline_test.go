@@ -25,6 +25,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -917,4 +918,115 @@ func TestReplaySpeedOneAllowed(t *testing.T) {
 	assertValidation(t, (&ReplayControl{Speed: Ptr(0)}).validate(), "speed")
 	assertValidation(t, (&ReplayControl{Offset: Ptr(-1)}).validate(), "offset")
 	assertValidation(t, (&ReplayControl{Next: Ptr(-1)}).validate(), "next")
+}
+
+// TestNoCallHangsOverHTTP2: over HTTP/2 the server keeps the connection
+// busy with PING frames (every 20 ms) while it sends nothing for the call:
+// no headers, or the headers and then nothing more of the body. The call
+// still ends once the idle bound has passed, because the bound is on this
+// call's answer, not on the connection's traffic.
+func TestNoCallHangsOverHTTP2(t *testing.T) {
+	t.Parallel()
+	for _, headers := range []bool{false, true} {
+		t.Run(fmt.Sprintf("headers sent %v", headers), func(t *testing.T) {
+			t.Parallel()
+			done := make(chan struct{})
+			srv := httptest.NewUnstartedServer(signInHandler(func(w http.ResponseWriter, r *http.Request) {
+				if headers {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusOK)
+					_, _ = io.WriteString(w, `{"SessionID":`)
+					w.(http.Flusher).Flush()
+				}
+				select {
+				case <-done:
+				case <-r.Context().Done():
+				}
+			}))
+			srv.EnableHTTP2 = true
+			srv.Config.HTTP2 = &http.HTTP2Config{SendPingTimeout: 20 * time.Millisecond, PingTimeout: 10 * time.Second}
+			srv.StartTLS()
+			t.Cleanup(func() { close(done); srv.Close() })
+			pool := x509.NewCertPool()
+			pool.AddCert(srv.Certificate())
+			tc := &tls.Config{RootCAs: pool}
+			c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithoutRetries(), WithTLSConfig(tc))
+			require.NoError(t, err)
+			_, err = c.SignIn(context.Background())
+			require.NoError(t, err)
+			// Only the stalled call meets the short bound, however loaded
+			// the machine.
+			c.own = newTransport(tc.Clone(), 200*time.Millisecond)
+			errc := make(chan error, 1)
+			go func() {
+				_, _, err := c.Sessions.Get(context.Background(), 1)
+				errc <- err
+			}()
+			select {
+			case err := <-errc:
+				require.Error(t, err)
+				var ne net.Error
+				assert.True(t, errors.As(err, &ne) && ne.Timeout(), "a timeout: %v", err)
+				assert.ErrorContains(t, err, "idle read timeout")
+				assert.NotErrorIs(t, err, context.Canceled)
+				assert.True(t, strings.HasPrefix(err.Error(), "passwordsafe: GET Sessions/1: "), err.Error())
+			case <-time.After(30 * time.Second):
+				t.Fatal("the call hung over HTTP/2")
+			}
+		})
+	}
+}
+
+// fakeTimer records what a watchdog asks of its timer.
+type fakeTimer struct {
+	resets  []time.Duration
+	stopped bool
+}
+
+func (f *fakeTimer) Reset(d time.Duration) bool { f.resets = append(f.resets, d); return true }
+func (f *fakeTimer) Stop() bool                 { f.stopped = true; return true }
+
+// TestWatchedBody: every read that brings bytes of this answer pushes the
+// bound back (a slow but steady answer is never cut); a read that brings
+// none does not; once the watchdog has fired, reads fail as a timeout;
+// Close ends the watch without firing it.
+func TestWatchedBody(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ft := &fakeTimer{}
+	w := &watchdog{cancel: cancel, idle: time.Minute, timer: ft}
+	pr, pw := io.Pipe()
+	b := &watchedBody{body: pr, w: w, ctx: ctx}
+	go func() {
+		_, _ = pw.Write([]byte("ab"))
+		_, _ = pw.Write([]byte("c"))
+		_ = pw.CloseWithError(errors.New("stream reset"))
+	}()
+	buf := make([]byte, 8)
+	n, err := b.Read(buf)
+	require.NoError(t, err)
+	assert.Equal(t, "ab", string(buf[:n]))
+	n, err = b.Read(buf)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = b.Read(buf)
+	assert.EqualError(t, err, "stream reset", "an error the watchdog did not cause is passed on")
+	assert.Equal(t, []time.Duration{time.Minute, time.Minute}, ft.resets, "one push per read that brought bytes")
+
+	w.expire()
+	_, err = (&watchedBody{body: io.NopCloser(strings.NewReader("")), w: w, ctx: ctx}).Read(buf)
+	assert.ErrorIs(t, err, io.EOF, "the end of the body is not a timeout")
+	_, err = (&watchedBody{body: io.NopCloser(iotest.ErrReader(context.Canceled)), w: w, ctx: ctx}).Read(buf)
+	var ne net.Error
+	require.ErrorAs(t, err, &ne)
+	assert.True(t, ne.Timeout())
+	assert.Contains(t, err.Error(), "WithIdleReadTimeout")
+
+	ctx2, cancel2 := context.WithCancelCause(context.Background())
+	ft2 := &fakeTimer{}
+	w2 := &watchdog{cancel: cancel2, idle: time.Minute, timer: ft2}
+	require.NoError(t, (&watchedBody{body: io.NopCloser(strings.NewReader("")), w: w2, ctx: ctx2}).Close())
+	assert.True(t, ft2.stopped)
+	assert.ErrorIs(t, ctx2.Err(), context.Canceled, "Close releases the attempt's context")
+	assert.NotEqual(t, errIdle, context.Cause(ctx2))
 }

@@ -370,7 +370,8 @@ func (c *Client) transportError(ctx context.Context, r *request, err error) erro
 // meets, or nothing.
 func (c *Client) transportHint(err error) string {
 	var rec tls.RecordHeaderError
-	if c.base.Scheme == "https" && errors.As(err, &rec) {
+	plain := errors.As(err, &rec) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+	if c.base.Scheme == "https" && plain {
 		return " (the server at " + c.base.Host + " answers in plain HTTP, not TLS: give the base URL as http://" +
 			c.base.Host + c.base.Path + ", with WithAllowHTTP unless the host is loopback)"
 	}
@@ -390,7 +391,32 @@ func (c *Client) errorResponse(r *request, resp *http.Response, body []byte) *Er
 	if resp.StatusCode == http.StatusGone && c.cfg.apiVersion != "" {
 		er.versionGone = c.cfg.apiVersion
 	}
+	if resp.StatusCode == http.StatusUnauthorized && !er.mfaPrompt() {
+		er.hint = c.signInHint(r.path)
+	}
 	return er
+}
+
+// signInHint says where to look when the server refuses to sign in: it
+// answers the same 401 for a wrong key, an unknown run-as user and a
+// missing run-as password, so the message names the three and where each
+// is set.
+func (c *Client) signInHint(path string) string {
+	switch {
+	case path == pathToken:
+		return "the server refused the OAuth client: check the client ID and secret of the API registration " +
+			"(WithOAuthClientCredentials, or PS_OAUTH_CLIENT_ID and PS_OAUTH_CLIENT_SECRET)"
+	case path != pathSignIn:
+		return ""
+	case c.cfg.hasOAuth:
+		return "the server refused the OAuth token: check that the API registration of the client allows this host's address"
+	case c.cfg.bearer != nil:
+		return "the server refused the bearer token (WithBearerToken)"
+	}
+	return "the server refused the sign-in and does not say why; check " +
+		"(1) the API key (WithAPIKey, or PS_API_KEY): it must be an API registration's key, and the registration must allow this host's address; " +
+		"(2) the run-as user (WithAPIKey's runAs, or PS_RUNAS): it must exist and be in a group that has the API registration; " +
+		"(3) the run-as password (WithRunAsPassword, or PS_RUNAS_PASSWORD), when the registration requires one"
 }
 
 // redactKnown replaces every credential the client holds, and the call's own

@@ -112,8 +112,11 @@ func (t *ownTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 type watchdog struct {
 	cancel context.CancelCauseFunc
 	idle   time.Duration
-	timer  *time.Timer
-	once   sync.Once
+	timer  interface { // a *time.Timer; tests give a fake
+		Reset(time.Duration) bool
+		Stop() bool
+	}
+	once sync.Once
 }
 
 func (w *watchdog) expire() { w.cancel(errIdle) }
