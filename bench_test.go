@@ -7,6 +7,8 @@ package passwordsafe_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,6 +85,15 @@ type benchServer struct {
 }
 
 func newBenchServer(tb testing.TB) *benchServer {
+	return startBenchServer(tb, false)
+}
+
+// newBenchServerHTTP2 is the same server over TLS, speaking HTTP/2.
+func newBenchServerHTTP2(tb testing.TB) *benchServer {
+	return startBenchServer(tb, true)
+}
+
+func startBenchServer(tb testing.TB, h2 bool) *benchServer {
 	tb.Helper()
 	var one bytes.Buffer
 	benchSession(&one, 0)
@@ -93,9 +104,24 @@ func newBenchServer(tb testing.TB) *benchServer {
 			s.conns.Add(1)
 		}
 	}
-	s.ts.Start()
+	if h2 {
+		s.ts.EnableHTTP2 = true
+		s.ts.StartTLS()
+	} else {
+		s.ts.Start()
+	}
 	tb.Cleanup(s.ts.Close)
 	return s
+}
+
+// tlsConfig trusts the server's certificate (nil for plain HTTP).
+func (s *benchServer) tlsConfig() *tls.Config {
+	if s.ts.TLS == nil {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(s.ts.Certificate())
+	return &tls.Config{RootCAs: pool}
 }
 
 func (s *benchServer) base() string { return s.ts.URL + benchAPIPath }
@@ -128,7 +154,11 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 
 func newBenchClient(tb testing.TB, s *benchServer) *ps.Client {
 	tb.Helper()
-	c, err := ps.NewClient(s.base(), ps.WithAPIKey("bench-api-key", "admin"))
+	opts := []ps.Option{ps.WithAPIKey("bench-api-key", "admin")}
+	if tc := s.tlsConfig(); tc != nil {
+		opts = append(opts, ps.WithTLSConfig(tc))
+	}
+	c, err := ps.NewClient(s.base(), opts...)
 	require.NoError(tb, err)
 	tb.Cleanup(c.CloseIdleConnections)
 	return c
@@ -191,6 +221,71 @@ func BenchmarkSessionsGet(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSessionsGetHTTP2 is BenchmarkSessionsGetPaired over TLS and
+// HTTP/2, where each SDK call carries a timer of its own (the idle bound
+// of one stream): the SDK beside a raw http.Client with the same TLS
+// settings, in alternating pairs.
+func BenchmarkSessionsGetHTTP2(b *testing.B) {
+	s := newBenchServerHTTP2(b)
+	ctx := context.Background()
+	c := newBenchClient(b, s)
+	if _, err := c.SignIn(ctx); err != nil {
+		b.Fatal(err)
+	}
+	hc := newRawClient(b)
+	tr := hc.Transport.(*http.Transport)
+	tr.TLSClientConfig, tr.ForceAttemptHTTP2 = s.tlsConfig(), true
+	base := s.base()
+	var sdkAllocs, stdAllocs uint64
+	sdk := func() {
+		got, resp, err := c.Sessions.Get(ctx, benchSessionID)
+		if err != nil || got.SessionID != benchSessionID || resp.ProtoMajor != 2 {
+			b.Fatal(got, err)
+		}
+	}
+	std := func() {
+		var got ps.Session
+		if err := rawGetSession(ctx, hc, base, benchSessionID, &got); err != nil || got.SessionID != benchSessionID {
+			b.Fatal(got, err)
+		}
+	}
+	sdk()
+	std()
+	pairedRatio(b, sdk, std, &sdkAllocs, &stdAllocs)
+}
+
+// pairedRatio times sdk and std in alternating pairs and reports each one's
+// time per call, their ratio, and each one's allocations per call.
+func pairedRatio(b *testing.B, sdk, std func(), sdkAllocs, stdAllocs *uint64) {
+	var sdkTime, stdTime time.Duration
+	var ms runtime.MemStats
+	timed := func(f func(), total *time.Duration, allocs *uint64) {
+		runtime.ReadMemStats(&ms)
+		before := ms.Mallocs
+		start := time.Now()
+		f()
+		*total += time.Since(start)
+		runtime.ReadMemStats(&ms)
+		*allocs += ms.Mallocs - before
+	}
+	n := 0
+	for b.Loop() {
+		if n%2 == 0 {
+			timed(sdk, &sdkTime, sdkAllocs)
+			timed(std, &stdTime, stdAllocs)
+		} else {
+			timed(std, &stdTime, stdAllocs)
+			timed(sdk, &sdkTime, sdkAllocs)
+		}
+		n++
+	}
+	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(n), "sdk-ns/call")
+	b.ReportMetric(float64(stdTime.Nanoseconds())/float64(n), "std-ns/call")
+	b.ReportMetric(float64(sdkTime)/float64(stdTime), "sdk/std")
+	b.ReportMetric(float64(*sdkAllocs)/float64(n), "sdk-allocs/call")
+	b.ReportMetric(float64(*stdAllocs)/float64(n), "std-allocs/call")
 }
 
 // BenchmarkSessionsGetPaired makes one SDK call and one net/http call per

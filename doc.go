@@ -7,7 +7,9 @@
 // # Client
 //
 // NewClient takes the API's base URL and one way to sign in (WithAPIKey, or
-// WithOAuthClientCredentials). It does no network I/O: the first call signs
+// WithOAuthClientCredentials); NewClientFromEnv reads both, and the TLS
+// settings, from PS_URL, PS_API_KEY and the other PS_ variables. Neither
+// does network I/O: the first call signs
 // in (POST Auth/SignAppin), concurrent first calls share one sign-in, and a
 // session the server dropped is signed in again, once, transparently. A
 // Client is safe for concurrent use by many goroutines. Its services group
@@ -50,10 +52,14 @@
 //
 // # Retries
 //
-// GET, PUT and DELETE are repeated on transport errors, 429, 502, 503 and
-// 504; POST only on 429 and on errors that prove nothing was sent. A POST
-// that may have reached the server is never sent twice. Retry-After is
-// honoured up to 30 s. See WithRetries.
+// go-retryablehttp runs the attempts. GET, PUT and DELETE are repeated on
+// transport errors, 429, 502, 503 and 504 (DefaultRetryPolicy); POST only
+// on 429 and on errors that prove nothing was sent. A POST that may have
+// reached the server is never sent twice. Retry-After is honoured up to
+// 30 s. See WithRetries, and WithRetryPolicy and WithBackoff to bring a
+// go-retryablehttp policy of your own. No call hangs: the SDK's transport
+// ends a call the server sends nothing for within WithIdleReadTimeout,
+// over HTTP/1.1 and HTTP/2 alike.
 //
 // # Secrets
 //

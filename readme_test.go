@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
+
 	"github.com/passwordsafe-go/passwordsafe"
 )
 
@@ -29,6 +31,24 @@ func use(string)                                         {}
 func migrate(context.Context, *passwordsafe.Lease) error { return nil }
 func index(passwordsafe.Session)                         {}
 func show(time.Time, string)                             {}
+
+func readmeSnippetEnv() error {
+	client, err := passwordsafe.NewClientFromEnv(passwordsafe.WithUserAgent("deploybot/1.2"))
+	if err != nil {
+		return err // names the variable at fault, never its value
+	}
+	_ = client
+	return nil
+}
+
+func readmeSnippetBackoff() error {
+	client, err := passwordsafe.NewClient("https://vault.example.com",
+		passwordsafe.WithAPIKey(os.Getenv("PS_API_KEY"), "svc-deploy"),
+		passwordsafe.WithRetries(5, 200*time.Millisecond, 5*time.Second),
+		passwordsafe.WithBackoff(retryablehttp.LinearJitterBackoff))
+	_ = client
+	return err
+}
 
 func readmeSnippet0(ctx context.Context, acct *passwordsafe.ManagedAccount, live []passwordsafe.Session, requestID, accountID, id int, opts *passwordsafe.CheckoutOptions, dir, adminPassword string, caPEM []byte) error {
 	client, err := passwordsafe.NewClient("https://vault.example.com",

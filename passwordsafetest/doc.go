@@ -473,14 +473,4 @@
 // path (case-insensitive, as the server's paths are) and query (in any
 // order); a call made several times gets its answers in the recorded order,
 // so a wait that saw 4034 twice before the password sees the same.
-//
-// # Adding an endpoint
-//
-// Write a handler, func (s *Server) x(c *call) reply, with an "API:" line
-// in its doc comment naming the call, and add it to routeTable. Handlers
-// run under the server's lock, find the caller in c.user and the time in
-// c.now, and answer with jsonReply, errorReply, codeReply or noContent.
-// Then give it a fixture: one entry in fixtureTable (fixtures.go), a line
-// under "Recorded answers" above, and
-// go test ./passwordsafetest -run TestFixtures -update to record it.
 package passwordsafetest

@@ -53,8 +53,8 @@ func main() {
 }
 
 func run(ctx context.Context, out io.Writer, env func(string) string) error {
-	if url := env("PS_URL"); url != "" {
-		return readOnly(ctx, out, url, env)
+	if env("PS_URL") != "" {
+		return readOnly(ctx, out, env)
 	}
 	srv, err := passwordsafetest.Start("127.0.0.1:0")
 	if err != nil {
@@ -231,18 +231,16 @@ func fullFlow(ctx context.Context, out io.Writer, baseURL, apiKey string) error 
 }
 
 // readOnly runs the steps that change nothing against a real vault.
-func readOnly(ctx context.Context, out io.Writer, baseURL string, env func(string) string) error {
-	key, runAs := env("PS_API_KEY"), env("PS_RUNAS")
-	if key == "" || runAs == "" {
-		return errors.New("PS_URL is set: PS_API_KEY and PS_RUNAS are needed too")
-	}
-	opts := []passwordsafe.Option{passwordsafe.WithAPIKey(key, runAs), passwordsafe.WithUserAgent("quickstart")}
-	if pwd := env("PS_RUNAS_PASSWORD"); pwd != "" {
-		opts = append(opts, passwordsafe.WithRunAsPassword(pwd))
-	}
-	c, err := passwordsafe.NewClient(baseURL, opts...)
+func readOnly(ctx context.Context, out io.Writer, env func(string) string) error {
+	// PS_URL, PS_API_KEY, PS_RUNAS, PS_RUNAS_PASSWORD (or the OAuth pair),
+	// PS_CA_FILE...: see passwordsafe.NewClientFromEnv.
+	c, err := passwordsafe.NewClientFromEnv(passwordsafe.WithUserAgent("quickstart"))
 	if err != nil {
 		return err
+	}
+	runAs := env("PS_RUNAS")
+	if runAs == "" {
+		runAs = "the OAuth client's user"
 	}
 	s := &steps{out: out}
 	fmt.Fprintf(out, "Password Safe at %s (read-only steps)\n\n", c.BaseURL())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -69,6 +70,18 @@ func readOnlyEnv(srv *passwordsafetest.Server) map[string]string {
 	return map[string]string{"PS_URL": srv.URL(), "PS_API_KEY": srv.APIKey(), "PS_RUNAS": "secured", "PS_RUNAS_PASSWORD": "Secured-Pa55!"}
 }
 
+// useEnv sets the process's PS_ variables to env (the rest empty) for the
+// test, and returns os.Getenv: the read-only mode reads the environment
+// itself (passwordsafe.NewClientFromEnv).
+func useEnv(t *testing.T, env map[string]string) func(string) string {
+	t.Helper()
+	for _, k := range []string{"PS_URL", "PS_API_KEY", "PS_RUNAS", "PS_RUNAS_PASSWORD", "PS_OAUTH_CLIENT_ID",
+		"PS_OAUTH_CLIENT_SECRET", "PS_API_VERSION", "PS_CA_FILE", "PS_CLIENT_CERT", "PS_CLIENT_KEY"} {
+		t.Setenv(k, env[k])
+	}
+	return os.Getenv
+}
+
 // onlySignInOutPosts fails the test if the fake saw a POST other than the
 // sign-in and sign-out, or any PUT or DELETE.
 func onlySignInOutPosts(t *testing.T, srv *passwordsafetest.Server) {
@@ -87,7 +100,7 @@ func TestReadOnlyAgainstAVault(t *testing.T) {
 	srv := passwordsafetest.NewServer(t)
 	env := readOnlyEnv(srv)
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), &out, func(k string) string { return env[k] }))
+	require.NoError(t, run(context.Background(), &out, useEnv(t, env)))
 	got := out.String()
 	for _, want := range []string{
 		"read-only steps", "1. Sign in as secured", "signed in as secured",
@@ -112,11 +125,11 @@ func TestReadOnlyAgainstAVault(t *testing.T) {
 	}
 
 	env["PS_RUNAS"] = ""
-	err := run(context.Background(), &out, func(k string) string { return env[k] })
-	assert.ErrorContains(t, err, "PS_API_KEY and PS_RUNAS are needed")
+	err := run(context.Background(), &out, useEnv(t, env))
+	assert.ErrorContains(t, err, "PS_API_KEY and PS_RUNAS go together")
 
 	env["PS_RUNAS"], env["PS_RUNAS_PASSWORD"] = "secured", "wrong"
-	err = run(context.Background(), &out, func(k string) string { return env[k] })
+	err = run(context.Background(), &out, useEnv(t, env))
 	assert.ErrorContains(t, err, "401")
 	assert.NotContains(t, err.Error(), "wrong")
 }
@@ -131,7 +144,7 @@ func TestReadOnlyListsAFewAccounts(t *testing.T) {
 	srv := passwordsafetest.NewServer(t, opts...)
 	env := readOnlyEnv(srv)
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), &out, func(k string) string { return env[k] }))
+	require.NoError(t, run(context.Background(), &out, useEnv(t, env)))
 	got := out.String()
 	assert.Contains(t, got, "   srv10/svc")
 	assert.NotContains(t, got, "srv11/svc")
@@ -153,7 +166,7 @@ func TestReadOnlyGoesOnWhenListingIsForbidden(t *testing.T) {
 	srv.Next("GET", "ManagedAccounts").FailWith(403, "4031 - User does not have permission.", nil)
 	env := readOnlyEnv(srv)
 	var out bytes.Buffer
-	require.NoError(t, run(context.Background(), &out, func(k string) string { return env[k] }))
+	require.NoError(t, run(context.Background(), &out, useEnv(t, env)))
 	got := out.String()
 	assert.Contains(t, got, "   this user may not list managed accounts: ")
 	assert.Contains(t, got, "4031")
