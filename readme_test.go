@@ -249,7 +249,7 @@ func readmeSnippet14(ctx context.Context, client *passwordsafe.Client, acct *pas
 	return nil
 }
 
-var _ = []any{readmeSnippet0, readmeSnippet1, readmeSnippet2, readmeSnippet3, readmeSnippet4,
+var _ = []any{readmeSnippetEnv, readmeSnippetBackoff, readmeSnippet0, readmeSnippet1, readmeSnippet2, readmeSnippet3, readmeSnippet4,
 	readmeSnippet5, readmeSnippet6, readmeSnippet7, readmeSnippet8, readmeSnippet9, readmeSnippet10,
 	readmeSnippet11, readmeSnippet12, readmeSnippet13, readmeSnippet14, x509.NewCertPool, tls.LoadX509KeyPair,
 	filepath.Join, os.WriteFile, errors.As, log.Printf, fmt.Println}
