@@ -85,9 +85,11 @@ func hasClientCertificate(tc *tls.Config) bool {
 }
 
 // RoundTrip sends one attempt. Over HTTP/1.x it is the transport's own; over
-// HTTP/2, or before the protocol is known, the attempt gets a watchdog.
+// HTTP/2, or before the protocol is known, the attempt gets a watchdog. A
+// plain http:// URL is always HTTP/1.1: the transport does not speak
+// unencrypted HTTP/2.
 func (t *ownTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.idle <= 0 || t.h1.Load() {
+	if t.idle <= 0 || t.h1.Load() || req.URL.Scheme == "http" {
 		resp, err := t.Transport.RoundTrip(req)
 		if err == nil && resp.ProtoMajor != 1 {
 			t.h1.Store(false) // the next attempts are watched
