@@ -217,6 +217,9 @@ func TestDoValidation(t *testing.T) {
 			c, mt := newMockClient(t)
 			resp, err := c.Do(context.Background(), tc.method, tc.path, nil, nil)
 			assertValidation(t, err, tc.field)
+			if strings.ContainsAny(tc.path, "\x00\t\r\n\x7f ") {
+				assert.ErrorContains(t, err, "space or control character")
+			}
 			assert.Nil(t, resp)
 			assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent, sign-in included")
 		})

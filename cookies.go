@@ -94,5 +94,5 @@ func cookieHeader(cookies []*http.Cookie) []string {
 // but not the base itself (RFC 6265, 5.1.4).
 func below(cookiePath, basePath string) bool {
 	dir := strings.TrimSuffix(basePath, "/") + "/"
-	return strings.HasPrefix(cookiePath, dir) && len(strings.TrimSuffix(cookiePath, "/")) > len(dir)-1
+	return strings.HasPrefix(cookiePath, dir) && cookiePath != dir
 }

@@ -171,3 +171,30 @@ func TestCookiesAcrossMFAChallenge(t *testing.T) {
 	assert.Equal(t, []string{"", "ASP.NET_SessionId=challenged"}, signInCookies)
 	assert.Equal(t, "ASP.NET_SessionId=challenged; extra=e1", sent)
 }
+
+// A cookie scoped below the API base goes to the calls under its path
+// only, with or without other cookies that expire.
+func TestCookieScopedBelowTheBase(t *testing.T) {
+	t.Parallel()
+	for name, extra := range map[string][]string{
+		"alone":                nil,
+		"beside one that ends": {"later=l1; path=/; Max-Age=3600"},
+	} {
+		cookies := append([]string{"ASP.NET_SessionId=s1; path=/", "r=x; path=/api/R"}, extra...)
+		c, v, _ := newCookieVault(t, "https://vault.example.test/api/", cookies...)
+		ctx := context.Background()
+		_, err := c.Do(ctx, "GET", "R", nil, nil)
+		require.NoError(t, err)
+		_, err = c.Do(ctx, "GET", "R/1", nil, nil)
+		require.NoError(t, err)
+		_, err = c.Do(ctx, "GET", "Requests", nil, nil)
+		require.NoError(t, err)
+		later := ""
+		if extra != nil {
+			later = "; later=l1"
+		}
+		assert.Equal(t, []string{"r=x; ASP.NET_SessionId=s1" + later}, v.cookies("/api/R"), name)
+		assert.Equal(t, []string{"r=x; ASP.NET_SessionId=s1" + later}, v.cookies("/api/R/1"), name)
+		assert.Equal(t, []string{"ASP.NET_SessionId=s1" + later}, v.cookies("/api/Requests"), name)
+	}
+}

@@ -719,6 +719,7 @@ func TestBaseURLWrongForms(t *testing.T) {
 		"https://vault.example.com/BeyondTrust/api/public/v3/Auth/x/":    `"https://vault.example.com/BeyondTrust/api/public/v3/"`,
 		"https://px.example.com/ps/api/public/v3/ManagedAccounts?x=1":    "query",
 		"https://px.example.com/ps/api/public/v3/ManagedAccounts":        `"https://px.example.com/ps/api/public/v3/"`,
+		"https://px.example.com/api/public/v3/Requests":                  `"https://px.example.com/api/public/v3/"`,
 		"vault.example.com:443":                                          `"https://vault.example.com:443"`,
 		"vault.example.com":                                              `"https://vault.example.com"`,
 		"10.0.0.5:8443":                                                  `"https://10.0.0.5:8443"`,
