@@ -172,7 +172,7 @@ func hideValue(err error, name, value string) error {
 		parts = append(parts, u.Scheme+"://"+u.Host+u.EscapedPath(), u.Scheme+"://"+u.Host, u.EscapedPath(), u.Host, u.Hostname())
 	}
 	for _, p := range parts {
-		if len(p) > 1 && p != "/" {
+		if p != "" && p != "/" {
 			msg = strings.ReplaceAll(msg, p, "$"+name)
 		}
 	}

@@ -119,6 +119,7 @@ func TestNewClientFromEnvRefusals(t *testing.T) {
 		{"bad password", with(map[string]string{ps.EnvRunAsPassword: "pw-secret-value]"}), []string{"run-as password"}},
 		{"bad version", with(map[string]string{ps.EnvAPIVersion: "v3-secret-value"}), []string{"PS_API_VERSION"}},
 		{"missing CA file", with(map[string]string{ps.EnvCAFile: filepath.Join(dir, "missing-secretname.pem")}), []string{"PS_CA_FILE", "no such file"}},
+		{"CA file is a folder", with(map[string]string{ps.EnvCAFile: dir}), []string{"PS_CA_FILE", "is a directory"}},
 		{"CA file not PEM", with(map[string]string{ps.EnvCAFile: notPEM}), []string{"PS_CA_FILE", "PEM"}},
 		{"cert without key", with(map[string]string{ps.EnvClientCert: certFile}), []string{"PS_CLIENT_CERT", "PS_CLIENT_KEY"}},
 		{"key is not a key", with(map[string]string{ps.EnvClientCert: certFile, ps.EnvClientKey: certFile}), []string{"PS_CLIENT_CERT", "openssl pkcs12"}},

@@ -3,6 +3,7 @@ package passwordsafe
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -237,10 +238,12 @@ func reply(status int, body []byte, headers ...string) httpmock.Responder {
 	}
 }
 
-// within runs f and fails the test at once if it has not returned after d:
-// a test of a wait or a loop gets a deadline of its own, so a regression
-// that hangs fails there, saying what hung, instead of at the global
-// timeout. d is generous; it only catches hangs.
+// within runs f and stops the whole test binary at once if f has not
+// returned after d: a test of a wait or a loop gets a deadline of its own,
+// so a regression that hangs ends the run there, saying what hung, instead
+// of at the global timeout (a t.Fatal would leave the goroutine, and every
+// other test stuck on the same bug, running until then). d is generous; it
+// only catches hangs.
 func within(t *testing.T, d time.Duration, what string, f func()) {
 	t.Helper()
 	done := make(chan struct{})
@@ -251,6 +254,6 @@ func within(t *testing.T, d time.Duration, what string, f func()) {
 	select {
 	case <-done:
 	case <-time.After(d):
-		t.Fatalf("%s did not return within %v: it hangs", what, d)
+		panic(fmt.Sprintf("%s: %s did not return within %v: it hangs", t.Name(), what, d))
 	}
 }

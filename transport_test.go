@@ -497,8 +497,11 @@ func TestBodyTooLargeNotRetried(t *testing.T) {
 
 func TestAnswerBytes(t *testing.T) {
 	t.Parallel()
-	read := func(body io.Reader, length, limit int64) ([]byte, error) {
-		return (&answer{r: body, length: length, limit: limit}).bytes()
+	read := func(body io.Reader, length, limit int64) (b []byte, err error) {
+		within(t, 20*time.Second, "reading an answer", func() {
+			b, err = (&answer{r: body, length: length, limit: limit}).bytes()
+		})
+		return b, err
 	}
 	for _, size := range []int{0, 1, 511, 512, 513, 4096, trustedLength - 1, trustedLength, trustedLength + 1, 100_000} {
 		for _, known := range []bool{true, false} {
