@@ -204,14 +204,15 @@
 // Where the reference leaves a shape open, the handler's doc comment says
 // what the fake chose. In short:
 //
-//   - POST ISARequests (ISA role): an active View request (RequestInfo.ISA)
-//     and 201 {"Credentials": "..."}, the reference's shape;
-//     WithISACredentialsAsString answers the bare JSON string the vendor's
-//     .NET client reads instead.
+//   - POST ISARequests (ISA role or Administrators): an active View
+//     request (RequestInfo.ISA) and 201 {"Credentials": "..."}, the
+//     reference's shape; WithISACredentialsAsString answers the bare JSON
+//     string the vendor's .NET client reads instead.
 //   - POST ISASessions (ISA role or Administrators): an active ISA request
 //     of the session's access type and a session of it, answered as POST
 //     Requests/{id}/Sessions answers.
-//   - GET and POST RequestSets: one ordinary request per access type, all
+//   - GET RequestSets (Requestor, Approver, Administrators or ISA) and POST
+//     RequestSets (Requestor or ISA): one ordinary request per access type, all
 //     with one RequestSetID (RequestInfo.RequestSetID); POST answers 201
 //     with the set.
 //   - POST AccessPolicies/Test (Requestor): the account's seeded Policy as

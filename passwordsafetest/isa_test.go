@@ -57,7 +57,7 @@ func TestISARequest(t *testing.T) {
 
 	// Refusals: role, account, access, terms.
 	body := map[string]any{"SystemID": 1, "AccountID": 11}
-	for _, user := range []string{"requestor", "admin", "approver", "auditor", "quarantine"} {
+	for _, user := range []string{"requestor", "approver", "auditor", "quarantine"} {
 		f.as(user).do(http.MethodPost, "ISARequests", body).wantCode(http.StatusForbidden, 4031)
 	}
 	ivo.do(http.MethodPost, "ISARequests", map[string]any{"SystemID": 1, "AccountID": 21}).wantCode(http.StatusForbidden, 4031)
