@@ -186,9 +186,32 @@ func TestSignOut(t *testing.T) {
 		t.Errorf("signout body %q", r.body)
 	}
 	c.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusUnauthorized)
-	c.do(http.MethodPost, "Auth/Signout", nil).wantStatus(http.StatusUnauthorized)
 	// Other sessions of the same user live on.
 	other.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
+	if log := f.srv.CallLog(); log[len(log)-3].User != "requestor" {
+		t.Errorf("the sign-out is logged as %q", log[len(log)-3].User)
+	}
+}
+
+// Sign-out answers 200 with no body even without a session (ended, expired
+// or never there): the reference lists no other answer.
+func TestSignOutWithoutSession(t *testing.T) {
+	f := newFixture(t)
+	c := f.as("requestor")
+	c.do(http.MethodPost, "Auth/Signout", nil).wantStatus(http.StatusOK)
+	for name, who := range map[string]*client{"signed out": c, "never signed in": f.anon()} {
+		if r := who.do(http.MethodPost, "Auth/Signout", nil); r.status != http.StatusOK || len(r.body) != 0 {
+			t.Errorf("%s: %d %q", name, r.status, r.body)
+		}
+	}
+	expired := f.as("admin")
+	f.srv.ExpireSessions()
+	expired.do(http.MethodPost, "Auth/Signout", nil).wantStatus(http.StatusOK)
+	for _, call := range f.srv.CallLog()[2:] {
+		if call.Path == "Auth/Signout" && call.User != "" {
+			t.Errorf("%v is logged as %q", call, call.User)
+		}
+	}
 }
 
 func TestExpireSessions(t *testing.T) {

@@ -278,7 +278,7 @@
 //     OAuth clients first POST Auth/connect/token, a form
 //     (grant_type=client_credentials&client_id=...&client_secret=...), and
 //     sign in with "Authorization: Bearer <access_token>". Sign-out is POST
-//     Auth/Signout: 200, no body.
+//     Auth/Signout: 200, no body, also without a session.
 //   - Errors are JSON strings, the reason code first when there is one:
 //     403 "4034 - Request is not yet approved.". 4031 no permission, 4032
 //     requestors only, 4033 approvers only, 4034 not yet approved, 4035 not

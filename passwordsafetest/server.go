@@ -427,7 +427,7 @@ func (s *Server) routeTable() []route {
 	return []route{
 		r(http.MethodPost, "Auth/SignAppin", false, s.signAppin),
 		r(http.MethodPost, "Auth/connect/token", false, s.issueToken),
-		r(http.MethodPost, "Auth/Signout", true, s.signOut),
+		r(http.MethodPost, "Auth/Signout", false, s.signOut),
 
 		r(http.MethodGet, "Requests", true, s.listRequests),
 		r(http.MethodPost, "Requests", true, s.createRequest),
