@@ -183,11 +183,19 @@ func TestE2ETerminateRequests(t *testing.T) {
 	_, _, err = e.as("requestor").Requests.Credentials(bg, rootA, nil)
 	assert.ErrorIs(t, err, ps.ErrNoPermission)
 
-	// By system, without feedback: 204 and no report; pending requests end too.
+	// By system, without feedback: 204 and no report; only active requests
+	// end, so the pending one waits for its approver, and ends once approved.
 	fb, resp, err = quarantine.Requests.TerminateSystemRequests(bg, sysDB01, &ps.TerminateRequestsOptions{Reason: "db01 rebuilt"})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 	assert.Nil(t, fb)
+	open := e.srv.OpenRequests()
+	require.Len(t, open, 1)
+	assert.Equal(t, pg, open[0].RequestID)
+	assert.Equal(t, passwordsafetest.StatusPending, open[0].Status)
+	require.NoError(t, e.srv.Approve(pg, "approver"))
+	_, _, err = quarantine.Requests.TerminateSystemRequests(bg, sysDB01, &ps.TerminateRequestsOptions{Reason: "db01 rebuilt"})
+	require.NoError(t, err)
 	assert.Empty(t, e.srv.OpenRequests(), "no request left open")
 
 	// By user: nothing left to end, an administrator may too.
@@ -198,13 +206,14 @@ func TestE2ETerminateRequests(t *testing.T) {
 	assert.Zero(t, report.Count)
 
 	got := e.srv.Terminations()
-	require.Len(t, got, 3)
+	require.Len(t, got, 4)
 	assert.Equal(t, []int{rootA, rootB}, got[0].RequestIDs)
 	assert.Equal(t, "key leaked in a log", got[0].Reason)
-	assert.Equal(t, []int{pg}, got[1].RequestIDs)
-	assert.Equal(t, "db01 rebuilt", got[1].Reason)
-	assert.Equal(t, "User", got[2].Scope)
-	assert.Equal(t, "admin", got[2].User)
+	assert.Empty(t, got[1].RequestIDs)
+	assert.Equal(t, []int{pg}, got[2].RequestIDs)
+	assert.Equal(t, "db01 rebuilt", got[2].Reason)
+	assert.Equal(t, "User", got[3].Scope)
+	assert.Equal(t, "admin", got[3].User)
 
 	// Refusals: not a requester's call; unknown IDs.
 	_, _, err = e.as("requestor").Requests.TerminateUserRequests(bg, requestor.ID, nil)

@@ -222,8 +222,9 @@
 //     POST ManagedSystems|ManagedAccounts/{id}/Sessions/Lock|Terminate
 //     (the Quarantine role or Administrators, else 403 4031; unknown IDs
 //     404): 204, or with ?feedback=true 200 and a JSON report of what was
-//     ended, of the fake's own shape (no reference shows one). Ended
-//     requests are StatusTerminated, with TerminatedBy and TerminateReason;
+//     ended, of the fake's own shape (no reference shows one). They end
+//     active requests only, as the reference says (pending ones stay);
+//     ended requests are StatusTerminated, with TerminatedBy and TerminateReason;
 //     Terminations lists every such call. POST Sessions/{id}/Lock and
 //     Terminate take ?feedback=true too.
 //   - GET Nodes (?includeInactive=true) and GET Configuration/Version
