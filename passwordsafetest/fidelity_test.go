@@ -2,6 +2,7 @@ package passwordsafetest_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
@@ -36,4 +37,28 @@ func TestAdministratorsMayISARequestAndListRequestSets(t *testing.T) {
 	f.as("approver").do(http.MethodGet, "RequestSets?queue=req", nil).wantStatus(http.StatusOK)
 	// An administrator who is no approver has no approver queue.
 	sam.do(http.MethodGet, "RequestSets?queue=app", nil).wantCode(http.StatusForbidden, 4033)
+}
+
+// Two approvals needed, one given: the request is pending. The same
+// approver's second approval answers 4036 saying so, never that the
+// request is approved; once it is, 4036 says that.
+func TestRepeatedApprovalOfPendingRequest(t *testing.T) {
+	f := newFixture(t)
+	rita, arno, remy := f.as("requestor"), f.as("approver"), f.as("reqapprover")
+	id := rita.createRequest(req(4, 41, 30)) // app01/deploy: two approvals
+	arno.do(http.MethodPut, path("Requests/{id}/Approve", id), nil).wantStatus(http.StatusNoContent)
+	arno.do(http.MethodPut, path("Requests/{id}/Approve", id), nil).wantError(http.StatusForbidden,
+		"4036 - Request has been approved already by this user; it is pending until 1 more approver(s) approve it.")
+	if info, _ := f.srv.Request(id); info.Status != passwordsafetest.StatusPending || len(info.Approvals) != 1 {
+		t.Errorf("after a repeated approval %+v", info)
+	}
+	err := f.srv.Approve(id, "approver")
+	if err == nil || !strings.Contains(err.Error(), "403 4036 - Request has been approved already by this user; it is pending") {
+		t.Errorf("Server.Approve again: %v", err)
+	}
+	remy.do(http.MethodPut, path("Requests/{id}/Approve", id), nil).wantStatus(http.StatusNoContent)
+	f.as("admin").do(http.MethodPut, path("Requests/{id}/Approve", id), nil).
+		wantError(http.StatusForbidden, "4036 - Request has been approved already.")
+	arno.do(http.MethodPut, path("Requests/{id}/Approve", id), nil).
+		wantError(http.StatusForbidden, "4036 - Request has been approved already.")
 }
