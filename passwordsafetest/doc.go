@@ -58,7 +58,10 @@
 //	8   quarantine   Quarantine                             -
 //
 // The OAuth client (DefaultOAuthClientID, DefaultOAuthClientSecret) acts
-// as requestor. The API key is DefaultAPIKey.
+// as requestor. The API key is DefaultAPIKey. Each has the shape of a real
+// one (a 128-character key, a GUID client ID, a 50-character secret), as
+// clients that check them before calling expect; WithOAuthClient refuses a
+// client that has not.
 //
 // Managed accounts (random passwords, rotated when a released request that
 // has RotateOnCheckin ends; the approvers listed are the only ones who may

@@ -141,7 +141,7 @@ func TestSeedErrors(t *testing.T) {
 		"session user":      {passwordsafetest.WithRecordedSession(passwordsafetest.RecordedSession{User: "nobody", System: "web01", Account: "root"}), `no seeded user "nobody"`},
 		"session protocol":  {passwordsafetest.WithRecordedSession(passwordsafetest.RecordedSession{User: "admin", System: "web01", Account: "root", Protocol: "VNC"}), `protocol "VNC"`},
 		"seed version":      {passwordsafetest.WithSeed(passwordsafetest.Seed{Version: 2}), "version 2 is not supported"},
-		"OAuth user":        {passwordsafetest.WithOAuthClient("id", "secret", "nobody"), `acts as "nobody"`},
+		"OAuth user":        {passwordsafetest.WithOAuthClient(passwordsafetest.DefaultOAuthClientID, passwordsafetest.DefaultOAuthClientSecret, "nobody"), `acts as "nobody"`},
 		"API version":       {passwordsafetest.WithAPIVersions("three"), `"three" is not a version`},
 		"no API versions":   {passwordsafetest.WithAPIVersions(), "name at least one version"},
 		"API key":           {passwordsafetest.WithAPIKey("a b"), "WithAPIKey"},
