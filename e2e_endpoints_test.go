@@ -177,7 +177,7 @@ func TestE2ETerminateRequests(t *testing.T) {
 		assert.Equal(t, "key leaked in a log", info.TerminateReason)
 	}
 	assert.NotEqual(t, before, e.srv.Password("web01", "root"), "the released password was rotated")
-	assert.Equal(t, ps.SessionTerminated, ps.SessionStatus(e.srv.Sessions()[0].Status), "the request's session ended too")
+	assert.Equal(t, ps.SessionTerminated, ps.SessionStatus(e.sessionsMade()[0].Status), "the request's session ended too")
 
 	// The requestor's credential is gone.
 	_, _, err = e.as("requestor").Requests.Credentials(bg, rootA, nil)
@@ -334,7 +334,7 @@ func TestE2ECreateISASession(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(file.File), "desktopwidth:i:1920")
 	assert.Equal(t, "win01.rdp", file.FileName)
-	sessions := e.srv.Sessions()
+	sessions := e.sessionsMade()
 	require.Len(t, sessions, 2)
 	assert.False(t, sessions[1].Record)
 	assert.Equal(t, "1920x1080", sessions[1].Resolution)
@@ -465,7 +465,7 @@ func TestE2ESessionsBySystemAndAccount(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 	assert.Equal(t, ps.SessionTerminated, status(t, e, rdp))
-	for _, s := range e.srv.Sessions() {
+	for _, s := range e.sessionsMade() {
 		assert.False(t, s.Live(), "session %d is still live", s.SessionID)
 	}
 

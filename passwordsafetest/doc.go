@@ -56,6 +56,7 @@
 //	6   auditor      Auditor                                -
 //	7   isa          ISA                                    -
 //	8   quarantine   Quarantine                             -
+//	9   reviewer     Active Session Reviewer                -
 //
 // The OAuth client (DefaultOAuthClientID, DefaultOAuthClientSecret) acts
 // as requestor. The API key is DefaultAPIKey. Each has the shape of a real
@@ -85,6 +86,14 @@
 // Session nodes: the fake's own, NodeID ("Local node", active), and
 // RetiredNodeID ("Retired node", inactive).
 //
+// One live session, LiveSessionID (7000): reqapprover's SSH session as
+// postgres on db02, in progress since 90 seconds before the fake started.
+// Its replay shows a shell whose clock is the replay's position, so at the
+// live edge the screen changes with every second of the fake's clock: a
+// Watch of it yields a new frame after each Advance. Administrators,
+// auditors, ISAs and reviewer see it; reviewer may watch, lock and
+// terminate it.
+//
 // Request IDs count from 1001, session IDs from 7001. The session proxy
 // answers on ports 4422 (SSH) and 4489 (RDP) at the host the client called.
 //
@@ -100,13 +109,15 @@
 //     test seeds no system and no account of its own; a test that seeds
 //     accounts sees exactly its accounts. Seeded aliases and sessions are
 //     added either way (aliases may map default accounts).
+//   - The default live session is there only with the default inventory,
+//     and only when the test seeds no session of its own.
 //   - The fake's own node (NodeID) is always there, even WithoutDefaults;
 //     the default inactive node only when the test seeds no node.
 //   - WithoutDefaults (or "noDefaults": true in a seed file) starts from
 //     nothing: only what the seed says.
-//   - IDs left 0 are given the next free number; passwords left empty are
-//     random; systems that accounts name but the seed does not list are
-//     created as Linux systems.
+//   - IDs left 0 are given the next free number (sessions: from 7001);
+//     passwords left empty are random; systems that accounts name but the
+//     seed does not list are created as Linux systems.
 //
 // A seed that contradicts itself (a user or account seeded twice, an alias
 // or session naming an unknown account, an approver who is not a user, an
@@ -116,8 +127,9 @@
 //
 // A JSON seed file holds a Seed; the names are those of the json tags of
 // Seed, User, System, Account, Policy, Alias, AccountRef,
-// RecordedSession and Node ("nodes" joined version 1 later, as an
-// optional field: older files still read). "version" is required and must
+// RecordedSession, ScreenFrame and Node ("nodes", and a session's "id"
+// and "frames", joined version 1 later, as optional fields: older files
+// still read). "version" is required and must
 // be 1; unknown fields and trailing data are errors.
 // testdata/seed.example.json in this package is a complete example:
 //
@@ -131,14 +143,16 @@
 //	                "policy": {"approvals": 1, "approvers": ["approver"], "requireReason": true, "requireTicket": false}}],
 //	  "aliases":  [{"name": "db-primary", "accounts": [{"system": "pg-prod", "account": "postgres"}]}],
 //	  "sessions": [{"user": "ci-bot", "system": "pg-prod", "account": "postgres", "protocol": "SSH",
-//	                "durationSeconds": 120, "screen": "text a replay shows"}],
+//	                "durationSeconds": 120, "screen": "text a replay shows"},
+//	               {"id": 7100, "user": "ci-bot", "system": "pg-prod", "account": "postgres", "live": true,
+//	                "frames": [{"atSeconds": 0, "screen": "$ "}, {"atSeconds": 5, "screen": "$ psql\n"}]}],
 //	  "nodes":    [{"id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "hostName": "ps-eu", "displayName": "EU proxy"},
 //	               {"hostName": "ps-old", "inactive": true, "lastHeartbeat": "2026-01-02T03:04:05Z"}]
 //	}
 //
-// Roles are Requestor, Approver, Administrators (or admin), Auditor, ISA
-// and Quarantine (the "Password Safe API Global Quarantine" permission),
-// case-insensitive. Access types are View, SSH, RDP and App. System types
+// Roles are Requestor, Approver, Administrators (or admin), Auditor, ISA,
+// Quarantine (the "Password Safe API Global Quarantine" permission) and
+// Active Session Reviewer (or ActiveSessionReviewer), case-insensitive. Access types are View, SSH, RDP and App. System types
 // are system, database, domainlinked, cloud and application (what GET
 // ManagedAccounts?type= filters on).
 //

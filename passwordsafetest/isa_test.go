@@ -133,7 +133,7 @@ func TestISASession(t *testing.T) {
 		!strings.Contains(string(r.body), "administrative session:i:1") || !strings.Contains(string(r.body), "remoteapplicationname:s:Server Manager") {
 		t.Errorf("rdp file %q (%s)", r.body, r.header.Get("Content-Type"))
 	}
-	sessions := f.srv.Sessions()
+	sessions := f.sessions()
 	if si := sessions[1]; si.RequestID != 1002 || si.SessionType != "appfile" || si.Record || si.Resolution != "1280x1024" ||
 		!si.RDPAdminSwitch || si.User != "admin" || si.Protocol != "RDP" {
 		t.Errorf("session %+v", si)
@@ -168,7 +168,7 @@ func TestISASession(t *testing.T) {
 			t.Errorf("%s: %d %s", name, r.status, r.body)
 		}
 	}
-	if n := len(f.srv.Sessions()); n != 2 {
+	if n := len(f.sessions()); n != 2 {
 		t.Errorf("%d sessions after refusals", n)
 	}
 }

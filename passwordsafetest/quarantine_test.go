@@ -56,7 +56,7 @@ func TestTerminateRequests(t *testing.T) {
 	if f.srv.Password("web01", "root") == pw {
 		t.Errorf("a released password was not rotated")
 	}
-	if s := f.srv.Sessions(); s[0].Status != 7 || s[0].End != epoch {
+	if s := f.sessions(); s[0].Status != 7 || s[0].End != epoch {
 		t.Errorf("the request's session: %+v", s[0])
 	}
 	rita.do(http.MethodGet, path("Credentials/{id}", a), nil).wantCode(http.StatusForbidden, 4031)
@@ -152,7 +152,7 @@ func openSessions(t *testing.T, f *fixture) {
 
 func statuses(f *fixture) []int {
 	var out []int
-	for _, s := range f.srv.Sessions() {
+	for _, s := range f.sessions() {
 		out = append(out, s.Status)
 	}
 	return out

@@ -117,7 +117,7 @@ func TestEnvFileAndSeedFile(t *testing.T) {
 		vars[k] = v
 	}
 	assert.Equal(t, passwordsafetest.DefaultAPIKey, vars["PS_API_KEY"])
-	assert.Equal(t, "ci-bot,oncall,lead,ops-admin,auditor,isa", vars["PS_USERS"])
+	assert.Equal(t, "ci-bot,oncall,lead,ops-admin,auditor,isa,soc", vars["PS_USERS"])
 	assert.Equal(t, passwordsafetest.DefaultOAuthClientSecret, vars["PS_OAUTH_CLIENT_SECRET"])
 	assert.Equal(t, strings.TrimPrefix(strings.TrimSpace(strings.TrimPrefix(first, "Password Safe fake serving at ")), ""), vars["PS_URL"])
 }
