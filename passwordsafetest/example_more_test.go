@@ -153,3 +153,28 @@ func ExampleLiveSessionID() {
 	// In Progress db02 postgres
 	// false
 }
+
+// A fake that runs as a process refuses calls for foreign host names, so
+// a web page cannot reach it by pointing a name of its own at 127.0.0.1
+// (DNS rebinding). IP addresses and localhost are always served.
+func ExampleWithAllowedHosts() {
+	srv, err := passwordsafetest.Start("127.0.0.1:0", passwordsafetest.WithAllowedHosts("ps.example.test"))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	for _, host := range []string{"attacker.example", "ps.example.test", "localhost"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL()+"Nodes", nil)
+		req.Host = host
+		resp, err := srv.HTTPClient().Do(req)
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+		fmt.Println(host, resp.StatusCode)
+	}
+	// Output:
+	// attacker.example 421
+	// ps.example.test 401
+	// localhost 401
+}

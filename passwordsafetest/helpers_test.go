@@ -123,6 +123,9 @@ func (c *client) try(method, path string, body any, header http.Header) (result,
 	for k, vs := range header {
 		req.Header[k] = vs
 	}
+	if h := header.Get("Host"); h != "" {
+		req.Host = h // net/http sends req.Host, not a Host header
+	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return result{}, err

@@ -49,6 +49,10 @@ type config struct {
 	mfaCode           string // "": PS-Auth sign-ins are not challenged
 	mfaPrompt         string
 	isaBareCredential bool // POST ISARequests answers a bare JSON string
+	// hostCheck refuses calls whose Host is not an IP address, localhost
+	// or one of allowedHosts (WithAllowedHosts).
+	hostCheck    bool
+	allowedHosts []string
 }
 
 func newConfig(opts []ServerOption) (*config, error) {
@@ -337,6 +341,31 @@ func WithMFAPrompt(prompt string) ServerOption {
 			return errors.New("WithMFAPrompt: the prompt must be one non-empty line")
 		}
 		c.mfaPrompt = prompt
+		return nil
+	}
+}
+
+// WithAllowedHosts makes the fake refuse a call whose Host header names
+// another host than an IP address, localhost (or a name ending in
+// .localhost), or one of names (case-insensitive; a leading "." allows a
+// domain and its subdomains). That defends a fake running as a process
+// (examples/fakeserver) against DNS rebinding: a web page whose own host
+// name its DNS points at the fake's address would otherwise reach it with
+// the browser's cookies and read its answers. A refused call answers 421
+// Misdirected Request with a JSON string and is neither acted on nor
+// logged. With WithTLS, the names also go into the certificate.
+//
+// Without this option every Host is served, as a test's fake mounted
+// behind a proxy of its own needs.
+func WithAllowedHosts(names ...string) ServerOption {
+	return func(c *config) error {
+		for _, n := range names {
+			if strings.TrimSpace(n) == "" || strings.ContainsAny(n, "/:@ \t") {
+				return fmt.Errorf("WithAllowedHosts: %q is not a host name", n)
+			}
+			c.allowedHosts = append(c.allowedHosts, strings.ToLower(n))
+		}
+		c.hostCheck = true
 		return nil
 	}
 }
