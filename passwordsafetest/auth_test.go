@@ -167,9 +167,9 @@ func TestOAuthClientIsRealistic(t *testing.T) {
 		{strings.ToUpper(testClientID), secret64},
 		{testClientID, `!"#$%&'()*+,-./0123456789:;<=>?@[\]^_` + "`{|}~"},
 	} {
-		srv := passwordsafetest.NewServer(t, passwordsafetest.WithOAuthClient(ok[0], ok[1], "requestor"))
-		if srv.OAuthClientID() != ok[0] || srv.OAuthClientSecret() != ok[1] {
-			t.Errorf("client %q %q", srv.OAuthClientID(), srv.OAuthClientSecret())
+		srv := passwordsafetest.NewServer(t, passwordsafetest.WithOAuthClient(ok[0], ok[1], ""))
+		if srv.OAuthClientID() != ok[0] || srv.OAuthClientSecret() != ok[1] || srv.OAuthUser() != "requestor" {
+			t.Errorf("client %q %q as %q", srv.OAuthClientID(), srv.OAuthClientSecret(), srv.OAuthUser())
 		}
 	}
 	for name, bad := range map[string][3]string{
@@ -183,7 +183,6 @@ func TestOAuthClientIsRealistic(t *testing.T) {
 		"secret space":     {testClientID, testClientSecret[:20] + " " + testClientSecret[:20], "requestor"},
 		"secret non-ASCII": {testClientID, testClientSecret + "é", "requestor"},
 		"secret DEL":       {testClientID, testClientSecret + "\x7f", "requestor"},
-		"no runAs":         {testClientID, testClientSecret, ""},
 	} {
 		if _, err := passwordsafetest.Start("127.0.0.1:0", passwordsafetest.WithOAuthClient(bad[0], bad[1], bad[2])); err == nil ||
 			!strings.Contains(err.Error(), "WithOAuthClient") {

@@ -153,7 +153,7 @@ func WithAPIKey(key string) ServerOption {
 // WithOAuthClient sets the OAuth client the fake accepts and the user it
 // acts as (defaults: DefaultOAuthClientID, DefaultOAuthClientSecret, and
 // "requestor", or when the seed has no such user, the first user with the
-// Requestor role, else the first user).
+// Requestor role, else the first user; an empty runAs keeps that default).
 //
 // The client must look like one the server issues, since a client under
 // test may check that before it calls (the vendor's Go library does): the
@@ -162,14 +162,15 @@ func WithAPIKey(key string) ServerOption {
 func WithOAuthClient(id, secret, runAs string) ServerOption {
 	return func(c *config) error {
 		switch {
-		case runAs == "":
-			return errors.New("WithOAuthClient: runAs is required")
 		case !isGUID(id):
 			return errors.New("WithOAuthClient: the client ID must be a GUID (36 characters, 8-4-4-4-12 hexadecimal digits), as the server issues them")
 		case !realisticSecret(secret):
 			return errors.New("WithOAuthClient: the client secret must be 36 to 64 printable ASCII characters without spaces, as the server issues them")
 		}
-		c.oauthID, c.oauthSecret, c.oauthRunAs, c.oauthRunAsSet = id, secret, runAs, true
+		c.oauthID, c.oauthSecret = id, secret
+		if runAs != "" {
+			c.oauthRunAs, c.oauthRunAsSet = runAs, true
+		}
 		return nil
 	}
 }
