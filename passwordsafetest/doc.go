@@ -493,6 +493,53 @@
 // order); a call made several times gets its answers in the recorded order,
 // so a wait that saw 4034 twice before the password sees the same.
 //
+// # Serving other programs
+//
+// Start serves a fake for a program rather than a test (examples/fakeserver
+// is one: a command that adds a control API for tests in other languages).
+// WithTLS serves HTTPS with a certificate made for 127.0.0.1, ::1,
+// localhost, the address the fake listens on and the WithAllowedHosts
+// names; Certificate returns it, to write where other clients can trust
+// it. WithAllowedHosts refuses calls whose Host header names another host
+// (421), so that a web page cannot reach a fake on this machine through
+// DNS rebinding; IP addresses and localhost are always served.
+//
+// # Vendor-compatibility notes
+//
+// What a real Password Safe does that the fake, as of this version, does
+// not, or does its own way (each handler's doc comment names the reference
+// page or vendor client that settled what it does):
+//
+//   - Roles are global: a seeded user holds each role for every account,
+//     where the server grants them per Smart Rule (and Enable for API
+//     Access, dedicated accounts and API-registration rules such as source
+//     addresses do not exist).
+//   - An access policy is one schedule that is always open; there are no
+//     time windows, MaxConcurrent limits or several policies per account.
+//     Two users may hold the same account at once: a 409 conflict is only
+//     a user's own open request for the account (the reference says "this
+//     user or another user").
+//   - Password changes happen at once, where a server queues them (a
+//     rotation after check-in takes a while, IsChanging and ChangeState
+//     stay false).
+//   - Sessions go through no proxy: a ticket names ports 4422 and 4489 but
+//     nothing listens there. Replays show a generated transcript or seeded
+//     frames, and RDP snapshots are drawings.
+//   - Only the Active Session Reviewer of the newer session roles is
+//     modelled; which replays it may start (live sessions only) is the
+//     fake's choice, since no reference page names a replay permission.
+//     The Recorded Session Reviewer and Password Safe Admin Session
+//     Reviewer roles are not.
+//   - A second approval of a pending request by the same approver answers
+//     4036 in the fake's own words; the ?feedback=true reports of the
+//     terminate and lock calls have the fake's own shape; the POST
+//     RequestSets answer is the shape the vendor's .NET client reads.
+//   - Messages other than the reference's reason-code texts are the fake's
+//     wording, and every call answers as API version 3.0 except where
+//     "API versions" and "Newer endpoints" say otherwise.
+//   - Rate limits (429) and server errors happen only when a test asks for
+//     them (Next).
+//
 // # Adding an endpoint
 //
 // Write a handler, func (s *Server) x(c *call) reply, with an "API:" line
