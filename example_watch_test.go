@@ -23,7 +23,8 @@ func ExampleSessionsService_Watch() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // bound the watch
+	defer cancel()
 	client, err := srv.NewClient("reviewer")
 	if err != nil {
 		log.Fatal(err)

@@ -102,7 +102,8 @@ func ExampleScreenFrame() {
 	if err != nil {
 		panic(err)
 	}
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a session that never changes ends the watch
+	defer cancel()
 	live, _, err := client.Sessions.Get(ctx, 7100)
 	if err != nil {
 		panic(err)

@@ -184,6 +184,15 @@ func TestSeededFramesAndSessionIDs(t *testing.T) {
 	if got := ada.screen(id); got != "$ " {
 		t.Errorf("at the live edge: %q", got)
 	}
+	// One frame is the screen from its moment on.
+	one := passwordsafetest.NewServer(t, passwordsafetest.WithTime(epoch), passwordsafetest.WithRecordedSession(passwordsafetest.RecordedSession{
+		User: "requestor", System: "web01", Account: "root", Live: true, Frames: []passwordsafetest.ScreenFrame{{Screen: "only"}}}))
+	of := &fixture{t: t, srv: one, base: one.URL()}
+	oa := of.as("admin")
+	if got := oa.screen(startReplay(t, oa, oa.session(7001))); got != "only" {
+		t.Errorf("one frame: %q", got)
+	}
+
 	rita := f.as("requestor")
 	rq := rita.createRequest(req(1, 11, 60, "AccessType", "SSH"))
 	var tk ticketOut
@@ -210,7 +219,7 @@ func TestSeededFramesAndSessionIDs(t *testing.T) {
 	}
 	_, err := passwordsafetest.Start("127.0.0.1:0", passwordsafetest.WithSeed(passwordsafetest.Seed{Sessions: []passwordsafetest.RecordedSession{
 		{ID: 9, User: "admin", System: "web01", Account: "root"}, {ID: 9, User: "admin", System: "web01", Account: "root"}}}))
-	if err == nil || !strings.Contains(err.Error(), "ID 9 is used twice") {
+	if err == nil || !strings.Contains(err.Error(), "seed: session 2: ID 9 is used twice") {
 		t.Errorf("an ID twice: %v", err)
 	}
 }
