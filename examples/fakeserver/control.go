@@ -3,7 +3,6 @@ package main
 import (
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,7 +36,7 @@ import (
 //	GET  /checkins, GET /calls     the check-ins, and the call log (no credentials)
 //
 // Acts the fake refuses (approving one's own request, a request that has
-// ended) answer 409 with the fake's reason.
+// ended) answer 409 with the fake's reason; a call not listed here, 404.
 
 // maxControlBody bounds what the control API reads of a body.
 const maxControlBody = 1 << 16
@@ -49,12 +48,8 @@ type control struct {
 	mux   *http.ServeMux
 }
 
-func newControl(srv *passwordsafetest.Server) (*control, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	c := &control{srv: srv, token: hex.EncodeToString(b), mux: http.NewServeMux()}
+func newControl(srv *passwordsafetest.Server) *control {
+	c := &control{srv: srv, token: rand.Text(), mux: http.NewServeMux()}
 	c.mux.HandleFunc("GET /open", c.open)
 	c.mux.HandleFunc("GET /requests", c.requests)
 	c.mux.HandleFunc("POST /requests/{id}/approve", c.approve)
@@ -69,7 +64,7 @@ func newControl(srv *passwordsafetest.Server) (*control, error) {
 	c.mux.HandleFunc("POST /clock/advance", c.advance)
 	c.mux.HandleFunc("GET /checkins", func(w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, nonNil(srv.Checkins())) })
 	c.mux.HandleFunc("GET /calls", func(w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, nonNil(srv.CallLog())) })
-	return c, nil
+	return c
 }
 
 // ServeHTTP checks the Host (IP or localhost: no DNS rebinding) and the
@@ -87,6 +82,10 @@ func (c *control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(c.token)) != 1 {
 		w.Header().Set("WWW-Authenticate", "Bearer")
 		fail(w, http.StatusUnauthorized, "send the control token printed at start: Authorization: Bearer <token>")
+		return
+	}
+	if _, pattern := c.mux.Handler(r); pattern == "" {
+		fail(w, http.StatusNotFound, "no control call "+r.Method+" "+r.URL.Path+" (the calls are listed in examples/fakeserver/control.go)")
 		return
 	}
 	c.mux.ServeHTTP(w, r)

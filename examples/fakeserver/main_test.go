@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -128,7 +129,8 @@ func TestPrintSeedNamesWhatScriptsRelyOn(t *testing.T) {
 	assert.Contains(t, got, srv.OAuthClientID())
 	assert.Contains(t, got, "CA certificate:      /tmp/ca.pem")
 	assert.Contains(t, got, "Control API:         http://127.0.0.1:1/ (Authorization: Bearer tok)")
-	for _, name := range []string{"requestor", "approver", "admin", "reviewer", "web01", "root", "db-ha", "web-root", `EXAMPLE\deploy`, "2 of approver"} {
+	for _, name := range []string{"requestor", "approver", "admin", "reviewer", "web01", "root", "db-ha", "web-root", `EXAMPLE\deploy`, "2 of approver",
+		"2 highly available", "1 mapped", "0 unmapped"} {
 		assert.Contains(t, got, name)
 	}
 	out.Reset()
@@ -138,7 +140,10 @@ func TestPrintSeedNamesWhatScriptsRelyOn(t *testing.T) {
 }
 
 func TestJSONDescribesTheServer(t *testing.T) {
-	got, stderr, _ := serveJSON(t, "-api-key", "k-json")
+	line, stderr, stop := serve(t, "-json", "-api-key", "k-json")
+	assert.NotContains(t, line, "generateSshKey", "the accounts' keys are shown, not the seed's wish for one")
+	var got described
+	require.NoError(t, json.Unmarshal([]byte(line), &got), line)
 	assert.Equal(t, "k-json", got.APIKey)
 	assert.Equal(t, passwordsafetest.DefaultOAuthClientID, got.OAuth.ClientID)
 	assert.Equal(t, "requestor", got.OAuth.RunAs)
@@ -152,12 +157,15 @@ func TestJSONDescribesTheServer(t *testing.T) {
 	assert.Empty(t, got.CAFile, "no -tls, no CA file")
 	require.NotNil(t, got.Control)
 	assert.True(t, strings.HasPrefix(got.Control.URL, "http://127.0.0.1:"), got.Control.URL)
-	assert.Len(t, got.Control.Token, 64)
+	assert.Len(t, got.Control.Token, 26) // crypto/rand.Text: 128 bits
 	assert.Empty(t, stderr.String(), "no warning on loopback")
 
 	// The URL answers at once: a script can sign in with what it read.
 	status, _ := call(t, http.DefaultClient, http.MethodPost, got.URL+"Auth/SignAppin", "", "PS-Auth key=k-json; runas=requestor;", "")
 	assert.Equal(t, http.StatusOK, status)
+
+	stop() // a clean shutdown says only that
+	assert.Equal(t, "fakeserver: shutting down...\n", stderr.String())
 }
 
 func readEnv(t *testing.T, path string) map[string]string {
@@ -187,7 +195,7 @@ func TestEnvFileAndSeedFile(t *testing.T) {
 	assert.Equal(t, passwordsafetest.DefaultOAuthClientSecret, vars["PS_OAUTH_CLIENT_SECRET"])
 	assert.Equal(t, strings.TrimSpace(strings.TrimPrefix(first, "Password Safe fake serving at ")), vars["PS_URL"])
 	assert.True(t, strings.HasPrefix(vars["PS_FAKE_CONTROL_URL"], "http://127.0.0.1:"))
-	assert.Len(t, vars["PS_FAKE_CONTROL_TOKEN"], 64)
+	assert.Len(t, vars["PS_FAKE_CONTROL_TOKEN"], 26)
 	_, hasCA := vars["PS_CA_FILE"]
 	assert.False(t, hasCA)
 }
@@ -227,13 +235,6 @@ func TestEnvFileReplacesExistingFilesAndSymlinks(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	assert.ElementsMatch(t, []string{"ps.env", "elsewhere", "link.env"}, names)
-
-	// A file that cannot be written is an error, and nothing is served.
-	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-env", filepath.Join(dir, "missing", "ps.env")}, &stdout, &stderr)
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr.String(), "missing")
-	assert.Empty(t, stdout.String())
 }
 
 // -tls serves HTTPS; the certificate to trust is written and named (also
@@ -270,6 +271,9 @@ func TestTLSWritesTheCertificateToTrust(t *testing.T) {
 	got, _, stop = serveJSON(t, "-tls", "-ca-file", caFile)
 	assert.Equal(t, caFile, got.CAFile)
 	stop()
+	st, err := os.Stat(caFile)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o644), st.Mode().Perm(), "a certificate is public: other tools read it")
 	pemBytes, err = os.ReadFile(caFile)
 	require.NoError(t, err)
 	assert.Contains(t, string(pemBytes), "BEGIN CERTIFICATE")
@@ -294,7 +298,22 @@ func TestOAuthClientAndStartFlags(t *testing.T) {
 	assert.JSONEq(t, `{"now":"2026-01-15T09:30:00Z"}`, body)
 }
 
+// A refused command line exits before it serves. run gets a context that
+// has ended already, so one that wrongly serves returns 0 at once instead
+// of serving until the global timeout.
 func TestBadFlags(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	envDir := filepath.Join(t.TempDir(), "ps.env") // a directory where the file should go
+	require.NoError(t, os.Mkdir(envDir, 0o700))
+	defer func() { // the temporary file of the failed write is gone
+		entries, err := os.ReadDir(filepath.Dir(envDir))
+		require.NoError(t, err)
+		assert.Len(t, entries, 1, "%v", entries)
+	}()
 	for name, tc := range map[string]struct {
 		args []string
 		code int
@@ -311,10 +330,13 @@ func TestBadFlags(t *testing.T) {
 		"start":               {[]string{"-start", "yesterday"}, 2, "-start"},
 		"allow-host":          {[]string{"-allow-host", "a/b"}, 1, "WithAllowedHosts"},
 		"seed version":        {[]string{"-seed", badSeed(t)}, 1, "version 2 is not supported"},
+		"control port in use": {[]string{"-control", busy.Addr().String()}, 1, "-control: listen"},
+		"env not writable":    {[]string{"-env", filepath.Join(t.TempDir(), "missing", "ps.env")}, 1, "missing"},
+		"env is a directory":  {[]string{"-env", envDir}, 1, "ps.env"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, tc.args...), &stdout, &stderr)
+			code := run(ended, append([]string{"-addr", "127.0.0.1:0"}, tc.args...), &stdout, &stderr)
 			assert.Equal(t, tc.code, code)
 			assert.Contains(t, stderr.String(), tc.want)
 			assert.Empty(t, stdout.String())
@@ -342,6 +364,9 @@ func TestHostCheckAndLoopbackWarning(t *testing.T) {
 		assert.Equal(t, http.StatusOK, status, host)
 	}
 
+	_, quiet, _ := serveJSON(t, "-addr", "localhost:0", "-control", "localhost:0")
+	assert.Empty(t, quiet.String(), "localhost is loopback")
+
 	anyHost, _, _ := serveJSON(t, "-any-host")
 	status, _ = call(t, http.DefaultClient, http.MethodPost, anyHost.URL+"Auth/SignAppin", "rebind.attacker.example",
 		"PS-Auth key="+anyHost.APIKey+"; runas=requestor;", "")
@@ -358,7 +383,7 @@ func TestControlAPI(t *testing.T) {
 	}
 	status, _ := call(t, http.DefaultClient, http.MethodGet, got.Control.URL+"open", "", "", "")
 	assert.Equal(t, http.StatusUnauthorized, status)
-	status, _ = call(t, http.DefaultClient, http.MethodGet, got.Control.URL+"open", "", "Bearer "+strings.Repeat("0", 64), "")
+	status, _ = call(t, http.DefaultClient, http.MethodGet, got.Control.URL+"open", "", "Bearer "+strings.Repeat("A", 26), "")
 	assert.Equal(t, http.StatusUnauthorized, status)
 	status, _ = call(t, http.DefaultClient, http.MethodGet, got.Control.URL+"open", "rebind.attacker.example", "Bearer "+got.Control.Token, "")
 	assert.Equal(t, http.StatusMisdirectedRequest, status)
@@ -475,12 +500,21 @@ func TestControlAPI(t *testing.T) {
 		{http.MethodPost, "clock/advance", `{"seconds": 0}`, http.StatusBadRequest},
 		{http.MethodPost, "clock/advance", `{}`, http.StatusBadRequest},
 		{http.MethodPost, "clock/advance", `{"seconds": 1e12}`, http.StatusBadRequest},
-		{http.MethodGet, "clock/advance", "", http.StatusMethodNotAllowed},
+		{http.MethodGet, "clock/advance", "", http.StatusNotFound},
 		{http.MethodGet, "nothing", "", http.StatusNotFound},
 	} {
 		status, body := ctl(tc.method, tc.path, tc.body)
 		assert.Equal(t, tc.status, status, "%s %s: %s", tc.method, tc.path, body)
+		var e map[string]string
+		if assert.NoError(t, json.Unmarshal([]byte(body), &e), "one JSON object: %s", body) {
+			assert.NotEmpty(t, e["error"], body)
+		}
 	}
+	// A body of exactly the largest size is read whole (a name no user has: 409, not 400).
+	padded := `{"approver": "` + strings.Repeat("x", maxControlBody-len(`{"approver": ""}`)) + `"}`
+	require.Len(t, padded, maxControlBody)
+	status, body = ctl(http.MethodPost, "requests/"+strconv.Itoa(third.RequestID)+"/deny", padded)
+	assert.Equal(t, http.StatusConflict, status, body)
 }
 
 // The control API can be turned off.
