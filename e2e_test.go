@@ -46,6 +46,18 @@ func (e *e2e) as(user string, opts ...ps.Option) *ps.Client {
 	return e.srv.Client(e.t, user, opts...)
 }
 
+// sessionsMade returns the fake's sessions less the default seed's live
+// one (passwordsafetest.LiveSessionID): those the test made.
+func (e *e2e) sessionsMade() []passwordsafetest.SessionInfo {
+	var out []passwordsafetest.SessionInfo
+	for _, s := range e.srv.Sessions() {
+		if s.SessionID != passwordsafetest.LiveSessionID {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 var bg = context.Background()
 
 func TestE2EApprovalFlow(t *testing.T) {

@@ -13,19 +13,19 @@ import (
 
 // Watch a live SSH session: each frame is the terminal as it changes, and
 // the replay is ended when the session ends or the loop stops. Here the
-// session is a seeded one on the test kit's fake, whose clock the loop
-// moves a second per frame; a real session moves on its own.
+// session is the live one of the test kit's default seed, watched by its
+// Active Session Reviewer; the loop moves the fake's clock a second per
+// frame, where a real session moves on its own.
 func ExampleSessionsService_Watch() {
 	srv, err := passwordsafetest.Start("127.0.0.1:0",
-		passwordsafetest.WithTime(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)),
-		passwordsafetest.WithRecordedSession(passwordsafetest.RecordedSession{
-			User: "requestor", System: "web01", Account: "root", Live: true}))
+		passwordsafetest.WithTime(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer srv.Close()
-	ctx := context.Background()
-	client, err := srv.NewClient("auditor")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // bound the watch
+	defer cancel()
+	client, err := srv.NewClient("reviewer")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -116,9 +116,11 @@ func TestFixturesDecodeSessionsAndReplays(t *testing.T) {
 	require.NoError(t, err)
 	assert.Positive(t, admin.SessionID)
 
-	sessions, _, err := c.Sessions.List(bg, nil)
+	listed, _, err := c.Sessions.List(bg, nil)
 	require.NoError(t, err)
-	require.Len(t, sessions, 1)
+	require.Len(t, listed, 2) // the default seed's live session, then the one opened
+	assert.Equal(t, passwordsafetest.LiveSessionID, listed[0].SessionID)
+	sessions := listed[1:]
 	assert.Equal(t, ps.SessionInProgress, sessions[0].Status)
 	assert.False(t, sessions[0].StartTime.IsZero())
 	assert.True(t, sessions[0].EndTime.IsZero())

@@ -181,7 +181,10 @@ var errOffsetIgnored = errors.New("passwordsafe: GET ManagedAccounts: the server
 
 // Get returns the managed account accountName on the system systemName. A
 // directory account is named DOMAIN\name or by its UPN. The names are sent
-// as query parameters, escaped.
+// as query parameters, escaped, and always both: the server answers one
+// object only to both names (docs.beyondtrust.com/bips/reference/
+// get-api-public-v3-managedaccounts; an accountName alone, even a
+// DOMAIN\name or UPN, answers a list, which List reads).
 //
 // API: GET ManagedAccounts?systemName={systemName}&accountName={accountName}
 // Needs: as List. A missing account, or one the user may not request,

@@ -301,12 +301,16 @@ func sessionPath(id int) string { return "Sessions/" + strconv.Itoa(id) }
 
 // List returns the sessions the user may see, filtered by status and by
 // the user who requested them (nil: all). It needs the Administrators group,
-// or the ISA or auditor role on at least one Smart Rule.
+// or the ISA or auditor role on at least one Smart Rule (newer servers: or a
+// session reviewer role).
 //
 // API: GET Sessions
 //
 // Needs: the Administrators group, or the ISA or auditor role on at least
-// one Smart Rule; not a plain requester's call (ErrForbidden).
+// one Smart Rule, or on newer servers the Active Session Reviewer, Recorded
+// Session Reviewer or Admin Session Reviewer role
+// (docs.beyondtrust.com/bips/reference/sessions); not a plain requester's
+// call (ErrForbidden).
 func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) ([]Session, *Response, error) {
 	q, err := opts.query()
 	if err != nil {

@@ -68,10 +68,18 @@ func (a *account) managedJSON(caller *user) managedAccountJSON {
 }
 
 // managedAccounts answers the accounts the caller may request, filtered by
-// the query. With both systemName and accountName, or with an accountName
-// that names a domain account by DOMAIN\name or UPN, it answers one object
-// (404 when none matches), as the reference says; otherwise a list, cut by
-// offset and limit (default 1000). Names compare case-insensitively.
+// the query. With both systemName and accountName it answers one object
+// (404 when none matches); otherwise a list, cut by offset and limit
+// (default 1000), also for an accountName alone that names a domain account
+// by DOMAIN\name or UPN (a list of the one account, or []). Names compare
+// case-insensitively; an account is named by its name, DOMAIN\name or UPN.
+// Settled by the reference, which answers "a list of managed accounts (or
+// a single managed account depending on the query parameters provided)"
+// (beyondtrust.com/docs/beyondinsight-password-safe/ps/api/password-safe/
+// managed-accounts.htm, GET ManagedAccounts; docs.beyondtrust.com/bips/
+// reference/get-api-public-v3-managedaccounts), and by the vendor's Go
+// library (go-client-library-passwordsafe, api/managed_account), whose
+// lookup by name always sends both names and reads one object.
 //
 // The reference documents no {"TotalCount": N, "Data": [...]} wrapper for
 // this endpoint, the vendor's Go and Python clients read a bare list, and
@@ -142,7 +150,7 @@ func (s *Server) managedAccounts(c *call) reply {
 			found = append(found, a)
 		}
 	}
-	if hasAcct && (hasSys || strings.ContainsAny(acctName, `\@`)) {
+	if hasAcct && hasSys {
 		if len(found) == 0 {
 			return notFound("Managed Account not found")
 		}

@@ -160,10 +160,10 @@ func TestAccessLevels(t *testing.T) {
 func TestSeedInspection(t *testing.T) {
 	f := newFixture(t)
 	users := f.srv.Users()
-	if len(users) != 8 || users[0].UserName != "requestor" || users[4].RunAsPassword != "Secured-Pa55!" ||
+	if len(users) != 9 || users[0].UserName != "requestor" || users[4].RunAsPassword != "Secured-Pa55!" ||
 		users[2].Roles[0] != passwordsafetest.RoleAdmin || users[0].Email != "requestor@example.test" ||
 		users[5].Roles[0] != passwordsafetest.RoleAuditor || users[6].Roles[0] != passwordsafetest.RoleISA ||
-		users[7].Roles[0] != passwordsafetest.RoleQuarantine {
+		users[7].Roles[0] != passwordsafetest.RoleQuarantine || users[8].Roles[0] != passwordsafetest.RoleActiveSessionReviewer {
 		t.Errorf("users %+v", users)
 	}
 	accts := f.srv.Accounts()

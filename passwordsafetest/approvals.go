@@ -27,7 +27,16 @@ func readReason(c *call) (string, reply, bool) {
 func requestNotFound(id int) reply { return notFound(fmt.Sprintf("Request %d was not found.", id)) }
 
 // approveRequest adds the caller's approval; the credential is released
-// once the policy has all the approvals it needs.
+// once the policy has all the approvals it needs. The reference (the API
+// guide's PUT Requests/{id}/Approve; docs.beyondtrust.com/bips/v26.1/
+// reference/put-api-public-v3-requests-id-approve) has one answer for an
+// approval that adds nothing: 403 with "4036 – Request has been approved
+// already.". The fake gives it to any approval of an active request, and
+// to an approver's second approval of a request that still waits for
+// others; there the same code says what is true: that this approver has
+// approved it already and how many approvals it still needs. A first
+// approval that leaves the request pending answers 204, as one that
+// releases it does.
 //
 // API: PUT Requests/{id}/Approve
 func (s *Server) approveRequest(c *call) reply {
@@ -44,8 +53,11 @@ func (s *Server) approveLocked(c *call, id int, reason string) reply {
 	switch {
 	case !ok:
 		return rep
-	case rq.state == stateActive || rq.approvedBy(c.user):
+	case rq.state == stateActive:
 		return forbidden(4036, msgAlreadyApproved)
+	case rq.approvedBy(c.user):
+		return forbidden(4036, fmt.Sprintf("Request has been approved already by this user; it is pending until %d more approver(s) approve it.",
+			rq.needed-len(rq.approvals)))
 	}
 	_ = reason // the fake keeps who approved, not why
 	rq.approvals = append(rq.approvals, c.user)

@@ -216,11 +216,20 @@ func (s *Server) issueToken(c *call) reply {
 	return rep
 }
 
-// signOut ends the caller's session.
+// signOut ends the caller's session, if it has one, and answers 200 with
+// no body either way: the reference lists 200 as its only answer
+// (docs.beyondtrust.com/bips/v26.1/reference/post-api-public-v3-auth-signout,
+// "Successfully signed out"), so a call without a session, or with one that
+// has expired, is not refused with 401. (That page's permission line, "A
+// user must be signed in to be able to sign out", says what there is to end,
+// not an answer.)
 //
 // API: POST Auth/Signout
 func (s *Server) signOut(c *call) reply {
 	if ck, err := c.r.Cookie(sessionCookie); err == nil {
+		if as, ok := s.authSessions[ck.Value]; ok && !as.pending {
+			c.user = as.user // for the call log
+		}
 		delete(s.authSessions, ck.Value)
 	}
 	return reply{status: http.StatusOK}

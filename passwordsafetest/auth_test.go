@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -116,11 +117,11 @@ func TestOAuth(t *testing.T) {
 }
 
 func TestOAuthConfig(t *testing.T) {
-	f := newFixture(t, passwordsafetest.WithOAuthClient("id", "s3cret", "admin"),
+	f := newFixture(t, passwordsafetest.WithOAuthClient(testClientID, testClientSecret, "admin"),
 		passwordsafetest.WithTokenLifetime(time.Minute))
 	c := f.anon()
 	req, _ := http.NewRequest(http.MethodPost, f.base+"Auth/connect/token", strings.NewReader("grant_type=client_credentials"))
-	req.SetBasicAuth("id", "s3cret")
+	req.SetBasicAuth(testClientID, testClientSecret)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -138,6 +139,55 @@ func TestOAuthConfig(t *testing.T) {
 	c.signIn("bearer " + tok.AccessToken).wantStatus(http.StatusOK).decode(&u)
 	if u.UserName != "admin" {
 		t.Errorf("signed in as %q", u.UserName)
+	}
+}
+
+// An OAuth client as the server issues them: a GUID and a 36-character secret.
+const (
+	testClientID     = "0f9e8d7c-6b5a-4948-a3b2-c1d0e9f8a7b6"
+	testClientSecret = "abcdefghijklmnopqrstuvwxyz0123456789"
+)
+
+// The default OAuth client has the shape of a real one, and
+// WithOAuthClient refuses one that has not: clients under test may check it.
+func TestOAuthClientIsRealistic(t *testing.T) {
+	guid := regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	if !guid.MatchString(passwordsafetest.DefaultOAuthClientID) {
+		t.Errorf("DefaultOAuthClientID %q is not a GUID", passwordsafetest.DefaultOAuthClientID)
+	}
+	if n := len(passwordsafetest.DefaultOAuthClientSecret); n < 36 || n > 64 {
+		t.Errorf("DefaultOAuthClientSecret has %d characters", n)
+	}
+	if n := len(passwordsafetest.DefaultAPIKey); n < 128 || n > 263 {
+		t.Errorf("DefaultAPIKey has %d characters", n)
+	}
+	secret64 := strings.Repeat("s", 64)
+	for _, ok := range [][2]string{
+		{testClientID, testClientSecret},
+		{strings.ToUpper(testClientID), secret64},
+		{testClientID, `!"#$%&'()*+,-./0123456789:;<=>?@[\]^_` + "`{|}~"},
+	} {
+		srv := passwordsafetest.NewServer(t, passwordsafetest.WithOAuthClient(ok[0], ok[1], ""))
+		if srv.OAuthClientID() != ok[0] || srv.OAuthClientSecret() != ok[1] || srv.OAuthUser() != "requestor" {
+			t.Errorf("client %q %q as %q", srv.OAuthClientID(), srv.OAuthClientSecret(), srv.OAuthUser())
+		}
+	}
+	for name, bad := range map[string][3]string{
+		"short ID":         {"0f9e8d7c-6b5a-4948-a3b2-c1d0e9f8a7b", testClientSecret, "requestor"},
+		"long ID":          {testClientID + "0", testClientSecret, "requestor"},
+		"ID not hex":       {"0f9e8d7c-6b5a-4948-a3b2-c1d0e9f8a7bg", testClientSecret, "requestor"},
+		"ID dashes":        {"0f9e8d7c6-b5a-4948-a3b2-c1d0e9f8a7b6", testClientSecret, "requestor"},
+		"ID last dash":     {"0f9e8d7c-6b5a-4948-a3b2c-1d0e9f8a7b6", testClientSecret, "requestor"},
+		"secret 35":        {testClientID, testClientSecret[:35], "requestor"},
+		"secret 65":        {testClientID, secret64 + "s", "requestor"},
+		"secret space":     {testClientID, testClientSecret[:20] + " " + testClientSecret[:20], "requestor"},
+		"secret non-ASCII": {testClientID, testClientSecret + "é", "requestor"},
+		"secret DEL":       {testClientID, testClientSecret + "\x7f", "requestor"},
+	} {
+		if _, err := passwordsafetest.Start("127.0.0.1:0", passwordsafetest.WithOAuthClient(bad[0], bad[1], bad[2])); err == nil ||
+			!strings.Contains(err.Error(), "WithOAuthClient") {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }
 
@@ -186,9 +236,32 @@ func TestSignOut(t *testing.T) {
 		t.Errorf("signout body %q", r.body)
 	}
 	c.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusUnauthorized)
-	c.do(http.MethodPost, "Auth/Signout", nil).wantStatus(http.StatusUnauthorized)
 	// Other sessions of the same user live on.
 	other.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusOK)
+	if log := f.srv.CallLog(); log[len(log)-3].User != "requestor" {
+		t.Errorf("the sign-out is logged as %q", log[len(log)-3].User)
+	}
+}
+
+// Sign-out answers 200 with no body even without a session (ended, expired
+// or never there): the reference lists no other answer.
+func TestSignOutWithoutSession(t *testing.T) {
+	f := newFixture(t)
+	c := f.as("requestor")
+	c.do(http.MethodPost, "Auth/Signout", nil).wantStatus(http.StatusOK)
+	for name, who := range map[string]*client{"signed out": c, "never signed in": f.anon()} {
+		if r := who.do(http.MethodPost, "Auth/Signout", nil); r.status != http.StatusOK || len(r.body) != 0 {
+			t.Errorf("%s: %d %q", name, r.status, r.body)
+		}
+	}
+	expired := f.as("admin")
+	f.srv.ExpireSessions()
+	expired.do(http.MethodPost, "Auth/Signout", nil).wantStatus(http.StatusOK)
+	for _, call := range f.srv.CallLog()[2:] {
+		if call.Path == "Auth/Signout" && call.User != "" {
+			t.Errorf("%v is logged as %q", call, call.User)
+		}
+	}
 }
 
 func TestExpireSessions(t *testing.T) {

@@ -13,6 +13,8 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,8 +98,9 @@ func (s *Server) HTTPClient() *http.Client {
 // clients that do not trust the certificate, dropped connections).
 var discardLog = log.New(io.Discard, "", 0)
 
-// newCertificate makes a self-signed certificate for the loopback names.
-func newCertificate() (*tls.Certificate, error) {
+// newCertificate makes a self-signed certificate for the loopback names,
+// the address the server listens on (when it is one address) and names.
+func newCertificate(addr net.Addr, names []string) (*tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -115,6 +118,16 @@ func newCertificate() (*tls.Certificate, error) {
 		IsCA:                  true,
 		DNSNames:              []string{"localhost"},
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	if tcp, ok := addr.(*net.TCPAddr); ok && !tcp.IP.IsUnspecified() &&
+		!slices.ContainsFunc(tmpl.IPAddresses, tcp.IP.Equal) {
+		tmpl.IPAddresses = append(tmpl.IPAddresses, tcp.IP)
+	}
+	for _, n := range names {
+		if n = strings.TrimSuffix(n, "."); strings.HasPrefix(n, ".") {
+			n = "*" + n
+		}
+		tmpl.DNSNames = append(tmpl.DNSNames, n)
 	}
 	// The wall clock, not the fake's: a client checks validity against its own.
 	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(10*365*24*time.Hour)

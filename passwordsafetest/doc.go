@@ -56,9 +56,13 @@
 //	6   auditor      Auditor                                -
 //	7   isa          ISA                                    -
 //	8   quarantine   Quarantine                             -
+//	9   reviewer     Active Session Reviewer                -
 //
 // The OAuth client (DefaultOAuthClientID, DefaultOAuthClientSecret) acts
-// as requestor. The API key is DefaultAPIKey.
+// as requestor. The API key is DefaultAPIKey. Each has the shape of a real
+// one (a 128-character key, a GUID client ID, a 50-character secret), as
+// clients that check them before calling expect; WithOAuthClient refuses a
+// client that has not.
 //
 // Managed accounts (random passwords, rotated when a released request that
 // has RotateOnCheckin ends; the approvers listed are the only ones who may
@@ -82,6 +86,14 @@
 // Session nodes: the fake's own, NodeID ("Local node", active), and
 // RetiredNodeID ("Retired node", inactive).
 //
+// One live session, LiveSessionID (7000): reqapprover's SSH session as
+// postgres on db02, in progress since 90 seconds before the fake started.
+// Its replay shows a shell whose clock is the replay's position, so at the
+// live edge the screen changes with every second of the fake's clock: a
+// Watch of it yields a new frame after each Advance. Administrators,
+// auditors, ISAs and reviewer see it; reviewer may watch, lock and
+// terminate it.
+//
 // Request IDs count from 1001, session IDs from 7001. The session proxy
 // answers on ports 4422 (SSH) and 4489 (RDP) at the host the client called.
 //
@@ -97,13 +109,15 @@
 //     test seeds no system and no account of its own; a test that seeds
 //     accounts sees exactly its accounts. Seeded aliases and sessions are
 //     added either way (aliases may map default accounts).
+//   - The default live session is there only with the default inventory,
+//     and only when the test seeds no session of its own.
 //   - The fake's own node (NodeID) is always there, even WithoutDefaults;
 //     the default inactive node only when the test seeds no node.
 //   - WithoutDefaults (or "noDefaults": true in a seed file) starts from
 //     nothing: only what the seed says.
-//   - IDs left 0 are given the next free number; passwords left empty are
-//     random; systems that accounts name but the seed does not list are
-//     created as Linux systems.
+//   - IDs left 0 are given the next free number (sessions: from 7001);
+//     passwords left empty are random; systems that accounts name but the
+//     seed does not list are created as Linux systems.
 //
 // A seed that contradicts itself (a user or account seeded twice, an alias
 // or session naming an unknown account, an approver who is not a user, an
@@ -113,8 +127,9 @@
 //
 // A JSON seed file holds a Seed; the names are those of the json tags of
 // Seed, User, System, Account, Policy, Alias, AccountRef,
-// RecordedSession and Node ("nodes" joined version 1 later, as an
-// optional field: older files still read). "version" is required and must
+// RecordedSession, ScreenFrame and Node ("nodes", and a session's "id"
+// and "frames", joined version 1 later, as optional fields: older files
+// still read). "version" is required and must
 // be 1; unknown fields and trailing data are errors.
 // testdata/seed.example.json in this package is a complete example:
 //
@@ -128,14 +143,16 @@
 //	                "policy": {"approvals": 1, "approvers": ["approver"], "requireReason": true, "requireTicket": false}}],
 //	  "aliases":  [{"name": "db-primary", "accounts": [{"system": "pg-prod", "account": "postgres"}]}],
 //	  "sessions": [{"user": "ci-bot", "system": "pg-prod", "account": "postgres", "protocol": "SSH",
-//	                "durationSeconds": 120, "screen": "text a replay shows"}],
+//	                "durationSeconds": 120, "screen": "text a replay shows"},
+//	               {"id": 7100, "user": "ci-bot", "system": "pg-prod", "account": "postgres", "live": true,
+//	                "frames": [{"atSeconds": 0, "screen": "$ "}, {"atSeconds": 5, "screen": "$ psql\n"}]}],
 //	  "nodes":    [{"id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "hostName": "ps-eu", "displayName": "EU proxy"},
 //	               {"hostName": "ps-old", "inactive": true, "lastHeartbeat": "2026-01-02T03:04:05Z"}]
 //	}
 //
-// Roles are Requestor, Approver, Administrators (or admin), Auditor, ISA
-// and Quarantine (the "Password Safe API Global Quarantine" permission),
-// case-insensitive. Access types are View, SSH, RDP and App. System types
+// Roles are Requestor, Approver, Administrators (or admin), Auditor, ISA,
+// Quarantine (the "Password Safe API Global Quarantine" permission) and
+// Active Session Reviewer (or ActiveSessionReviewer), case-insensitive. Access types are View, SSH, RDP and App. System types
 // are system, database, domainlinked, cloud and application (what GET
 // ManagedAccounts?type= filters on).
 //
@@ -204,14 +221,15 @@
 // Where the reference leaves a shape open, the handler's doc comment says
 // what the fake chose. In short:
 //
-//   - POST ISARequests (ISA role): an active View request (RequestInfo.ISA)
-//     and 201 {"Credentials": "..."}, the reference's shape;
-//     WithISACredentialsAsString answers the bare JSON string the vendor's
-//     .NET client reads instead.
+//   - POST ISARequests (ISA role or Administrators): an active View
+//     request (RequestInfo.ISA) and 201 {"Credentials": "..."}, the
+//     reference's shape; WithISACredentialsAsString answers the bare JSON
+//     string the vendor's .NET client reads instead.
 //   - POST ISASessions (ISA role or Administrators): an active ISA request
 //     of the session's access type and a session of it, answered as POST
 //     Requests/{id}/Sessions answers.
-//   - GET and POST RequestSets: one ordinary request per access type, all
+//   - GET RequestSets (Requestor, Approver, Administrators or ISA) and POST
+//     RequestSets (Requestor or ISA): one ordinary request per access type, all
 //     with one RequestSetID (RequestInfo.RequestSetID); POST answers 201
 //     with the set.
 //   - POST AccessPolicies/Test (Requestor): the account's seeded Policy as
@@ -221,8 +239,9 @@
 //     POST ManagedSystems|ManagedAccounts/{id}/Sessions/Lock|Terminate
 //     (the Quarantine role or Administrators, else 403 4031; unknown IDs
 //     404): 204, or with ?feedback=true 200 and a JSON report of what was
-//     ended, of the fake's own shape (no reference shows one). Ended
-//     requests are StatusTerminated, with TerminatedBy and TerminateReason;
+//     ended, of the fake's own shape (no reference shows one). They end
+//     active requests only, as the reference says (pending ones stay);
+//     ended requests are StatusTerminated, with TerminatedBy and TerminateReason;
 //     Terminations lists every such call. POST Sessions/{id}/Lock and
 //     Terminate take ?feedback=true too.
 //   - GET Nodes (?includeInactive=true) and GET Configuration/Version
@@ -277,7 +296,7 @@
 //     OAuth clients first POST Auth/connect/token, a form
 //     (grant_type=client_credentials&client_id=...&client_secret=...), and
 //     sign in with "Authorization: Bearer <access_token>". Sign-out is POST
-//     Auth/Signout: 200, no body.
+//     Auth/Signout: 200, no body, also without a session.
 //   - Errors are JSON strings, the reason code first when there is one:
 //     403 "4034 - Request is not yet approved.". 4031 no permission, 4032
 //     requestors only, 4033 approvers only, 4034 not yet approved, 4035 not
@@ -473,4 +492,51 @@
 // path (case-insensitive, as the server's paths are) and query (in any
 // order); a call made several times gets its answers in the recorded order,
 // so a wait that saw 4034 twice before the password sees the same.
+//
+// # Serving other programs
+//
+// Start serves a fake for a program rather than a test (examples/fakeserver
+// is one: a command that adds a control API for tests in other languages).
+// WithTLS serves HTTPS with a certificate made for 127.0.0.1, ::1,
+// localhost, the address the fake listens on and the WithAllowedHosts
+// names; Certificate returns it, to write where other clients can trust
+// it. WithAllowedHosts refuses calls whose Host header names another host
+// (421), so that a web page cannot reach a fake on this machine through
+// DNS rebinding; IP addresses and localhost are always served.
+//
+// # Vendor-compatibility notes
+//
+// What a real Password Safe does that the fake, as of this version, does
+// not, or does its own way (each handler's doc comment names the reference
+// page or vendor client that settled what it does):
+//
+//   - Roles are global: a seeded user holds each role for every account,
+//     where the server grants them per Smart Rule (and Enable for API
+//     Access, dedicated accounts and API-registration rules such as source
+//     addresses do not exist).
+//   - An access policy is one schedule that is always open; there are no
+//     time windows, MaxConcurrent limits or several policies per account.
+//     Two users may hold the same account at once: a 409 conflict is only
+//     a user's own open request for the account (the reference says "this
+//     user or another user").
+//   - Password changes happen at once, where a server queues them (a
+//     rotation after check-in takes a while, IsChanging and ChangeState
+//     stay false).
+//   - Sessions go through no proxy: a ticket names ports 4422 and 4489 but
+//     nothing listens there. Replays show a generated transcript or seeded
+//     frames, and RDP snapshots are drawings.
+//   - Only the Active Session Reviewer of the newer session roles is
+//     modelled; which replays it may start (live sessions only) is the
+//     fake's choice, since no reference page names a replay permission.
+//     The Recorded Session Reviewer and Password Safe Admin Session
+//     Reviewer roles are not.
+//   - A second approval of a pending request by the same approver answers
+//     4036 in the fake's own words; the ?feedback=true reports of the
+//     terminate and lock calls have the fake's own shape; the POST
+//     RequestSets answer is the shape the vendor's .NET client reads.
+//   - Messages other than the reference's reason-code texts are the fake's
+//     wording, and every call answers as API version 3.0 except where
+//     "API versions" and "Newer endpoints" say otherwise.
+//   - Rate limits (429) and server errors happen only when a test asks for
+//     them (Next).
 package passwordsafetest

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/passwordsafe-go/passwordsafe"
 	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
@@ -78,4 +79,103 @@ func ExampleServer_Next() {
 	// GET Requests -> 200
 	// GET Credentials/1001 -> 200
 	// PUT Requests/1001/Checkin -> 204
+}
+
+// Seed a live SSH session whose screen changes as its seeded frames say,
+// and watch it with the SDK from its start: each Advance of the fake's
+// clock moves the replay on to the next frame.
+func ExampleScreenFrame() {
+	start := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	srv, err := passwordsafetest.Start("127.0.0.1:0", passwordsafetest.WithTime(start.Add(10*time.Second)),
+		passwordsafetest.WithRecordedSession(passwordsafetest.RecordedSession{
+			ID: 7100, User: "requestor", System: "web01", Account: "root", Live: true, Start: start,
+			Frames: []passwordsafetest.ScreenFrame{
+				{AtSeconds: 0, Screen: "root@web01:~# "},
+				{AtSeconds: 2, Screen: "root@web01:~# systemctl restart nginx"},
+				{AtSeconds: 4, Screen: "root@web01:~# systemctl restart nginx\nroot@web01:~# "},
+			}}))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	client, err := srv.NewClient("reviewer")
+	if err != nil {
+		panic(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a session that never changes ends the watch
+	defer cancel()
+	live, _, err := client.Sessions.Get(ctx, 7100)
+	if err != nil {
+		panic(err)
+	}
+	frames := 0
+	for f, err := range client.Sessions.Watch(ctx, live, &passwordsafe.WatchOptions{Interval: time.Millisecond, FromStart: true}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("+%ds %q\n", f.Offset/1000, f.Text)
+		if frames++; frames == 3 {
+			break
+		}
+		srv.Advance(2 * time.Second)
+	}
+	// Output:
+	// +0s "root@web01:~# "
+	// +2s "root@web01:~# systemctl restart nginx"
+	// +4s "root@web01:~# systemctl restart nginx\nroot@web01:~# "
+}
+
+// The default seed's live session is there for a test to watch, lock or
+// terminate, as the default user with RoleActiveSessionReviewer may.
+func ExampleLiveSessionID() {
+	srv, err := passwordsafetest.Start("127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	u, _ := srv.User("reviewer")
+	fmt.Println(u.Roles[0] == passwordsafetest.RoleActiveSessionReviewer, u.Roles)
+	client, err := srv.NewClient("reviewer")
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	s, _, err := client.Sessions.Get(ctx, passwordsafetest.LiveSessionID)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Status, s.AssetName, s.ManagedAccountName)
+	if _, err := client.Sessions.Terminate(ctx, s.SessionID); err != nil {
+		panic(err)
+	}
+	fmt.Println(srv.Sessions()[0].Live())
+	// Output:
+	// true [Active Session Reviewer]
+	// In Progress db02 postgres
+	// false
+}
+
+// A fake that runs as a process refuses calls for foreign host names, so
+// a web page cannot reach it by pointing a name of its own at 127.0.0.1
+// (DNS rebinding). IP addresses and localhost are always served.
+func ExampleWithAllowedHosts() {
+	srv, err := passwordsafetest.Start("127.0.0.1:0", passwordsafetest.WithAllowedHosts("ps.example.test"))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	for _, host := range []string{"attacker.example", "ps.example.test", "localhost"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL()+"Nodes", nil)
+		req.Host = host
+		resp, err := srv.HTTPClient().Do(req)
+		if err != nil {
+			panic(err)
+		}
+		resp.Body.Close()
+		fmt.Println(host, resp.StatusCode)
+	}
+	// Output:
+	// attacker.example 421
+	// ps.example.test 401
+	// localhost 401
 }

@@ -30,6 +30,18 @@ func newFixture(t *testing.T, opts ...passwordsafetest.ServerOption) *fixture {
 	return &fixture{t: t, srv: srv, base: srv.URL()}
 }
 
+// sessions returns the sessions the test made or seeded: the fake's, less
+// the default seed's live session (LiveSessionID).
+func (f *fixture) sessions() []passwordsafetest.SessionInfo {
+	var out []passwordsafetest.SessionInfo
+	for _, s := range f.srv.Sessions() {
+		if s.SessionID != passwordsafetest.LiveSessionID {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // client is one API user with its own cookie jar.
 type client struct {
 	t    *testing.T
@@ -110,6 +122,9 @@ func (c *client) try(method, path string, body any, header http.Header) (result,
 	}
 	for k, vs := range header {
 		req.Header[k] = vs
+	}
+	if h := header.Get("Host"); h != "" {
+		req.Host = h // net/http sends req.Host, not a Host header
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // request of the same user: the fake never refuses one for a conflict, so
 // automation that asks twice gets two requests.
 
-const msgISAOnly = "User does not have permission to use this API. It needs the ISA role on the managed account."
+const msgISAOnly = "User does not have permission to use this API. It needs the ISA or Administrators role on the managed account."
 
 // isaRequestBody is the body of POST ISARequests.
 type isaRequestBody struct {
@@ -101,8 +101,11 @@ func (s *Server) newISARequestLocked(c *call, a *account, access string, appID, 
 // The answer is {"Credentials": "..."}, as the reference documents it; the
 // vendor's .NET client reads a bare JSON string instead (as GET
 // Credentials answers), which WithISACredentialsAsString makes the fake
-// send. ISA role only [REF-ISA] (else 403 4031); an unknown account, or one
-// without View access, is 4031, as for POST Requests.
+// send. ISA role or Administrators (else 403 4031), as the newer reference
+// has it (docs.beyondtrust.com/bips/reference/isa-requests: "ISA role ...
+// Administrators role to managed account referenced by ID"; older ones
+// named the ISA role only); an unknown account, or one without View
+// access, is 4031, as for POST Requests.
 //
 // API: POST ISARequests?type=password|dsskey|passphrase
 func (s *Server) isaRequest(c *call) reply {
@@ -117,7 +120,7 @@ func (s *Server) isaRequest(c *call) reply {
 	if _, ok := secretOf(&account{}, typ); !ok {
 		return badRequest(msgBadCredentialType)
 	}
-	if !c.user.isa {
+	if !c.user.isa && !c.user.admin {
 		return forbidden(4031, msgISAOnly)
 	}
 	a, minutes, rep, ok := s.isaAccountLocked(*b.SystemID, *b.AccountID, "View", nil, b.DurationMinutes, b.Reason)
@@ -153,8 +156,8 @@ type isaSessionBody struct {
 // answers (201: JSON ticket, or an .rdp attachment for rdpfile and
 // appfile) [REF-ISAS]. ApplicationID is required with app and appfile and
 // refused otherwise (400), as the SDK validates it; Resolution and
-// RDPAdminSwitch are refused with SSH types. ISA role, or on newer servers
-// the Administrators group [OAS], else 403 4031.
+// RDPAdminSwitch are refused with SSH types. ISA role or Administrators
+// (docs.beyondtrust.com/bips/reference/isa-sessions), else 403 4031.
 //
 // API: POST ISASessions
 func (s *Server) isaSession(c *call) reply {

@@ -57,7 +57,7 @@ func TestISARequest(t *testing.T) {
 
 	// Refusals: role, account, access, terms.
 	body := map[string]any{"SystemID": 1, "AccountID": 11}
-	for _, user := range []string{"requestor", "admin", "approver", "auditor", "quarantine"} {
+	for _, user := range []string{"requestor", "approver", "auditor", "quarantine"} {
 		f.as(user).do(http.MethodPost, "ISARequests", body).wantCode(http.StatusForbidden, 4031)
 	}
 	ivo.do(http.MethodPost, "ISARequests", map[string]any{"SystemID": 1, "AccountID": 21}).wantCode(http.StatusForbidden, 4031)
@@ -133,7 +133,7 @@ func TestISASession(t *testing.T) {
 		!strings.Contains(string(r.body), "administrative session:i:1") || !strings.Contains(string(r.body), "remoteapplicationname:s:Server Manager") {
 		t.Errorf("rdp file %q (%s)", r.body, r.header.Get("Content-Type"))
 	}
-	sessions := f.srv.Sessions()
+	sessions := f.sessions()
 	if si := sessions[1]; si.RequestID != 1002 || si.SessionType != "appfile" || si.Record || si.Resolution != "1280x1024" ||
 		!si.RDPAdminSwitch || si.User != "admin" || si.Protocol != "RDP" {
 		t.Errorf("session %+v", si)
@@ -168,7 +168,7 @@ func TestISASession(t *testing.T) {
 			t.Errorf("%s: %d %s", name, r.status, r.body)
 		}
 	}
-	if n := len(f.srv.Sessions()); n != 2 {
+	if n := len(f.sessions()); n != 2 {
 		t.Errorf("%d sessions after refusals", n)
 	}
 }

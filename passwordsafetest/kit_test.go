@@ -39,9 +39,11 @@ func TestApproveAndDenyFromTheTest(t *testing.T) {
 	sysID, acctID, _ := srv.AccountIDs("db01", "postgres")
 	opts := &passwordsafe.CreateRequestOptions{SystemID: sysID, AccountID: acctID, DurationMinutes: 10, Reason: "migrate"}
 
+	ctx, cancel := context.WithTimeout(bg, time.Minute) // a refused approval fails the test, not the global timeout
+	defer cancel()
 	approved := make(chan error, 1)
 	go func() {
-		rq, err := srv.WaitForRequest(bg, passwordsafetest.StatusPending)
+		rq, err := srv.WaitForRequest(ctx, passwordsafetest.StatusPending)
 		if err == nil {
 			if err = srv.Approve(rq.RequestID, "requestor"); err == nil {
 				err = errors.New("a requestor approved")
@@ -54,7 +56,7 @@ func TestApproveAndDenyFromTheTest(t *testing.T) {
 		approved <- err
 	}()
 	var got string
-	err := client.Requests.Checkout(bg, opts, func(_ context.Context, cred passwordsafe.Secret) error {
+	err := client.Requests.Checkout(ctx, opts, func(_ context.Context, cred passwordsafe.Secret) error {
 		got = cred.Value()
 		return nil
 	})
@@ -98,12 +100,12 @@ func TestApproveAndDenyFromTheTest(t *testing.T) {
 	if err := srv.Deny(9999, "approver", ""); err == nil || !strings.Contains(err.Error(), "404") {
 		t.Errorf("denying a missing request: %v", err)
 	}
-	ctx, cancel := context.WithCancel(bg)
-	cancel()
-	if _, err := srv.WaitForRequest(ctx, passwordsafetest.StatusPending); !errors.Is(err, context.Canceled) {
+	done, cancelDone := context.WithCancel(bg)
+	cancelDone()
+	if _, err := srv.WaitForRequest(done, passwordsafetest.StatusPending); !errors.Is(err, context.Canceled) {
 		t.Errorf("WaitForRequest on a done context: %v", err)
 	}
-	if err := srv.WaitForCalls(ctx, "GET", "Nope", 1); !errors.Is(err, context.Canceled) {
+	if err := srv.WaitForCalls(done, "GET", "Nope", 1); !errors.Is(err, context.Canceled) {
 		t.Errorf("WaitForCalls on a done context: %v", err)
 	}
 }

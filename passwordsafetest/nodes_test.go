@@ -60,7 +60,7 @@ func TestSeededNodesAndSessions(t *testing.T) {
 	var tk ticketOut
 	rita.do(http.MethodPost, path("Requests/{id}/Sessions", id), map[string]string{"SessionType": "SSH", "NodeID": strings.ToUpper(eu)}).
 		wantStatus(http.StatusCreated).decode(&tk)
-	if tk.NodeID != eu || ada.session(tk.SessionID).NodeID != eu || f.srv.Sessions()[0].NodeID != eu {
+	if tk.NodeID != eu || ada.session(tk.SessionID).NodeID != eu || f.sessions()[0].NodeID != eu {
 		t.Errorf("the session does not go through the chosen node: %+v", tk)
 	}
 	rita.do(http.MethodPost, path("Requests/{id}/Sessions", id), map[string]string{"SessionType": "SSH", "NodeID": nodes[2].ID}).

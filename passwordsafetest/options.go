@@ -7,11 +7,16 @@ import (
 	"time"
 )
 
-// Credentials the fake accepts unless an option says otherwise.
+// Credentials the fake accepts unless an option says otherwise. They have
+// the shapes of real ones, which some clients check before they call (the
+// vendor's Go library refuses an API key outside 128–263 characters, a
+// client ID that is not 36, and a secret outside 36–64): the API key is 128
+// hexadecimal characters, the OAuth client ID a GUID and its secret 50
+// characters.
 const (
 	DefaultAPIKey            = "c0ffee5afe0a7e1e9d4b2c8f3a6e1d7b5c9f0e2a4b6d8c1e3f5a7b9d0c2e4f6a8b1d3c5e7f9a0b2c4d6e8f1a3b5c7d9e0f2a4c6e8b0d1f3a5c7e9b2d4f6a8c0e"
-	DefaultOAuthClientID     = "passwordsafetest-client"
-	DefaultOAuthClientSecret = "passwordsafetest-client-secret"
+	DefaultOAuthClientID     = "5e7d9c1a-2b4f-4e6a-9c3d-8f1b2a0e7d46"
+	DefaultOAuthClientSecret = "Ps7eStFakeOAuthSecret-K8mQ2vX9wLp4Rt6ZbN3cH5jD0fG1"
 	// BasePath is where the API lives unless WithBasePath moves it.
 	BasePath = "/BeyondTrust/api/public/v3/"
 )
@@ -44,6 +49,10 @@ type config struct {
 	mfaCode           string // "": PS-Auth sign-ins are not challenged
 	mfaPrompt         string
 	isaBareCredential bool // POST ISARequests answers a bare JSON string
+	// hostCheck refuses calls whose Host is not an IP address, localhost
+	// or one of allowedHosts (WithAllowedHosts).
+	hostCheck    bool
+	allowedHosts []string
 }
 
 func newConfig(opts []ServerOption) (*config, error) {
@@ -144,15 +153,60 @@ func WithAPIKey(key string) ServerOption {
 // WithOAuthClient sets the OAuth client the fake accepts and the user it
 // acts as (defaults: DefaultOAuthClientID, DefaultOAuthClientSecret, and
 // "requestor", or when the seed has no such user, the first user with the
-// Requestor role, else the first user).
+// Requestor role, else the first user; an empty runAs keeps that default).
+//
+// The client must look like one the server issues, since a client under
+// test may check that before it calls (the vendor's Go library does): the
+// ID a GUID (8-4-4-4-12 hexadecimal digits), the secret 36 to 64 printable
+// ASCII characters without spaces. Anything else is an error.
 func WithOAuthClient(id, secret, runAs string) ServerOption {
 	return func(c *config) error {
-		if id == "" || secret == "" || runAs == "" {
-			return errors.New("WithOAuthClient: id, secret and runAs are required")
+		switch {
+		case !isGUID(id):
+			return errors.New("WithOAuthClient: the client ID must be a GUID (36 characters, 8-4-4-4-12 hexadecimal digits), as the server issues them")
+		case !realisticSecret(secret):
+			return errors.New("WithOAuthClient: the client secret must be 36 to 64 printable ASCII characters without spaces, as the server issues them")
 		}
-		c.oauthID, c.oauthSecret, c.oauthRunAs, c.oauthRunAsSet = id, secret, runAs, true
+		c.oauthID, c.oauthSecret = id, secret
+		if runAs != "" {
+			c.oauthRunAs, c.oauthRunAsSet = runAs, true
+		}
 		return nil
 	}
+}
+
+// isGUID reports whether s is a GUID: 8-4-4-4-12 hexadecimal digits.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, r := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if r != '-' {
+				return false
+			}
+		default:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// realisticSecret reports whether s is 36 to 64 printable ASCII characters
+// other than space.
+func realisticSecret(s string) bool {
+	if len(s) < 36 || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if r <= ' ' || r > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // WithTokenLifetime sets the OAuth tokens' expires_in (default 600 s).
@@ -288,6 +342,31 @@ func WithMFAPrompt(prompt string) ServerOption {
 			return errors.New("WithMFAPrompt: the prompt must be one non-empty line")
 		}
 		c.mfaPrompt = prompt
+		return nil
+	}
+}
+
+// WithAllowedHosts makes the fake refuse a call whose Host header names
+// another host than an IP address, localhost (or a name ending in
+// .localhost), or one of names (case-insensitive; a leading "." allows a
+// domain and its subdomains). That defends a fake running as a process
+// (examples/fakeserver) against DNS rebinding: a web page whose own host
+// name its DNS points at the fake's address would otherwise reach it with
+// the browser's cookies and read its answers. A refused call answers 421
+// Misdirected Request with a JSON string and is neither acted on nor
+// logged. With WithTLS, the names also go into the certificate.
+//
+// Without this option every Host is served, as a test's fake mounted
+// behind a proxy of its own needs.
+func WithAllowedHosts(names ...string) ServerOption {
+	return func(c *config) error {
+		for _, n := range names {
+			if strings.TrimSpace(n) == "" || strings.ContainsAny(n, "/:@ \t") {
+				return fmt.Errorf("WithAllowedHosts: %q is not a host name", n)
+			}
+			c.allowedHosts = append(c.allowedHosts, strings.ToLower(n))
+		}
+		c.hostCheck = true
 		return nil
 	}
 }

@@ -65,11 +65,13 @@ type terminatedRequestJSON struct {
 	SystemID        int
 	AccountID       int
 	AccessType      string
-	Status          string // before the termination: Pending or Active
+	Status          string // before the termination: always Active
 }
 
-// terminateAccountRequests ends every open (pending or active) request for
-// one managed account, whoever made it.
+// terminateAccountRequests ends every active request for one managed
+// account, whoever made it; pending requests are left to their approvers
+// (docs.beyondtrust.com/bips/reference/post-api-public-v3-managedaccounts-
+// managedaccountid-requests-terminate: "Terminates all active requests").
 //
 // API: POST ManagedAccounts/{managedAccountID}/Requests/Terminate?feedback=true|false
 func (s *Server) terminateAccountRequests(c *call) reply {
@@ -83,8 +85,9 @@ func (s *Server) terminateAccountRequests(c *call) reply {
 	})
 }
 
-// terminateSystemRequests ends every open request for any account of one
-// managed system.
+// terminateSystemRequests ends every active request for any account of one
+// managed system (v26.1 post-api-public-v3-managedsystems-managedsystemid-
+// requests-terminate: "Terminates all active requests").
 //
 // API: POST ManagedSystems/{managedSystemID}/Requests/Terminate?feedback=true|false
 func (s *Server) terminateSystemRequests(c *call) reply {
@@ -98,7 +101,8 @@ func (s *Server) terminateSystemRequests(c *call) reply {
 	})
 }
 
-// terminateUserRequests ends every open request the user made.
+// terminateUserRequests ends every active request the user made, as the
+// other two calls do.
 //
 // API: POST Users/{userID}/Requests/Terminate?feedback=true|false
 func (s *Server) terminateUserRequests(c *call) reply {
@@ -114,10 +118,12 @@ func (s *Server) terminateUserRequests(c *call) reply {
 
 // terminateRequests is the three calls: body {Reason} (optional, at most
 // 1000 characters), 204, or 200 with terminationReportJSON when
-// feedback=true. An unknown ID answers 404. Each ended request moves to
+// feedback=true. An unknown ID answers 404. Each active request moves to
 // StatusTerminated keeping the caller and the reason; a released password
 // is rotated when the request says so (RotateOnCheckin), and its sessions
-// are terminated (Status 7).
+// are terminated (Status 7). A pending request is not touched: the
+// reference says the calls end active requests, and a pending one has
+// released nothing yet.
 func (s *Server) terminateRequests(c *call, scope string, find func(int) (func(*request) bool, bool)) reply {
 	feedback, msg := boolParam(c, "feedback")
 	if msg != "" {
@@ -138,7 +144,7 @@ func (s *Server) terminateRequests(c *call, scope string, find func(int) (func(*
 	report := terminationReportJSON{Scope: scope, ID: id, Reason: reason, Requests: []terminatedRequestJSON{}}
 	t := Termination{Scope: scope, ID: id, User: c.user.userName, Reason: reason, Time: c.now}
 	for _, rq := range s.sortedLive() {
-		if !match(rq) {
+		if rq.state != stateActive || !match(rq) {
 			continue
 		}
 		report.Requests = append(report.Requests, terminatedRequestJSON{

@@ -56,16 +56,23 @@ func TestTerminateRequests(t *testing.T) {
 	if f.srv.Password("web01", "root") == pw {
 		t.Errorf("a released password was not rotated")
 	}
-	if s := f.srv.Sessions(); s[0].Status != 7 || s[0].End != epoch {
+	if s := f.sessions(); s[0].Status != 7 || s[0].End != epoch {
 		t.Errorf("the request's session: %+v", s[0])
 	}
 	rita.do(http.MethodGet, path("Credentials/{id}", a), nil).wantCode(http.StatusForbidden, 4031)
 
-	// By system, without feedback: 204, pending requests too.
+	// By system, without feedback: 204; a pending request is not active and stays pending.
+	quinn.do(http.MethodPost, "ManagedSystems/2/Requests/Terminate", map[string]string{"Reason": "db01 rebuilt"}).
+		wantStatus(http.StatusNoContent)
+	if rq, _ := f.srv.Request(c); rq.Status != passwordsafetest.StatusPending || rq.TerminatedBy != "" || rq.TerminateReason != "" {
+		t.Errorf("pending request %+v", rq)
+	}
+	// Once approved it is active, and the call ends it.
+	f.as("approver").do(http.MethodPut, path("Requests/{id}/Approve", c), nil).wantStatus(http.StatusNoContent)
 	quinn.do(http.MethodPost, "ManagedSystems/2/Requests/Terminate", map[string]string{"Reason": "db01 rebuilt"}).
 		wantStatus(http.StatusNoContent)
 	if rq, _ := f.srv.Request(c); rq.Status != passwordsafetest.StatusTerminated || rq.TerminateReason != "db01 rebuilt" {
-		t.Errorf("pending request %+v", rq)
+		t.Errorf("approved request %+v", rq)
 	}
 	// By user, by an administrator, with no body at all.
 	f.as("admin").do(http.MethodPost, "Users/4/Requests/Terminate", nil).wantStatus(http.StatusNoContent)
@@ -83,10 +90,10 @@ func TestTerminateRequests(t *testing.T) {
 	}
 
 	got := f.srv.Terminations()
-	if len(got) != 4 || got[0].Scope != "ManagedAccount" || got[0].ID != 11 || got[0].User != "quarantine" ||
+	if len(got) != 5 || got[0].Scope != "ManagedAccount" || got[0].ID != 11 || got[0].User != "quarantine" ||
 		got[0].Reason != "leaked key" || !slices.Equal(got[0].RequestIDs, []int{a, b}) ||
-		!slices.Equal(got[1].RequestIDs, []int{c}) || got[2].Scope != "User" || got[2].User != "admin" ||
-		len(got[3].RequestIDs) != 0 || got[3].Time != epoch {
+		len(got[1].RequestIDs) != 0 || !slices.Equal(got[2].RequestIDs, []int{c}) || got[3].Scope != "User" || got[3].User != "admin" ||
+		len(got[4].RequestIDs) != 0 || got[4].Time != epoch {
 		t.Errorf("terminations %+v", got)
 	}
 }
@@ -145,7 +152,7 @@ func openSessions(t *testing.T, f *fixture) {
 
 func statuses(f *fixture) []int {
 	var out []int
-	for _, s := range f.srv.Sessions() {
+	for _, s := range f.sessions() {
 		out = append(out, s.Status)
 	}
 	return out

@@ -85,11 +85,17 @@ type replayJSON struct {
 }
 
 // startReplay starts a replay of the session with the given token and
-// record key (administrators and auditors).
+// record key: administrators and auditors (the reference's session pages:
+// "Administrators group, or ISA or auditor role") any session, Active
+// Session Reviewers a live one. No reference page names the replay
+// permission of that role; the fake follows its name and its Sessions
+// pages (it may list, read, lock and terminate sessions), and leaves ended
+// sessions to the Auditor role (newer servers have a Recorded Session
+// Reviewer role for those, which the fake does not model): 4031.
 //
 // API: POST pbsm/replay
 func (s *Server) startReplay(c *call) reply {
-	if !c.user.admin && !c.user.auditor {
+	if !c.user.admin && !c.user.auditor && !c.user.reviewer {
 		return forbidden(4031, msgAdminOnly)
 	}
 	var b startReplayBody
@@ -113,6 +119,9 @@ func (s *Server) startReplay(c *call) reply {
 	if found == nil {
 		return badRequest("No session matches the given id, record_key and protocol.")
 	}
+	if !c.user.admin && !c.user.auditor && !found.live() {
+		return forbidden(4031, "User does not have permission to replay a recorded session: the Active Session Reviewer role watches live sessions.")
+	}
 	rp := &replay{
 		id: randomHex(32), token: randomHex(32), ticket: randomHex(32),
 		sess: found, speed: 100, anchor: c.now,
@@ -122,7 +131,7 @@ func (s *Server) startReplay(c *call) reply {
 }
 
 func (s *Server) replayFor(c *call) (*replay, reply, bool) {
-	if !c.user.admin && !c.user.auditor {
+	if !c.user.admin && !c.user.auditor && !c.user.reviewer {
 		return nil, forbidden(4031, msgAdminOnly), false
 	}
 	rp, ok := s.replays[c.params[0]]
@@ -229,17 +238,30 @@ func (s *Server) endReplay(c *call) reply {
 	return noContent()
 }
 
-// screenText is the terminal of an SSH session at the replay's cursor.
+// screenText is the terminal of an SSH session at the replay's cursor: the
+// seeded Screen, the seeded frame the cursor has reached, or a transcript
+// whose clock shows the cursor.
 func screenText(rp *replay, now time.Time) string {
 	ps := rp.sess
 	if ps.screen != "" {
 		return ps.screen
 	}
+	pos := rp.position(now)
+	if len(ps.frames) > 0 {
+		text := ""
+		for _, f := range ps.frames {
+			if time.Duration(f.AtSeconds)*time.Second > pos {
+				break
+			}
+			text = f.Screen
+		}
+		return text
+	}
 	prompt := "$"
 	if ps.account == "root" {
 		prompt = "#"
 	}
-	at := ps.start.Add(rp.position(now))
+	at := ps.start.Add(pos)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Last login: %s from 10.0.0.5\n", ps.start.Add(-time.Hour).Format("Mon Jan _2 15:04:05 2006"))
 	fmt.Fprintf(&b, "%s@%s:~%s uptime\n", ps.account, ps.asset, prompt)

@@ -41,11 +41,15 @@ func setJSON(id string, rqs []*request) requestSetJSON {
 // listRequestSets lists the request sets of the caller (queue=req, the
 // default) or those it may approve (queue=app), as GET Requests chooses
 // requests, with their open requests filtered by status; a set with no
-// request left to show is left out. The reference lists 403 with 4032 and
-// 4033: the fake answers 4033 to queue=app from a user who is no approver
-// (as GET Requests does) and 4032 to queue=req from a user who can make no
-// set (neither Requestor nor ISA). The queue parameter is named only by the
-// newer reference ("filtered by status and queue").
+// request left to show is left out. The newer reference
+// (docs.beyondtrust.com/bips/v26.1/reference/get-api-public-v3-requestsets)
+// lets the Requestor, Approver, Requestor/Approver and Administrators roles
+// call it, and names the queue parameter ("filtered by status and queue");
+// older ones allowed requestors only. The fake answers 4033 to queue=app
+// from a user who is no approver (as GET Requests does, and as the
+// reference's 403 says) and 4032 to queue=req from a user who holds none of
+// those roles and cannot make a set either (the ISA role, which POST
+// RequestSets allows, may list its own sets).
 //
 // API: GET RequestSets?status=all|active|pending&queue=req|app
 func (s *Server) listRequestSets(c *call) reply {
@@ -67,7 +71,7 @@ func (s *Server) listRequestSets(c *call) reply {
 		return badRequest("queue must be req or app.")
 	case queue == "app" && !c.user.approver:
 		return forbidden(4033, msgApproverOnly)
-	case queue == "req" && !c.user.requestor && !c.user.isa:
+	case queue == "req" && !c.user.requestor && !c.user.approver && !c.user.admin && !c.user.isa:
 		return forbidden(4032, msgRequestorOnly)
 	}
 	sets := map[string][]*request{}

@@ -120,6 +120,8 @@ func TestRequestSetRefusals(t *testing.T) {
 	}
 	for _, user := range []string{"approver", "auditor", "quarantine"} {
 		f.as(user).do(http.MethodPost, "RequestSets", good).wantCode(http.StatusForbidden, 4032)
+	}
+	for _, user := range []string{"auditor", "quarantine"} {
 		f.as(user).do(http.MethodGet, "RequestSets", nil).wantCode(http.StatusForbidden, 4032)
 	}
 	rita.do(http.MethodGet, "RequestSets?queue=app", nil).wantCode(http.StatusForbidden, 4033)

@@ -51,7 +51,7 @@ type Role string
 const (
 	RoleRequestor Role = "Requestor"      // creates release requests, lists aliases and managed accounts
 	RoleApprover  Role = "Approver"       // approves and denies other users' requests
-	RoleAdmin     Role = "Administrators" // sessions (list, lock, terminate, admin sessions), replays, AccessLevels, requestable accounts, ISA sessions, what RoleQuarantine may
+	RoleAdmin     Role = "Administrators" // sessions (list, lock, terminate, admin sessions), replays, AccessLevels, requestable accounts, ISA requests and sessions, what RoleQuarantine may
 	RoleAuditor   Role = "Auditor"        // reads sessions and replays them
 	RoleISA       Role = "ISA"            // Information Systems Administrator: sees requestable accounts (IsISAAccess), ISA requests and sessions
 	// RoleQuarantine stands for the "Password Safe API Global Quarantine"
@@ -60,6 +60,12 @@ const (
 	// or an account. The Administrators group holds it too, as it holds
 	// every feature permission on the real server.
 	RoleQuarantine Role = "Quarantine"
+	// RoleActiveSessionReviewer watches live sessions: it lists and reads
+	// sessions (GET Sessions, GET Sessions/{id}), locks and terminates one
+	// (POST Sessions/{id}/Lock and Terminate), and replays a session while
+	// it is live, as the references' Sessions pages allow it. In a seed
+	// file it may be spelled "ActiveSessionReviewer" too.
+	RoleActiveSessionReviewer Role = "Active Session Reviewer"
 )
 
 // User is a Password Safe user the API can run as (PS-Auth runas=<UserName>).
@@ -176,6 +182,8 @@ const RetiredNodeID = "0c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f"
 // started (or is still going on), so that GET Sessions lists it and a
 // replay has something to show.
 type RecordedSession struct {
+	// ID is the session's ID; 0 takes the next free one (from 7001).
+	ID      int    `json:"id,omitempty"`
 	User    string `json:"user"`    // who held the session; required
 	System  string `json:"system"`  // required
 	Account string `json:"account"` // required
@@ -186,10 +194,29 @@ type RecordedSession struct {
 	DurationSeconds int       `json:"durationSeconds,omitempty"` // default 300
 	// Live leaves the session in progress (Status 1) instead of completed (2).
 	Live bool `json:"live,omitempty"`
-	// Screen is the terminal text a replay shows for an SSH session; the
-	// default is a short shell transcript.
+	// Screen is the terminal text a replay shows for an SSH session,
+	// whatever its position; the default is a short shell transcript whose
+	// clock shows the replay's position, so it changes every second.
 	Screen string `json:"screen,omitempty"`
+	// Frames make the screen of an SSH session change over time instead:
+	// a replay shows the last frame whose AtSeconds (since the session's
+	// start) its position has reached, and nothing before the first. A live
+	// session's position moves with the fake's clock (Advance). Give Screen
+	// or Frames, not both.
+	Frames []ScreenFrame `json:"frames,omitempty"`
 }
+
+// ScreenFrame is the terminal of an SSH session from a moment on.
+type ScreenFrame struct {
+	AtSeconds int    `json:"atSeconds"` // since the session's start; ascending
+	Screen    string `json:"screen"`
+}
+
+// LiveSessionID is the ID of the default seed's live session:
+// reqapprover's SSH session as postgres on db02, in progress since 90
+// seconds before the fake started, whose screen moves with the fake's
+// clock.
+const LiveSessionID = 7000
 
 // DefaultSeed returns the seed a fake starts with when no option changes
 // it (see the package documentation). Passwords are empty here: each
@@ -208,6 +235,7 @@ func DefaultSeed() Seed {
 			{ID: 6, UserName: "auditor", Name: "Aude Auditor", Roles: []Role{RoleAuditor}},
 			{ID: 7, UserName: "isa", Name: "Ivo ISA", Roles: []Role{RoleISA}},
 			{ID: 8, UserName: "quarantine", Name: "Quinn Quarantine", Roles: []Role{RoleQuarantine}},
+			{ID: 9, UserName: "reviewer", Name: "Rhea Reviewer", Roles: []Role{RoleActiveSessionReviewer}},
 		},
 		Systems: []System{
 			{ID: 1, Name: "web01"},
@@ -236,6 +264,9 @@ func DefaultSeed() Seed {
 			{ID: 1, Name: "web-root", Accounts: []AccountRef{{"web01", "root"}}},
 			{ID: 2, Name: "db-ha", Accounts: []AccountRef{{"db01", "postgres"}, {"db02", "postgres"}}},
 			{ID: 3, Name: "orphan"},
+		},
+		Sessions: []RecordedSession{
+			{ID: LiveSessionID, User: "reqapprover", System: "db02", Account: "postgres", Live: true, DurationSeconds: 90},
 		},
 		Nodes: []Node{
 			{ID: NodeID, HostName: "localhost", DisplayName: "Local node"},
@@ -308,8 +339,9 @@ func (s *Seed) merge(o Seed) {
 // withDefaults combines the test's seed with the default seed: default
 // users are kept unless the test seeds a user of the same name; the
 // default inventory (systems, accounts, aliases) is kept only when the
-// test seeds no system and no account of its own; the default nodes only
-// when it seeds no node.
+// test seeds no system and no account of its own, and its live session
+// only when the test seeds no session either; the default nodes only when
+// it seeds no node.
 func (s Seed) withDefaults() Seed {
 	if s.NoDefaults {
 		return s
@@ -328,6 +360,9 @@ func (s Seed) withDefaults() Seed {
 	out.Users = append(out.Users, s.Users...)
 	if len(s.Systems) == 0 && len(s.Accounts) == 0 {
 		out.Systems, out.Accounts, out.Aliases = d.Systems, d.Accounts, d.Aliases
+		if len(s.Sessions) == 0 {
+			out.Sessions = d.Sessions
+		}
 	}
 	out.Systems = append(out.Systems, s.Systems...)
 	out.Accounts = append(out.Accounts, s.Accounts...)
@@ -356,6 +391,7 @@ type user struct {
 	isa       bool
 	// quarantine: the Password Safe API Global Quarantine permission.
 	quarantine bool
+	reviewer   bool // the Active Session Reviewer role
 }
 
 func (u *user) sid() string {
@@ -367,7 +403,8 @@ func (u *user) roles() []Role {
 	for _, x := range []struct {
 		has  bool
 		role Role
-	}{{u.admin, RoleAdmin}, {u.requestor, RoleRequestor}, {u.approver, RoleApprover}, {u.auditor, RoleAuditor}, {u.isa, RoleISA}, {u.quarantine, RoleQuarantine}} {
+	}{{u.admin, RoleAdmin}, {u.requestor, RoleRequestor}, {u.approver, RoleApprover}, {u.auditor, RoleAuditor}, {u.isa, RoleISA}, {u.quarantine, RoleQuarantine},
+		{u.reviewer, RoleActiveSessionReviewer}} {
 		if x.has {
 			r = append(r, x.role)
 		}
@@ -378,6 +415,10 @@ func (u *user) roles() []Role {
 // mayQuarantine reports whether u holds the Password Safe API Global
 // Quarantine permission: the Quarantine role, or the Administrators group.
 func (u *user) mayQuarantine() bool { return u.quarantine || u.admin }
+
+// maySeeSessions reports whether u may list and read sessions (GET
+// Sessions, GET Sessions/{id}).
+func (u *user) maySeeSessions() bool { return u.admin || u.auditor || u.isa || u.reviewer }
 
 // mayRequestAccounts reports whether GET ManagedAccounts shows u anything.
 func (u *user) mayRequestAccounts() bool { return u.requestor || u.admin || u.isa }
@@ -552,8 +593,10 @@ func (s *Server) loadUsers(users []User) error {
 				nu.isa = true
 			case "quarantine", "globalquarantine":
 				nu.quarantine = true
+			case "active session reviewer", "activesessionreviewer":
+				nu.reviewer = true
 			default:
-				return fmt.Errorf("seed: user %q: unknown role %q (Requestor, Approver, Administrators, Auditor, ISA or Quarantine)", u.UserName, r)
+				return fmt.Errorf("seed: user %q: unknown role %q (Requestor, Approver, Administrators, Auditor, ISA, Quarantine or Active Session Reviewer)", u.UserName, r)
 			}
 		}
 		s.users = append(s.users, nu)
@@ -747,6 +790,17 @@ func (s *Server) loadInventory(seed Seed, now time.Time) error {
 }
 
 func (s *Server) loadSessions(sessions []RecordedSession, now time.Time) error {
+	// Explicit IDs are kept; the others take the free ones from 7001 on.
+	// Sessions made later count on above every seeded ID.
+	var ids nextID
+	for i, rs := range sessions {
+		if rs.ID != 0 {
+			if err := ids.claim(rs.ID); err != nil {
+				return fmt.Errorf("seed: session %d: %w", i+1, err)
+			}
+		}
+	}
+	free := s.nextSession
 	for i, rs := range sessions {
 		where := fmt.Sprintf("seed: session %d (%s on %s/%s)", i+1, rs.User, rs.System, rs.Account)
 		u := s.userByName(rs.User)
@@ -768,6 +822,9 @@ func (s *Server) loadSessions(sessions []RecordedSession, now time.Time) error {
 		if rs.DurationSeconds < 0 {
 			return fmt.Errorf("%s: durationSeconds is negative", where)
 		}
+		if err := checkFrames(rs); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
 		d := time.Duration(rs.DurationSeconds) * time.Second
 		if rs.DurationSeconds == 0 {
 			d = 5 * time.Minute
@@ -777,10 +834,17 @@ func (s *Server) loadSessions(sessions []RecordedSession, now time.Time) error {
 			start = now.Add(-d)
 		}
 		ps := &psmSession{
-			id: s.nextSession, user: u, status: sessionCompleted, protocol: proto,
+			id: rs.ID, user: u, status: sessionCompleted, protocol: proto,
 			start: start, ended: start.Add(d), asset: a.sys.name, systemID: a.sys.id, accountID: a.id,
 			account: a.qualifiedName(), recordKey: randomHex(64), token: randomHex(32), screen: rs.Screen,
-			sessionType: "SSH",
+			frames: slices.Clone(rs.Frames), sessionType: "SSH",
+		}
+		if ps.id == 0 {
+			for ids.used[free] {
+				free++
+			}
+			ps.id = free
+			_ = ids.claim(free)
 		}
 		if proto == protocolRDP {
 			ps.sessionType = "RDP"
@@ -788,8 +852,22 @@ func (s *Server) loadSessions(sessions []RecordedSession, now time.Time) error {
 		if rs.Live {
 			ps.status, ps.ended = sessionInProgress, time.Time{}
 		}
-		s.nextSession++
 		s.sessions[ps.id] = ps
+	}
+	s.nextSession = max(s.nextSession, ids.max+1)
+	return nil
+}
+
+// checkFrames refuses frames out of order, before the start, or beside a
+// Screen.
+func checkFrames(rs RecordedSession) error {
+	if rs.Screen != "" && len(rs.Frames) > 0 {
+		return errors.New("give screen or frames, not both")
+	}
+	for i, f := range rs.Frames {
+		if f.AtSeconds < 0 || i > 0 && f.AtSeconds <= rs.Frames[i-1].AtSeconds {
+			return fmt.Errorf("frame %d: atSeconds must be 0 or more and ascending", i+1)
+		}
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ func TestSeedCombinesWithDefaults(t *testing.T) {
 	if got := accountNames(srv.Accounts()); got != "db01/postgres" {
 		t.Errorf("accounts %s", got)
 	}
-	if got := userNames(srv.Users()); got != "requestor,approver,admin,reqapprover,secured,auditor,isa,quarantine" {
+	if got := userNames(srv.Users()); got != "requestor,approver,admin,reqapprover,secured,auditor,isa,quarantine,reviewer" {
 		t.Errorf("users %s", got)
 	}
 	if a := srv.Accounts()[0]; a.ID != 1 || a.Password != "pw" || a.Policy.Approvals != 0 ||
@@ -50,13 +50,13 @@ func TestSeedCombinesWithDefaults(t *testing.T) {
 		passwordsafetest.WithUser(passwordsafetest.User{UserName: "bob", Roles: []passwordsafetest.Role{"REQUESTOR", "admin"}}),
 		passwordsafetest.WithAlias(passwordsafetest.Alias{Name: "root-alias", Accounts: []passwordsafetest.AccountRef{{System: "web01", Account: "root"}}}),
 	)
-	if got := userNames(srv.Users()); got != "requestor,admin,reqapprover,secured,auditor,isa,quarantine,Approver,bob" {
+	if got := userNames(srv.Users()); got != "requestor,admin,reqapprover,secured,auditor,isa,quarantine,reviewer,Approver,bob" {
 		t.Errorf("users %s", got)
 	}
-	if u, _ := srv.User("APPROVER"); u.ID != 9 || u.RunAsPassword != "x" || u.Name != "Approver" || u.Email != "approver@example.test" {
+	if u, _ := srv.User("APPROVER"); u.ID != 10 || u.RunAsPassword != "x" || u.Name != "Approver" || u.Email != "approver@example.test" {
 		t.Errorf("replaced approver %+v", u)
 	}
-	if u, _ := srv.User("bob"); u.ID != 10 || len(u.Roles) != 2 || u.Roles[0] != passwordsafetest.RoleAdmin {
+	if u, _ := srv.User("bob"); u.ID != 11 || len(u.Roles) != 2 || u.Roles[0] != passwordsafetest.RoleAdmin {
 		t.Errorf("bob %+v", u)
 	}
 	// The default inventory stays (no account seeded), the alias is added.
@@ -141,7 +141,7 @@ func TestSeedErrors(t *testing.T) {
 		"session user":      {passwordsafetest.WithRecordedSession(passwordsafetest.RecordedSession{User: "nobody", System: "web01", Account: "root"}), `no seeded user "nobody"`},
 		"session protocol":  {passwordsafetest.WithRecordedSession(passwordsafetest.RecordedSession{User: "admin", System: "web01", Account: "root", Protocol: "VNC"}), `protocol "VNC"`},
 		"seed version":      {passwordsafetest.WithSeed(passwordsafetest.Seed{Version: 2}), "version 2 is not supported"},
-		"OAuth user":        {passwordsafetest.WithOAuthClient("id", "secret", "nobody"), `acts as "nobody"`},
+		"OAuth user":        {passwordsafetest.WithOAuthClient(passwordsafetest.DefaultOAuthClientID, passwordsafetest.DefaultOAuthClientSecret, "nobody"), `acts as "nobody"`},
 		"API version":       {passwordsafetest.WithAPIVersions("three"), `"three" is not a version`},
 		"no API versions":   {passwordsafetest.WithAPIVersions(), "name at least one version"},
 		"API key":           {passwordsafetest.WithAPIKey("a b"), "WithAPIKey"},
@@ -165,7 +165,7 @@ func TestSeedErrors(t *testing.T) {
 
 func TestSeedFile(t *testing.T) {
 	srv := passwordsafetest.NewServer(t, passwordsafetest.WithSeedFile(filepath.Join("testdata", "seed.example.json")))
-	if got := userNames(srv.Users()); got != "ci-bot,oncall,lead,ops-admin,auditor,isa" {
+	if got := userNames(srv.Users()); got != "ci-bot,oncall,lead,ops-admin,auditor,isa,soc" {
 		t.Errorf("users %s", got)
 	}
 	if got := accountNames(srv.Accounts()); got != "pg-prod/postgres,bastion/deploy,dc01/svc-backup,payroll/payroll-admin" {
@@ -175,8 +175,12 @@ func TestSeedFile(t *testing.T) {
 		srv.Password("dc01", "svc-backup@corp.example") == "" || srv.OAuthUser() != "ci-bot" {
 		t.Errorf("passwords or OAuth user wrong")
 	}
-	if s := srv.Sessions(); len(s) != 1 || s[0].Live() || s[0].Status != 2 || s[0].End.Sub(s[0].Start) != 2*time.Minute {
+	if s := srv.Sessions(); len(s) != 2 || s[0].Live() || s[0].Status != 2 || s[0].End.Sub(s[0].Start) != 2*time.Minute ||
+		s[0].SessionID != 7001 || s[1].SessionID != 7100 || !s[1].Live() {
 		t.Errorf("sessions %+v", s)
+	}
+	if u, _ := srv.User("soc"); len(u.Roles) != 1 || u.Roles[0] != passwordsafetest.RoleActiveSessionReviewer {
+		t.Errorf("soc %+v", u)
 	}
 	// The file and the Go form are one schema: a seed read from the file
 	// seeds the same server.

@@ -83,7 +83,7 @@ func Start(addr string, opts ...ServerOption) (*Server, error) {
 	s.ln = ln
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second, ErrorLog: discardLog}
 	if s.cfg.tls {
-		cert, err := newCertificate()
+		cert, err := newCertificate(ln.Addr(), s.cfg.allowedHosts)
 		if err != nil {
 			_ = ln.Close()
 			return nil, err
@@ -212,6 +212,10 @@ const maxBody = 1 << 20
 
 // ServeHTTP answers one API call.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.hostCheck && !s.cfg.hostAllowed(r.Host) {
+		errorReply(http.StatusMisdirectedRequest, "This server does not serve the host "+strconv.Quote(r.Host)+".").write(w)
+		return
+	}
 	rel, ok := s.relPath(r.URL.Path)
 	if !ok {
 		routeNotFound(r).write(w)
@@ -269,6 +273,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.finishCall(idx, rep.status, u)
 	rep.write(w)
+}
+
+// hostAllowed reports whether a Host header names an IP address,
+// localhost, or an allowed name (see WithAllowedHosts).
+func (c *config) hostAllowed(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	if net.ParseIP(host) != nil || host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	for _, n := range c.allowedHosts {
+		if host == strings.TrimSuffix(n, ".") || strings.HasPrefix(n, ".") && (host == n[1:] || strings.HasSuffix(host, n)) {
+			return true
+		}
+	}
+	return false
 }
 
 // versionServed reports whether a requested API version is served.
@@ -427,7 +450,7 @@ func (s *Server) routeTable() []route {
 	return []route{
 		r(http.MethodPost, "Auth/SignAppin", false, s.signAppin),
 		r(http.MethodPost, "Auth/connect/token", false, s.issueToken),
-		r(http.MethodPost, "Auth/Signout", true, s.signOut),
+		r(http.MethodPost, "Auth/Signout", false, s.signOut),
 
 		r(http.MethodGet, "Requests", true, s.listRequests),
 		r(http.MethodPost, "Requests", true, s.createRequest),

@@ -49,10 +49,11 @@ type psmSession struct {
 	recordKey string
 	token     string
 
-	requestID   int    // 0 for admin and recorded sessions
-	appID       int    // the request's ApplicationID (App sessions)
-	sessionType string // as asked for: SSH, sshticket, RDP, rdpticket, rdpfile, app, appfile
-	screen      string // a recorded session's terminal text; "" for the default
+	requestID   int           // 0 for admin and recorded sessions
+	appID       int           // the request's ApplicationID (App sessions)
+	sessionType string        // as asked for: SSH, sshticket, RDP, rdpticket, rdpfile, app, appfile
+	screen      string        // a recorded session's terminal text; "" for the default
+	frames      []ScreenFrame // a recorded session's screens over time (replaces screen)
 
 	nodeID      string // the node it goes through; "" is the fake's own (NodeID)
 	noRecord    bool   // the create call sent Record: false
@@ -124,11 +125,12 @@ func (ps *psmSession) json(now time.Time) sessionJSON {
 func sessionNotFound(id int) reply { return notFound(fmt.Sprintf("Session %d was not found.", id)) }
 
 // listSessions lists sessions, filtered by status and requesting user
-// (administrators, auditors and ISAs).
+// (administrators, auditors, ISAs and Active Session Reviewers, as
+// docs.beyondtrust.com/bips/reference/sessions, "Get Sessions", lists them).
 //
 // API: GET Sessions?status=1,2&userID=7
 func (s *Server) listSessions(c *call) reply {
-	if !c.user.admin && !c.user.auditor && !c.user.isa {
+	if !c.user.maySeeSessions() {
 		return forbidden(4031, msgAdminOnly)
 	}
 	statuses := map[int]bool{}
@@ -173,11 +175,12 @@ func validSessionStatus(n int) bool {
 	return false
 }
 
-// getSession answers one session (administrators, auditors and ISAs).
+// getSession answers one session (administrators, auditors, ISAs and
+// Active Session Reviewers: bips/v26.1/reference/get-api-public-v3-sessions-id).
 //
 // API: GET Sessions/{id}
 func (s *Server) getSession(c *call) reply {
-	if !c.user.admin && !c.user.auditor && !c.user.isa {
+	if !c.user.maySeeSessions() {
 		return forbidden(4031, msgAdminOnly)
 	}
 	ps, ok := s.sessions[c.id(0)]
@@ -187,8 +190,10 @@ func (s *Server) getSession(c *call) reply {
 	return jsonReply(http.StatusOK, ps.json(c.now))
 }
 
-// lockSession locks a live session (Status 5). Administrators, ISAs and
-// the Global Quarantine permission may; with ?feedback=true the answer is
+// lockSession locks a live session (Status 5). Administrators, ISAs, Active
+// Session Reviewers and the Global Quarantine permission may
+// (bips/reference/post-api-public-v3-sessions-sessionid-lock, and -terminate
+// for terminateSession); with ?feedback=true the answer is
 // 200 with a report (see sessionReport), else 204. A session that is
 // already locked stays locked (204 or the report); one that has ended
 // answers 400.
@@ -210,7 +215,7 @@ func (s *Server) changeSession(c *call, action string, change func(*psmSession))
 	if msg != "" {
 		return badRequest(msg)
 	}
-	if !c.user.admin && !c.user.isa && !c.user.mayQuarantine() {
+	if !c.user.admin && !c.user.isa && !c.user.reviewer && !c.user.mayQuarantine() {
 		return forbidden(4031, msgAdminOnly)
 	}
 	ps, ok := s.sessions[c.id(0)]

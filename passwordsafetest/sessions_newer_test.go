@@ -22,7 +22,7 @@ func TestNewerSessionFields(t *testing.T) {
 	}
 	rita.do(http.MethodPost, path("Requests/{id}/Sessions", rdp), map[string]any{"SessionType": "RDP", "Resolution": "Maximized"}).
 		wantStatus(http.StatusCreated)
-	if s := f.srv.Sessions(); s[0].Resolution != "1600x900" || !s[0].RDPAdminSwitch || s[1].Resolution != "Maximized" || !s[1].Record {
+	if s := f.sessions(); s[0].Resolution != "1600x900" || !s[0].RDPAdminSwitch || s[1].Resolution != "Maximized" || !s[1].Record {
 		t.Errorf("sessions %+v", s)
 	}
 	rita.do(http.MethodPost, path("Requests/{id}/Sessions", rdp), map[string]any{"SessionType": "RDP", "Resolution": strings.Repeat("9", 51)}).
@@ -43,7 +43,7 @@ func TestNewerSessionFields(t *testing.T) {
 	ada.do(http.MethodPost, "Sessions/Admin", map[string]any{
 		"SessionType": "SSH", "HostName": "h", "UserName": "u", "Password": "p", "Record": true,
 	}).wantStatus(http.StatusCreated)
-	if s := f.srv.Sessions(); len(s) != 4 || s[2].Record || !s[3].Record {
+	if s := f.sessions(); len(s) != 4 || s[2].Record || !s[3].Record {
 		t.Errorf("admin sessions %+v", s)
 	}
 }
