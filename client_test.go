@@ -402,7 +402,7 @@ func TestNoLoggingByDefault(t *testing.T) {
 
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, testBase+"Requests", sequence(respond(503, ""), respond(200, `[]`)))
-	_, _, err := c.Requests.List(context.Background(), nil)
+	_, _, err := c.Requests.List(boundedContext(t), nil)
 	require.NoError(t, err)
 	assert.Empty(t, buf.String())
 }

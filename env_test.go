@@ -1,7 +1,6 @@
 package passwordsafe_test
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -47,7 +46,7 @@ func TestNewClientFromEnvSignsIn(t *testing.T) {
 	setEnv(t, map[string]string{ps.EnvURL: srv.URL(), ps.EnvAPIKey: " " + srv.APIKey() + " ", ps.EnvRunAs: "requestor"})
 	c, err := ps.NewClientFromEnv(ps.WithUserAgent("envtest/1"))
 	require.NoError(t, err)
-	u, err := c.SignIn(context.Background())
+	u, err := c.SignIn(ps.BoundedContext(t))
 	require.NoError(t, err)
 	assert.Equal(t, "requestor", u.UserName)
 	assert.Equal(t, srv.URL(), c.BaseURL().String())
@@ -56,7 +55,7 @@ func TestNewClientFromEnvSignsIn(t *testing.T) {
 		ps.EnvOAuthClientSecret: srv.OAuthClientSecret(), ps.EnvAPIVersion: "3.1"})
 	c, err = ps.NewClientFromEnv()
 	require.NoError(t, err)
-	u, err = c.SignIn(context.Background())
+	u, err = c.SignIn(ps.BoundedContext(t))
 	require.NoError(t, err)
 	assert.Equal(t, srv.OAuthUser(), u.UserName)
 	calls := srv.CallLog()
@@ -77,7 +76,7 @@ func TestNewClientFromEnvRunAsPassword(t *testing.T) {
 		ps.EnvRunAsPassword: " pw with spaces ", ps.EnvAPIVersion: "3.2"})
 	c, err := ps.NewClientFromEnv(ps.WithHTTPClient(&http.Client{Transport: mt}))
 	require.NoError(t, err)
-	_, err = c.SignIn(context.Background())
+	_, err = c.SignIn(ps.BoundedContext(t))
 	require.NoError(t, err)
 	assert.Equal(t, "PS-Auth key=k-env-1; runas=svc; pwd=[ pw with spaces ];", authz)
 	assert.Equal(t, "version=3.2", query)
@@ -154,13 +153,13 @@ func TestNewClientFromEnvTLS(t *testing.T) {
 		ps.EnvCAFile: ca, ps.EnvClientCert: certFile, ps.EnvClientKey: keyFile})
 	c, err := ps.NewClientFromEnv()
 	require.NoError(t, err)
-	_, err = c.SignIn(context.Background())
+	_, err = c.SignIn(ps.BoundedContext(t))
 	require.NoError(t, err)
 
 	setEnv(t, map[string]string{ps.EnvURL: srv.URL(), ps.EnvAPIKey: srv.APIKey(), ps.EnvRunAs: "requestor"})
 	c, err = ps.NewClientFromEnv()
 	require.NoError(t, err)
-	_, err = c.SignIn(context.Background())
+	_, err = c.SignIn(ps.BoundedContext(t))
 	require.Error(t, err, "without PS_CA_FILE the kit's certificate is not trusted")
 	assert.Contains(t, err.Error(), "certificate")
 }

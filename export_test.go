@@ -5,3 +5,6 @@ package passwordsafe
 
 // LogBuffer is helpers_test.go's goroutine-safe buffer for slog handlers.
 type LogBuffer = logBuffer
+
+// BoundedContext is helpers_test.go's boundedContext.
+var BoundedContext = boundedContext

@@ -2,6 +2,7 @@ package passwordsafe
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -236,6 +237,17 @@ func reply(status int, body []byte, headers ...string) httpmock.Responder {
 		}
 		return resp, nil
 	}
+}
+
+// boundedContext is a context for a test that is not parallel: it ends
+// after 30 s, so a call that hangs (a sign-in waiting on itself, say) fails
+// there. Parallel tests wait for the tests that are not parallel, so a hang
+// in one of these would otherwise stop the whole run until the global
+// timeout.
+func boundedContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 // within runs f and stops the whole test binary at once if f has not

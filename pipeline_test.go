@@ -279,12 +279,12 @@ func TestGzipBombCappedOnDecompressedBytes(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c, err := NewClient(srv.URL+"/api", WithAPIKey(testAPIKey, testRunAs), WithoutRetries())
 	require.NoError(t, err)
-	_, err = c.SignIn(context.Background())
+	_, err = c.SignIn(boundedContext(t))
 	require.NoError(t, err)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, _, err = c.Sessions.Get(context.Background(), 1)
+	_, _, err = c.Sessions.Get(boundedContext(t), 1)
 	runtime.ReadMemStats(&after)
 	var tooLarge *BodyTooLargeError
 	require.ErrorAs(t, err, &tooLarge)

@@ -90,7 +90,7 @@ func TestNilCallerTransportMeansDefaultTransportAtCallTime(t *testing.T) {
 	http.DefaultTransport = mt
 	defer func() { http.DefaultTransport = old }()
 
-	_, _, err = c.Requests.List(context.Background(), nil)
+	_, _, err = c.Requests.List(boundedContext(t), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, mt.GetTotalCallCount(), "the SDK used http.DefaultTransport as it is at the call")
 }

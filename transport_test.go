@@ -722,3 +722,38 @@ func TestRetryDefaults(t *testing.T) {
 	assert.Equal(t, time.Second, c.cfg.retryWaitMin)
 	assert.Equal(t, time.Minute, c.cfg.retryWaitMax)
 }
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// An answer past its cap is never read further than one byte past it, so
+// a body of any size costs at most the cap, however large the reader's
+// buffer; and it is read this far also after earlier reads.
+func TestAnswerReadsOneByteTooManyAtMost(t *testing.T) {
+	t.Parallel()
+	for _, first := range []int{0, 4} {
+		src := &countingReader{r: strings.NewReader(strings.Repeat("x", 100))}
+		a := &answer{r: src, length: -1, limit: 10}
+		if first > 0 {
+			n, err := a.Read(make([]byte, first))
+			require.NoError(t, err)
+			require.Equal(t, first, n)
+		}
+		_, err := a.Read(make([]byte, 64))
+		var tooLarge *BodyTooLargeError
+		require.ErrorAs(t, err, &tooLarge)
+		assert.Equal(t, 11, src.n, "after a first read of %d", first)
+		_, err = a.Read(make([]byte, 64))
+		require.ErrorAs(t, err, &tooLarge)
+		assert.Equal(t, 11, src.n, "nothing more is read once past the cap")
+	}
+}
