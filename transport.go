@@ -73,8 +73,7 @@ func newTransport(tc *tls.Config, idle time.Duration) *ownTransport {
 	if hasClientCertificate(tc) {
 		tc.Renegotiation = tls.RenegotiateOnceAsClient
 		tc.NextProtos = slices.DeleteFunc(slices.Clone(tc.NextProtos), func(p string) bool { return p == "h2" })
-		t.ForceAttemptHTTP2 = false
-		t.Protocols = new(http.Protocols)
+		t.Protocols = new(http.Protocols) // decides over ForceAttemptHTTP2
 		t.Protocols.SetHTTP1(true)
 	}
 	return &ownTransport{Transport: t, idle: idle}
