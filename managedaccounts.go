@@ -138,46 +138,14 @@ func (s *ManagedAccountsService) All(ctx context.Context, opts *ListManagedAccou
 	if base.Limit == 0 {
 		base.Limit = defaultPageSize
 	}
-	return func(yield func(ManagedAccount, error) bool) {
-		page := base
-		var prevFirst [2]int
-		for {
-			q, err := page.query()
-			if err != nil {
-				yield(ManagedAccount{}, err)
-				return
-			}
-			n := 0
-			total, err := streamPage(ctx, s.client, get(pathManagedAccounts, q), func(a ManagedAccount) error {
-				if n == 0 {
-					if page.Offset != base.Offset && [2]int{a.SystemID, a.AccountID} == prevFirst {
-						return errOffsetIgnored
-					}
-					prevFirst = [2]int{a.SystemID, a.AccountID}
-				}
-				n++
-				if !yield(a, nil) {
-					return errStopped
-				}
-				return nil
-			})
-			switch {
-			case errors.Is(err, errStopped):
-				return
-			case err != nil:
-				yield(ManagedAccount{}, err)
-				return
-			case n < page.Limit, n > page.Limit, total >= 0 && page.Offset+n >= total:
-				// A short page is the last; a long one means the server
-				// ignored limit and sent everything.
-				return
-			}
-			page.Offset += n
-		}
-	}
+	return allPages(ctx, s.client, pathManagedAccounts, base.Limit, base.Offset,
+		func(offset int) (string, error) {
+			page := base
+			page.Offset = offset
+			return page.query()
+		},
+		func(a ManagedAccount) [2]int { return [2]int{a.SystemID, a.AccountID} })
 }
-
-var errOffsetIgnored = errors.New("passwordsafe: GET ManagedAccounts: the server ignored offset (a page began with the previous page's first account)")
 
 // Get returns the managed account accountName on the system systemName. A
 // directory account is named DOMAIN\name or by its UPN. The names are sent
