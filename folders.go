@@ -140,8 +140,7 @@ func (s *FoldersService) Find(ctx context.Context, path string, opts *FindFolder
 	if opts != nil && opts.Separator != "" {
 		sep = opts.Separator
 	}
-	if err := firstError(checkSeparator("separator", sep), checkRequired("folderPath", path),
-		checkLen("folderPath", path, maxFolderPath)); err != nil {
+	if err := firstError(checkSeparator("separator", sep), checkFolderPath("folderPath", path, sep)); err != nil {
 		return nil, nil, err
 	}
 	name := path[strings.LastIndex(path, sep)+len(sep):]

@@ -114,6 +114,15 @@ func (r *recorder) all() []seen {
 	return append([]seen(nil), r.reqs...)
 }
 
+// queries lists the raw query of every request recorded, in order.
+func queries(rec *recorder) []string {
+	var out []string
+	for _, r := range rec.all() {
+		out = append(out, r.URL.RawQuery)
+	}
+	return out
+}
+
 func (r *recorder) last(t *testing.T) seen {
 	t.Helper()
 	r.mu.Lock()

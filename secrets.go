@@ -166,8 +166,7 @@ func parseSecretPath(p string, opts *FindSecretOptions) (secretPath, error) {
 	}
 	sp := secretPath{asked: p, folder: p[:i], title: p[i+len(sep):], sep: sep}
 	return sp, firstError(
-		checkRequired("path", sp.folder),
-		checkLen("path", sp.folder, maxFolderPath),
+		checkFolderPath("path", sp.folder, sep),
 		checkRequired("title", sp.title),
 		checkLen("title", sp.title, maxSecretTitle),
 	)
@@ -196,9 +195,8 @@ func (p secretPath) matches(s *StoredSecret) bool {
 	if !strings.EqualFold(s.Title, p.title) {
 		return false
 	}
-	got := strings.Trim(s.FolderPath, "/")
-	return strings.EqualFold(got, strings.Trim(p.folder, "/")) ||
-		strings.EqualFold(got, strings.Trim(strings.ReplaceAll(p.folder, p.sep, "/"), "/"))
+	got := strings.Trim(s.FolderPath, "/") // a server may write /prod/db
+	return strings.EqualFold(got, p.folder) || strings.EqualFold(got, strings.ReplaceAll(p.folder, p.sep, "/"))
 }
 
 // FindError reports a Find by path (SecretsService.Find,

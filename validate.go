@@ -1,6 +1,7 @@
 package passwordsafe
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -115,6 +116,18 @@ func checkGUID(field, id string) error {
 func checkSeparator(field, sep string) error {
 	if r, n := utf8.DecodeRuneInString(sep); sep != "" && (n != len(sep) || unicode.IsSpace(r) || r == utf8.RuneError) {
 		return invalid(field, "must be one character (not white space), got %q", truncateRunes(sep, 8))
+	}
+	return nil
+}
+
+// checkFolderPath checks a folder path: required, at most 1798
+// characters, and no empty folder name between its separators.
+func checkFolderPath(field, path, sep string) error {
+	if err := firstError(checkRequired(field, path), checkLen(field, path, maxFolderPath)); err != nil {
+		return err
+	}
+	if slices.Contains(strings.Split(path, sep), "") {
+		return invalid(field, "holds an empty folder name (a leading, trailing or doubled %q)", sep)
 	}
 	return nil
 }
