@@ -356,8 +356,8 @@ func (s *Server) loadSecret(sc SafeSecret, owner *user, claim func(id, what stri
 	ss := &s.ss
 	where := fmt.Sprintf("secret %q", sc.Path)
 	i := strings.LastIndex(sc.Path, "/")
-	if i <= 0 || i == len(sc.Path)-1 || !strings.Contains(sc.Path[:i], "/") {
-		return fmt.Errorf("seed: %s: a secret's path is its folder's path and its title, such as prod/db/url", where)
+	if i <= 0 || i == len(sc.Path)-1 {
+		return fmt.Errorf("seed: %s: a secret's path is its folder's (or safe's) path and its title, such as prod/db/url", where)
 	}
 	id, err := claim(sc.ID, where)
 	if err != nil {
