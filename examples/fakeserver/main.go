@@ -4,11 +4,13 @@
 //
 //	go run ./examples/fakeserver [-addr 127.0.0.1:8080] [-api-key KEY] [-seed seed.json] [-json] [-env FILE]
 //
-// It prints the base URL, the credentials and the seeded users, accounts
-// and aliases, then serves until interrupted (SIGINT or SIGTERM).
+// It prints the base URL, the credentials and the seeded users, accounts,
+// aliases and Secrets Safe secrets, then serves until interrupted (SIGINT
+// or SIGTERM).
 //
 // For scripts: -json prints one JSON object on one line of stdout instead
-// of the banner (url, apiKey, oauth, users, systems, accounts, aliases),
+// of the banner (url, apiKey, oauth, users, systems, accounts, aliases,
+// safes, folders, secrets),
 // and -env FILE writes KEY=VALUE lines (PS_URL, PS_API_KEY,
 // PS_OAUTH_CLIENT_ID, PS_OAUTH_CLIENT_SECRET, PS_OAUTH_RUNAS, PS_USERS) to
 // FILE, readable by the owner only, before the server is announced. Both
@@ -105,6 +107,10 @@ type info struct {
 	Systems  []passwordsafetest.System `json:"systems"`
 	Accounts []accountInfo             `json:"accounts"`
 	Aliases  []passwordsafetest.Alias  `json:"aliases"`
+
+	Safes   []passwordsafetest.SafeInfo   `json:"safes"`
+	Folders []passwordsafetest.FolderInfo `json:"folders"`
+	Secrets []passwordsafetest.SecretInfo `json:"secrets"`
 }
 
 type oauthInfo struct {
@@ -127,6 +133,7 @@ func describe(srv *passwordsafetest.Server) info {
 		Users:   srv.Users(),
 		Systems: srv.Systems(),
 		Aliases: srv.Aliases(),
+		Safes:   srv.Safes(), Folders: srv.Folders(), Secrets: srv.Secrets(),
 	}
 	for _, a := range srv.Accounts() {
 		sysID, _, _ := srv.AccountIDs(a.System, a.Name)
@@ -165,7 +172,7 @@ func printSeed(w io.Writer, srv *passwordsafetest.Server) {
 	fmt.Fprintf(w, "Sign in:             Authorization: PS-Auth key=<API key>; runas=<user>;\n\n")
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "USER ID\tUSER NAME\tNAME\tROLES\tRUN-AS PASSWORD")
+	fmt.Fprintln(tw, "USER ID\tUSER NAME\tNAME\tROLES\tSECRETS SAFE\tRUN-AS PASSWORD")
 	for _, u := range srv.Users() {
 		pwd := "-"
 		if u.RunAsPassword != "" {
@@ -175,7 +182,11 @@ func printSeed(w io.Writer, srv *passwordsafetest.Server) {
 		for _, r := range u.Roles {
 			roles = append(roles, string(r))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.UserName, u.Name, strings.Join(roles, ", "), pwd)
+		secrets := u.SecretsSafe
+		if secrets == "" {
+			secrets = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.UserName, u.Name, strings.Join(roles, ", "), secrets, pwd)
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w)
@@ -225,6 +236,21 @@ func printSeed(w io.Writer, srv *passwordsafetest.Server) {
 			mapped = []string{"-"}
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", al.ID, al.Name, states[min(len(al.Accounts), 2)], strings.Join(mapped, ", "))
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(tw, "SECRET ID\tSECRET PATH\tTYPE\tSAFE MEMBERS")
+	members := map[string]string{}
+	for _, sf := range srv.Safes() {
+		members[sf.Name] = "everyone with Secrets Safe"
+		if len(sf.Members) > 0 {
+			members[sf.Name] = strings.Join(sf.Members, ", ")
+		}
+	}
+	for _, sc := range srv.Secrets() {
+		safe, _, _ := strings.Cut(sc.Path, "/")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sc.ID, sc.Path, sc.Type, members[safe])
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")

@@ -50,7 +50,8 @@ func TestPrintSeedNamesWhatScriptsRelyOn(t *testing.T) {
 	assert.Contains(t, got, srv.URL())
 	assert.Contains(t, got, "API key:             k-123")
 	assert.Contains(t, got, srv.OAuthClientID())
-	for _, name := range []string{"requestor", "approver", "admin", "web01", "root", "db-ha", "web-root", `EXAMPLE\deploy`, "2 of approver"} {
+	for _, name := range []string{"requestor", "approver", "admin", "web01", "root", "db-ha", "web-root", `EXAMPLE\deploy`, "2 of approver",
+		passwordsafetest.SecretDBURLID + "  prod/db/url", "prod/db/client-cert", "dev/sandbox/token", "ReadWrite"} {
 		assert.Contains(t, got, name)
 	}
 }
@@ -78,6 +79,8 @@ func TestJSONDescribesTheServer(t *testing.T) {
 		Aliases []struct {
 			Name string `json:"name"`
 		} `json:"aliases"`
+		Safes   []passwordsafetest.SafeInfo   `json:"safes"`
+		Secrets []passwordsafetest.SecretInfo `json:"secrets"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(line), &got), line)
 	assert.Equal(t, "k-json", got.APIKey)
@@ -90,6 +93,10 @@ func TestJSONDescribesTheServer(t *testing.T) {
 	assert.Equal(t, 21, got.Accounts[1].ID)
 	assert.NotEmpty(t, got.Accounts[1].Password)
 	require.Len(t, got.Aliases, 3)
+	require.Len(t, got.Secrets, 4)
+	assert.Equal(t, "prod/db/url", got.Secrets[0].Path)
+	assert.Equal(t, passwordsafetest.DefaultSecretURL, got.Secrets[0].Text)
+	require.Len(t, got.Safes, 2)
 
 	// The URL answers at once: a script can sign in with what it read.
 	req, _ := http.NewRequest(http.MethodPost, got.URL+"Auth/SignAppin", nil)
