@@ -86,24 +86,10 @@ func (s *FoldersService) List(ctx context.Context, opts *ListFoldersOptions) ([]
 // API: GET Secrets-Safe/Folders?limit=&offset=, repeated
 // Needs: as List.
 func (s *FoldersService) All(ctx context.Context, opts *ListFoldersOptions) iter.Seq2[Folder, error] {
-	var base ListFoldersOptions
-	if opts != nil {
-		base = *opts
-	}
-	if err := base.validate(); err != nil {
-		return seqError[Folder](err)
-	}
-	if base.Limit == 0 {
-		base.Limit = defaultPageSize
-	}
-	return allPages(ctx, s.client, pathFolders, base.Limit, base.Offset,
-		func(offset int) (string, error) {
-			page := base
-			page.Offset = offset
-			return page.query()
-		},
-		func(f Folder) string { return f.ID })
+	return allOf(ctx, s.client, pathFolders, opts, func(f Folder) string { return f.ID })
 }
+
+func (o *ListFoldersOptions) page() (limit, offset *int) { return &o.Limit, &o.Offset }
 
 // Get returns a folder by ID.
 //

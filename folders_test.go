@@ -182,14 +182,7 @@ func TestFoldersWrite(t *testing.T) {
 		t.Helper()
 		require.NoError(t, err)
 		assert.Equal(t, status, resp.StatusCode)
-		r := rec.last(t)
-		assert.Equal(t, method, r.Method)
-		assert.Equal(t, "/custom/prefix/Secrets-Safe/Folders"+path, r.URL.EscapedPath())
-		if body == "" {
-			assert.Empty(t, r.Body)
-		} else {
-			assert.JSONEq(t, body, string(r.Body))
-		}
+		assertSent(t, rec, method, "Secrets-Safe/Folders"+path, body)
 	}
 	got, resp, err := c.Folders.Create(ctx, &CreateFolderOptions{Name: "db", Description: "Database", ParentID: testSafeID, UserGroupID: 4})
 	check(http.MethodPost, "", `{"Name":"db","Description":"Database","ParentId":"`+testSafeID+`","UserGroupId":4}`, 201, resp, err)

@@ -114,6 +114,21 @@ func (r *recorder) all() []seen {
 	return append([]seen(nil), r.reqs...)
 }
 
+// assertSent checks the last request rec saw: the method, the escaped
+// path below the test base, no query, and the JSON body ("" for none).
+func assertSent(t *testing.T, rec *recorder, method, path, body string) {
+	t.Helper()
+	r := rec.last(t)
+	assert.Equal(t, method, r.Method)
+	assert.Equal(t, strings.TrimPrefix(testBase, "https://vault.example.test")+path, r.URL.EscapedPath())
+	assert.Empty(t, r.URL.RawQuery)
+	if body == "" {
+		assert.Empty(t, r.Body)
+	} else {
+		assert.JSONEq(t, body, string(r.Body))
+	}
+}
+
 // queries lists the raw query of every request recorded, in order.
 func queries(rec *recorder) []string {
 	var out []string

@@ -128,24 +128,10 @@ func (s *ManagedAccountsService) List(ctx context.Context, opts *ListManagedAcco
 // API: GET ManagedAccounts?limit=&offset=, repeated
 // Needs: as List.
 func (s *ManagedAccountsService) All(ctx context.Context, opts *ListManagedAccountsOptions) iter.Seq2[ManagedAccount, error] {
-	var base ListManagedAccountsOptions
-	if opts != nil {
-		base = *opts
-	}
-	if err := base.validate(); err != nil {
-		return seqError[ManagedAccount](err)
-	}
-	if base.Limit == 0 {
-		base.Limit = defaultPageSize
-	}
-	return allPages(ctx, s.client, pathManagedAccounts, base.Limit, base.Offset,
-		func(offset int) (string, error) {
-			page := base
-			page.Offset = offset
-			return page.query()
-		},
-		func(a ManagedAccount) [2]int { return [2]int{a.SystemID, a.AccountID} })
+	return allOf(ctx, s.client, pathManagedAccounts, opts, func(a ManagedAccount) [2]int { return [2]int{a.SystemID, a.AccountID} })
 }
+
+func (o *ListManagedAccountsOptions) page() (limit, offset *int) { return &o.Limit, &o.Offset }
 
 // Get returns the managed account accountName on the system systemName. A
 // directory account is named DOMAIN\name or by its UPN. The names are sent

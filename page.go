@@ -182,6 +182,39 @@ func decodeObjectPage(dec *json.Decoder, each func(*json.Decoder) error) (total 
 	return total, each(json.NewDecoder(&b))
 }
 
+// pagedOptions are list options with a page size and a start: the options
+// of an All.
+type pagedOptions[O any] interface {
+	*O
+	validate() error
+	query() (string, error)
+	page() (limit, offset *int)
+}
+
+// allOf is an All: every row of the list at path, filtered by opts, page
+// after page of opts' Limit (default defaultPageSize) from its Offset,
+// as allPages reads them. Invalid options are the only pair yielded.
+func allOf[T any, O any, P pagedOptions[O], K comparable](ctx context.Context, c *Client, path string, opts P,
+	key func(T) K) iter.Seq2[T, error] {
+	var base O
+	if opts != nil {
+		base = *opts
+	}
+	if err := P(&base).validate(); err != nil {
+		return seqError[T](err)
+	}
+	limit, offset := P(&base).page()
+	if *limit == 0 {
+		*limit = defaultPageSize
+	}
+	return allPages(ctx, c, path, *limit, *offset, func(start int) (string, error) {
+		page := base
+		_, at := P(&page).page()
+		*at = start
+		return P(&page).query()
+	}, key)
+}
+
 // allPages yields every row of a paged list, asking for page after page as
 // the loop asks for more: query(offset) is the page's query (the caller's
 // filters, the page size limit and offset), starting at offset. It stops

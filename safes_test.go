@@ -27,15 +27,7 @@ func TestSafes(t *testing.T) {
 		t.Helper()
 		require.NoError(t, err)
 		assert.Equal(t, status, resp.StatusCode)
-		r := rec.last(t)
-		assert.Equal(t, method, r.Method)
-		assert.Equal(t, "/custom/prefix/Secrets-Safe/Safes"+path, r.URL.EscapedPath())
-		assert.Empty(t, r.URL.RawQuery)
-		if body == "" {
-			assert.Empty(t, r.Body)
-		} else {
-			assert.JSONEq(t, body, string(r.Body))
-		}
+		assertSent(t, rec, method, "Secrets-Safe/Safes"+path, body)
 	}
 	list, resp, err := c.Safes.List(ctx)
 	check(http.MethodGet, "", "", 200, resp, err)

@@ -355,24 +355,10 @@ func (s *SecretsService) List(ctx context.Context, opts *ListSecretsOptions) ([]
 // API: GET Secrets-Safe/Secrets?limit=&offset=, repeated
 // Needs: as List.
 func (s *SecretsService) All(ctx context.Context, opts *ListSecretsOptions) iter.Seq2[StoredSecret, error] {
-	var base ListSecretsOptions
-	if opts != nil {
-		base = *opts
-	}
-	if err := base.validate(); err != nil {
-		return seqError[StoredSecret](err)
-	}
-	if base.Limit == 0 {
-		base.Limit = defaultPageSize
-	}
-	return allPages(ctx, s.client, pathSecrets, base.Limit, base.Offset,
-		func(offset int) (string, error) {
-			page := base
-			page.Offset = offset
-			return page.query()
-		},
-		func(v StoredSecret) string { return v.ID })
+	return allOf(ctx, s.client, pathSecrets, opts, func(v StoredSecret) string { return v.ID })
 }
+
+func (o *ListSecretsOptions) page() (limit, offset *int) { return &o.Limit, &o.Offset }
 
 // secretPathOf is Secrets-Safe/Secrets/{id}, escaped.
 func secretPathOf(id string) string { return pathSecrets + "/" + url.PathEscape(id) }

@@ -953,15 +953,7 @@ func TestSecretsDeleteSharesMove(t *testing.T) {
 		t.Helper()
 		require.NoError(t, err)
 		require.NotNil(t, resp)
-		r := rec.last(t)
-		assert.Equal(t, method, r.Method)
-		assert.Equal(t, "/custom/prefix/Secrets-Safe/Secrets"+path, r.URL.EscapedPath())
-		assert.Empty(t, r.URL.RawQuery)
-		if body == "" {
-			assert.Empty(t, r.Body)
-		} else {
-			assert.JSONEq(t, body, string(r.Body))
-		}
+		assertSent(t, rec, method, "Secrets-Safe/Secrets"+path, body)
 	}
 	resp, err := c.Secrets.Delete(ctx, testSecretID)
 	check(http.MethodDelete, "/"+testSecretID, "", resp, err)

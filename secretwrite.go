@@ -167,6 +167,8 @@ func (o *CredentialSecretOptions) validate(v30 bool) error {
 	)
 }
 
+func (o *CredentialSecretOptions) value() string { return o.Password.Value() }
+
 func (o *CredentialSecretOptions) body(v30 bool) secretBody {
 	b := o.meta().body(v30)
 	user := o.Username
@@ -200,6 +202,8 @@ func (o *TextSecretOptions) validate(v30 bool) error {
 		checkLen("Text", o.Text.Value(), maxSecretText),
 	)
 }
+
+func (o *TextSecretOptions) value() string { return o.Text.Value() }
 
 func (o *TextSecretOptions) body(v30 bool) secretBody {
 	b := o.meta().body(v30)
@@ -289,13 +293,7 @@ func (c *Client) v30() bool {
 // https://docs.beyondtrust.com/bips/reference/post-api-public-v3-secrets-safe-folders-folderid-secrets
 // Needs: Secrets Safe (Read/Write) on the folder.
 func (s *SecretsService) CreateCredential(ctx context.Context, folderID string, opts *CredentialSecretOptions) (*StoredSecret, *Response, error) {
-	v30 := s.client.v30()
-	if err := firstError(checkGUID("folderID", folderID), opts.validate(v30)); err != nil {
-		return nil, nil, err
-	}
-	r := &request{method: http.MethodPost, path: folderPathOf(folderID) + "/secrets", body: opts.body(v30),
-		secrets: []string{opts.Password.Value()}}
-	return callWith(ctx, s.client, r, decodeOne[StoredSecret])
+	return s.create(ctx, folderID, "/secrets", opts)
 }
 
 // CreateText creates a Text secret in a folder and returns it.
@@ -305,13 +303,35 @@ func (s *SecretsService) CreateCredential(ctx context.Context, folderID string, 
 // https://docs.beyondtrust.com/bips/reference/post-api-public-v3-secrets-safe-folders-folderid-secrets-text
 // Needs: Secrets Safe (Read/Write) on the folder.
 func (s *SecretsService) CreateText(ctx context.Context, folderID string, opts *TextSecretOptions) (*StoredSecret, *Response, error) {
+	return s.create(ctx, folderID, "/secrets/text", opts)
+}
+
+// jsonSecret is the options of a secret sent as JSON: a credential or a
+// text.
+type jsonSecret interface {
+	validate(v30 bool) error
+	body(v30 bool) secretBody
+	value() string // what no error message may show
+}
+
+// create posts a secret to Secrets-Safe/Folders/{folderID}{suffix}.
+func (s *SecretsService) create(ctx context.Context, folderID, suffix string, opts jsonSecret) (*StoredSecret, *Response, error) {
 	v30 := s.client.v30()
 	if err := firstError(checkGUID("folderID", folderID), opts.validate(v30)); err != nil {
 		return nil, nil, err
 	}
-	r := &request{method: http.MethodPost, path: folderPathOf(folderID) + "/secrets/text", body: opts.body(v30),
-		secrets: []string{opts.Text.Value()}}
+	r := &request{method: http.MethodPost, path: folderPathOf(folderID) + suffix, body: opts.body(v30), secrets: []string{opts.value()}}
 	return callWith(ctx, s.client, r, decodeOne[StoredSecret])
+}
+
+// update puts a secret to Secrets-Safe/Secrets/{id}{suffix}.
+func (s *SecretsService) update(ctx context.Context, id, suffix string, opts jsonSecret) (*Response, error) {
+	v30 := s.client.v30()
+	if err := firstError(checkGUID("secretID", id), opts.validate(v30)); err != nil {
+		return nil, err
+	}
+	return s.client.do(ctx, &request{method: http.MethodPut, path: secretPathOf(id) + suffix, body: opts.body(v30),
+		secrets: []string{opts.value()}}, nil)
 }
 
 // CreateFile creates a File secret in a folder from content, and returns
@@ -345,12 +365,7 @@ func (s *SecretsService) CreateFile(ctx context.Context, folderID string, opts *
 // https://docs.beyondtrust.com/bips/reference/put-api-public-v3-secrets-safe-secrets-secretid
 // Needs: Secrets Safe (Read/Write).
 func (s *SecretsService) UpdateCredential(ctx context.Context, id string, opts *CredentialSecretOptions) (*Response, error) {
-	v30 := s.client.v30()
-	if err := firstError(checkGUID("secretID", id), opts.validate(v30)); err != nil {
-		return nil, err
-	}
-	return s.client.do(ctx, &request{method: http.MethodPut, path: secretPathOf(id), body: opts.body(v30),
-		secrets: []string{opts.Password.Value()}}, nil)
+	return s.update(ctx, id, "", opts)
 }
 
 // UpdateText replaces a Text secret's fields with opts (a PUT), under the
@@ -361,12 +376,7 @@ func (s *SecretsService) UpdateCredential(ctx context.Context, id string, opts *
 // https://docs.beyondtrust.com/bips/reference/put-api-public-v3-secrets-safe-secrets-secretid-text
 // Needs: Secrets Safe (Read/Write).
 func (s *SecretsService) UpdateText(ctx context.Context, id string, opts *TextSecretOptions) (*Response, error) {
-	v30 := s.client.v30()
-	if err := firstError(checkGUID("secretID", id), opts.validate(v30)); err != nil {
-		return nil, err
-	}
-	return s.client.do(ctx, &request{method: http.MethodPut, path: secretPathOf(id) + "/text", body: opts.body(v30),
-		secrets: []string{opts.Text.Value()}}, nil)
+	return s.update(ctx, id, "/text", opts)
 }
 
 // UpdateFile replaces a File secret's metadata and content (a multipart

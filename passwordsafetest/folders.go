@@ -2,6 +2,7 @@ package passwordsafetest
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -130,16 +131,20 @@ type nameIn struct {
 	UserGroupID *int    `json:"UserGroupId"`
 }
 
-// checkName checks a folder's or a safe's Name (1–256) and Description
-// (≤ 256), the reference's limits.
-func (in *nameIn) check() string {
+// readName reads the body of a folder or safe call, and checks its Name
+// (1–256 characters) and Description (≤ 256), the reference's limits.
+func readName(c *call) (*nameIn, reply, bool) {
+	in := &nameIn{}
+	if rep, ok := decodeBody(c, in, false); !ok {
+		return nil, rep, false
+	}
 	if n := utf8.RuneCountInString(str(in.Name)); n < 1 || n > 256 {
-		return "Name is required and must be 1 to 256 characters."
+		return nil, badRequest("Name is required and must be 1 to 256 characters."), false
 	}
 	if utf8.RuneCountInString(str(in.Description)) > 256 {
-		return "Description must be at most 256 characters."
+		return nil, badRequest("Description must be at most 256 characters."), false
 	}
-	return ""
+	return in, reply{}, true
 }
 
 // nameTaken reports a sibling of name in parent (nil: among the safes).
@@ -164,12 +169,9 @@ func (s *Server) createFolder(c *call) reply {
 	if rep, ok := needSecrets(c, secretsWrite); !ok {
 		return rep
 	}
-	in := &nameIn{}
-	if rep, ok := decodeBody(c, in, false); !ok {
+	in, rep, ok := readName(c)
+	if !ok {
 		return rep
-	}
-	if msg := in.check(); msg != "" {
-		return badRequest(msg)
 	}
 	if in.ParentID == nil || !isGUID(*in.ParentID) {
 		return badRequest("ParentId must name the folder or safe to create the folder in.")
@@ -202,12 +204,9 @@ func (s *Server) updateFolder(c *call) reply {
 	if !ok {
 		return rep
 	}
-	in := &nameIn{}
-	if rep, ok := decodeBody(c, in, false); !ok {
+	in, rep, ok := readName(c)
+	if !ok {
 		return rep
-	}
-	if msg := in.check(); msg != "" {
-		return badRequest(msg)
 	}
 	if s.nameTaken(f.parent, *in.Name, f) {
 		return errorReply(http.StatusConflict, "The folder "+f.parent.path()+" already holds "+strconv.Quote(*in.Name)+".")
@@ -275,13 +274,7 @@ func (s *Server) deleteFolder(c *call) reply {
 func (s *Server) removeTree(f *ssFolder) {
 	s.removeSecrets(func(sec *ssSecret) bool { return sec.folder.within(f) })
 	s.removeShares(func(sh *ssShare) bool { return sh.folder.within(f) })
-	kept := s.ss.folders[:0]
-	for _, x := range s.ss.folders {
-		if !x.within(f) {
-			kept = append(kept, x)
-		}
-	}
-	s.ss.folders = kept
+	s.ss.folders = slices.DeleteFunc(s.ss.folders, func(x *ssFolder) bool { return x.within(f) })
 }
 
 // listSafes answers the safes the caller may use.
@@ -336,12 +329,9 @@ func (s *Server) createSafe(c *call) reply {
 	if rep, ok := needSecrets(c, secretsFull); !ok {
 		return rep
 	}
-	in := &nameIn{}
-	if rep, ok := decodeBody(c, in, false); !ok {
+	in, rep, ok := readName(c)
+	if !ok {
 		return rep
-	}
-	if msg := in.check(); msg != "" {
-		return badRequest(msg)
 	}
 	if strings.Contains(*in.Name, "/") {
 		return badRequest("A safe's name cannot hold '/'.")
@@ -366,12 +356,9 @@ func (s *Server) updateSafe(c *call) reply {
 	if !ok {
 		return rep
 	}
-	in := &nameIn{}
-	if rep, ok := decodeBody(c, in, false); !ok {
+	in, rep, ok := readName(c)
+	if !ok {
 		return rep
-	}
-	if msg := in.check(); msg != "" {
-		return badRequest(msg)
 	}
 	if s.nameTaken(nil, *in.Name, f) || strings.Contains(*in.Name, "/") {
 		return errorReply(http.StatusConflict, "A safe named "+strconv.Quote(*in.Name)+" exists already, or the name holds '/'.")

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -333,49 +334,24 @@ func parseQueryTime(v string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not a time: %q", v)
 }
 
-// getSecret answers a secret by ID, its value in Password (a Text
-// secret's too, as GET Secrets writes it).
+// showSecret answers a secret by ID: GET Secrets/{id} any type, its
+// value in Password (a Text secret's too, as GET Secrets writes it); GET
+// Secrets/{id}/text a Text secret, its text in Text; GET Secrets/{id}/file
+// a File secret's metadata (FileName, no content). Another type answers
+// 400 on the typed routes.
 //
-// API: GET Secrets-Safe/Secrets/{secretId}
-// Reference: "Get credential secret by ID",
+// API: GET Secrets-Safe/Secrets/{secretId}, .../text, .../file
+// Reference: "Get credential secret by ID", "Get text secret by ID", "Get
+// file secret by ID",
 // https://docs.beyondtrust.com/bips/reference/get-api-public-v3-secrets-safe-secrets-secretid
-func (s *Server) getSecret(c *call) reply {
-	if rep, ok := needSecrets(c, secretsRead); !ok {
-		return rep
+func (s *Server) showSecret(typ string, value int) func(*call) reply {
+	return func(c *call) reply {
+		sec, rep, ok := s.typedSecret(c, secretsRead, typ)
+		if !ok {
+			return rep
+		}
+		return jsonReply(http.StatusOK, s.secretJSON(c, sec, value))
 	}
-	sec, rep, ok := s.secretParam(c, 0)
-	if !ok {
-		return rep
-	}
-	return jsonReply(http.StatusOK, s.secretJSON(c, sec, valueInPass))
-}
-
-// getTextSecret answers a Text secret by ID, its text in Text; another
-// type answers 400.
-//
-// API: GET Secrets-Safe/Secrets/{secretId}/text
-// Reference: "Get text secret by ID",
-// https://docs.beyondtrust.com/bips/reference/get-api-public-v3-secrets-safe-secrets-secretid-text
-func (s *Server) getTextSecret(c *call) reply {
-	sec, rep, ok := s.typedSecret(c, secretsRead, secretText)
-	if !ok {
-		return rep
-	}
-	return jsonReply(http.StatusOK, s.secretJSON(c, sec, valueTextOnly))
-}
-
-// getFileSecret answers a File secret's metadata by ID (FileName, no
-// content); another type answers 400.
-//
-// API: GET Secrets-Safe/Secrets/{secretId}/file
-// Reference: "Get file secret by ID",
-// https://docs.beyondtrust.com/bips/reference/get-api-public-v3-secrets-safe-secrets-secretid-file
-func (s *Server) getFileSecret(c *call) reply {
-	sec, rep, ok := s.typedSecret(c, secretsRead, secretFile)
-	if !ok {
-		return rep
-	}
-	return jsonReply(http.StatusOK, s.secretJSON(c, sec, valueNone))
 }
 
 // downloadFileSecret answers a File secret's content, byte for byte, as
@@ -396,7 +372,8 @@ func (s *Server) downloadFileSecret(c *call) reply {
 	return out
 }
 
-// typedSecret finds the secret of the path, of the type the route serves.
+// typedSecret finds the secret of the path, of the type the route serves
+// ("" any).
 func (s *Server) typedSecret(c *call, level int, typ string) (*ssSecret, reply, bool) {
 	if rep, ok := needSecrets(c, level); !ok {
 		return nil, rep, false
@@ -405,7 +382,7 @@ func (s *Server) typedSecret(c *call, level int, typ string) (*ssSecret, reply, 
 	if !ok {
 		return nil, rep, false
 	}
-	if sec.typ != typ {
+	if typ != "" && sec.typ != typ {
 		return nil, badRequest("Secret " + sec.id + " is a " + sec.typ + " secret, not a " + typ + " secret."), false
 	}
 	return sec, reply{}, true
@@ -760,24 +737,12 @@ func (s *Server) deleteSecret(c *call) reply {
 
 // removeSecrets deletes the secrets gone says, with their shares.
 func (s *Server) removeSecrets(gone func(*ssSecret) bool) {
-	kept := s.ss.secrets[:0]
-	for _, sec := range s.ss.secrets {
-		if !gone(sec) {
-			kept = append(kept, sec)
-		}
-	}
-	s.ss.secrets = kept
+	s.ss.secrets = slices.DeleteFunc(s.ss.secrets, gone)
 	s.removeShares(func(sh *ssShare) bool { return gone(sh.secret) })
 }
 
 func (s *Server) removeShares(gone func(*ssShare) bool) {
-	kept := s.ss.shares[:0]
-	for _, sh := range s.ss.shares {
-		if !gone(sh) {
-			kept = append(kept, sh)
-		}
-	}
-	s.ss.shares = kept
+	s.ss.shares = slices.DeleteFunc(s.ss.shares, gone)
 }
 
 // Shares and moves.

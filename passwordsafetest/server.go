@@ -481,12 +481,12 @@ func (s *Server) routeTable() []route {
 
 		r(http.MethodGet, "Secrets-Safe/Secrets", true, s.listSecrets),
 		r(http.MethodPut, "Secrets-Safe/Secrets/move", true, s.moveSecrets), // before Secrets/*
-		r(http.MethodGet, "Secrets-Safe/Secrets/*", true, s.getSecret),
+		r(http.MethodGet, "Secrets-Safe/Secrets/*", true, s.showSecret("", valueInPass)),
 		r(http.MethodPut, "Secrets-Safe/Secrets/*", true, s.updateSecret(secretCredential)),
 		r(http.MethodDelete, "Secrets-Safe/Secrets/*", true, s.deleteSecret),
-		r(http.MethodGet, "Secrets-Safe/Secrets/*/text", true, s.getTextSecret),
+		r(http.MethodGet, "Secrets-Safe/Secrets/*/text", true, s.showSecret(secretText, valueTextOnly)),
 		r(http.MethodPut, "Secrets-Safe/Secrets/*/text", true, s.updateSecret(secretText)),
-		r(http.MethodGet, "Secrets-Safe/Secrets/*/file", true, s.getFileSecret),
+		r(http.MethodGet, "Secrets-Safe/Secrets/*/file", true, s.showSecret(secretFile, valueNone)),
 		r(http.MethodPut, "Secrets-Safe/Secrets/*/file", true, s.updateSecret(secretFile)),
 		r(http.MethodGet, "Secrets-Safe/Secrets/*/file/download", true, s.downloadFileSecret),
 		r(http.MethodGet, "Secrets-Safe/Secrets/*/shares", true, s.listShares),
