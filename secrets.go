@@ -229,9 +229,12 @@ func (e *FindError) Error() string {
 func (e *FindError) Is(target error) bool { return target == ErrNotFound && e.Matches == 0 }
 
 // secretMatch reads Find's answer, keeping the one secret at the path.
+// Rows are read into found until one matches (so the usual answer of one
+// secret costs no copy), the rest into row.
 type secretMatch struct {
 	want     secretPath
 	found    StoredSecret
+	row      *StoredSecret
 	matches  int
 	answered int
 }
@@ -239,18 +242,27 @@ type secretMatch struct {
 func (m *secretMatch) read(_ http.Header, body *answer) error {
 	m.found, m.matches, m.answered = StoredSecret{}, 0, 0 // a repeated attempt starts afresh
 	_, err := decodePage(body, func(dec *json.Decoder) error {
-		var s StoredSecret
-		if err := dec.Decode(&s); err != nil {
+		target := &m.found
+		if m.matches > 0 {
+			if m.row == nil {
+				m.row = new(StoredSecret)
+			}
+			target = m.row
+		}
+		*target = StoredSecret{}
+		if err := dec.Decode(target); err != nil {
 			return err
 		}
 		m.answered++
-		if m.want.matches(&s) {
-			if m.matches++; m.matches == 1 {
-				m.found = s
-			}
+		switch {
+		case m.want.matches(target):
+			m.matches++
+		case target == &m.found:
+			m.found = StoredSecret{} // keep no value of a secret not asked for
 		}
 		return nil
 	})
+	m.row = nil
 	return err
 }
 
@@ -441,6 +453,17 @@ func (s *SecretsService) File(ctx context.Context, id string, w io.Writer) (*Res
 	return s.client.do(ctx, r, copyFile(w))
 }
 
+// fileReadError is how a file answer's read failed: past the limit, with
+// how much was read and written, or as the body broke off.
+func fileReadError(err error, read, written int64) error {
+	var tooLarge *BodyTooLargeError
+	if errors.As(err, &tooLarge) {
+		return fmt.Errorf("the file secret is larger than %d bytes (FileSecretMaxBytes): stopped after reading "+
+			"%d bytes, of which %d were written: %w", FileSecretMaxBytes, read, written, err)
+	}
+	return err
+}
+
 // fileBufSize is File's copy buffer.
 const fileBufSize = 32 << 10
 
@@ -469,15 +492,11 @@ func copyFile(w io.Writer) reader {
 					return fmt.Errorf("writing the file after %d bytes: %w", written, werr)
 				}
 			}
-			var tooLarge *BodyTooLargeError
 			switch {
 			case err == io.EOF:
 				return nil
-			case errors.As(err, &tooLarge):
-				return fmt.Errorf("the file secret is larger than %d bytes (FileSecretMaxBytes): stopped after reading "+
-					"%d bytes, of which %d were written: %w", FileSecretMaxBytes, body.n, written, err)
 			case err != nil:
-				return err
+				return fileReadError(err, body.n, written)
 			}
 		}
 	}
