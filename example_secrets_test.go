@@ -339,3 +339,35 @@ func ExampleCredentialSecretOptions() {
 	// {Title:api Description: Username:svc Password:[REDACTED] PasswordRuleID:0 Notes: Urls:[] Owners:[]}
 	// {Title:motd Description: Text:[REDACTED] Notes: Urls:[] Owners:[]}
 }
+
+// Folders below a path, and a rename; a path with another separator is
+// sent in the server's "/" form.
+func ExampleFoldersService_All() {
+	srv := must(passwordsafetest.Start("127.0.0.1:0"))
+	defer srv.Close()
+	client := must(srv.NewClient("requestor"))
+	ctx := context.Background()
+
+	for f, err := range client.Folders.All(ctx, &passwordsafe.ListFoldersOptions{FolderPath: "prod", Limit: 100}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(strings.TrimSpace(f.Name + " " + f.Description))
+	}
+	web, _, err := client.Folders.Find(ctx, `prod\web`, &passwordsafe.FindFolderOptions{Separator: `\`})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.Folders.Update(ctx, web.ID, &passwordsafe.UpdateFolderOptions{Name: "www", Description: "Web tier"}); err != nil {
+		log.Fatal(err)
+	}
+	www, _, err := client.Folders.Get(ctx, web.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(www.Name, www.Description)
+	// Output:
+	// db Database
+	// web
+	// www Web tier
+}

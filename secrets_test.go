@@ -10,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -1032,4 +1033,46 @@ func TestClientV30(t *testing.T) {
 		c := &Client{cfg: &clientConfig{apiVersion: v}}
 		assert.Equal(t, want, c.v30(), v)
 	}
+}
+
+// Red team: nothing reachable from what Secrets Safe calls return (the
+// *Response, the errors, the request behind them) holds a value: not the
+// answer's body, not a password a FindError's answer carried, not a file.
+func TestSecretsKeepNothing(t *testing.T) {
+	t.Parallel()
+	const pw = "Kept-Nothing-Pa55w0rd"
+	file := bytes.Repeat([]byte("Kept-Nothing-File!"), 200_000) // 3.6 MB
+	c, mt := newMockClient(t)
+	one := `[` + strings.Replace(secretRow(testSecretID, "prod/db", "url"), "pw-url", pw, 1) + `]`
+	mt.RegisterResponder(http.MethodGet, secretsURL, sequence(respond(http.StatusOK, one),
+		respond(http.StatusOK, strings.TrimSuffix(one, "]")+","+one[1:])))
+	mt.RegisterResponder(http.MethodGet, secretsURL+"/"+testSecretID+"/file/download", reply(http.StatusOK, file))
+	mt.RegisterResponder(http.MethodPost, testBase+"Secrets-Safe/Folders/"+testFolderID+"/secrets/text",
+		respond(http.StatusBadRequest, `"Text `+pw+` is not allowed"`))
+	ctx := context.Background()
+
+	found, resp, err := c.Secrets.Find(ctx, "prod/db/url", nil)
+	require.NoError(t, err)
+	assert.Equal(t, pw, found.Password.Value(), "the value is where it belongs")
+	assert.True(t, reachableHolds(found, pw), "the detector sees a value where one is")
+	assert.False(t, reachableHolds(resp, pw), "the Response holds the value")
+	_, resp, err = c.Secrets.Find(ctx, "prod/db/url", nil)
+	var fe *FindError
+	require.ErrorAs(t, err, &fe)
+	for what, v := range map[string]any{"Response": resp, "FindError": err} {
+		assert.False(t, reachableHolds(v, pw), "the %s of an ambiguous Find holds a value", what)
+	}
+
+	var w countWriter
+	resp, err = c.Secrets.File(ctx, testSecretID, &w)
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(file)), w.n)
+	assert.Less(t, reachableBytes(reflect.ValueOf(resp), map[uintptr]bool{}), 16<<10, "a File's Response holds the file")
+
+	_, resp, err = c.Secrets.CreateText(ctx, testFolderID, &TextSecretOptions{Title: "t", Text: NewSecret(pw)})
+	require.Error(t, err)
+	for what, v := range map[string]any{"Response": resp, "error": err} {
+		assert.False(t, reachableHolds(v, pw), "the %s of a refused create holds the text", what)
+	}
+	assert.Nil(t, resp.Request.Body, "the request sent, body and all, is not kept")
 }

@@ -366,6 +366,12 @@
 // whatever IDs it names. Each fixture is one file, fixtures/<name>.json,
 // in the format of a recording (see "Recording your own vault").
 //
+// The Secrets Safe fixtures tell another: requestor finds prod/db/url
+// ("recorded-password-4": a Text secret's value comes in Password there),
+// lists, creates the folder prod/fixtures and a secret of each type in it,
+// reads, downloads, updates, shares, moves and deletes them; admin
+// creates, updates and deletes a safe.
+//
 // The first fixture of each call answers it; the others, and the errors,
 // are reached by name, with Responder or Body. Calls are matched by method
 // and path below the API base, with any ID in place of the IDs shown,
@@ -566,8 +572,12 @@
 //   - credentials: a 2xx answer that is a bare JSON string on a path with a
 //     Credentials or ISARequests segment (GET Credentials/{id}, POST
 //     ISARequests), and every JSON string field named Password, PrivateKey,
-//     Passphrase, Credentials or Credential, in answers and in bodies sent
-//     (POST Sessions/Admin), whatever the endpoint;
+//     Passphrase, Credentials, Credential or Text (a Secrets Safe text
+//     secret), in answers and in bodies sent (POST Sessions/Admin),
+//     whatever the endpoint;
+//   - Secrets Safe files: the content of a 2xx answer to GET
+//     Secrets-Safe/Secrets/{id}/file/download, and the file part of a
+//     multipart upload (whose JSON parts are scrubbed as any JSON body);
 //   - then, in the whole file, any of those secrets still there (six
 //     characters or more), raw, JSON-escaped or form-escaped: a secret an
 //     error message echoes is not written either.
