@@ -215,14 +215,14 @@ type FindError struct {
 func (e *FindError) Error() string {
 	prefix := "passwordsafe: GET " + e.endpoint + ": "
 	switch {
-	case e.Matches > 1:
-		return prefix + strconv.Itoa(e.Matches) + " " + e.Kind + "s at " + strconv.Quote(e.Path) +
-			": Find returns exactly one; list them and pick one by ID"
-	case e.Answered > 0:
+	case e.Matches == 0 && e.Answered == 0:
+		return prefix + "no " + e.Kind + " at " + strconv.Quote(e.Path)
+	case e.Matches == 0:
 		return prefix + "no " + e.Kind + " at " + strconv.Quote(e.Path) + " (the server answered " +
 			strconv.Itoa(e.Answered) + " at another path)"
 	}
-	return prefix + "no " + e.Kind + " at " + strconv.Quote(e.Path)
+	return prefix + strconv.Itoa(e.Matches) + " " + e.Kind + "s at " + strconv.Quote(e.Path) +
+		": Find returns exactly one; list them and pick one by ID"
 }
 
 // Is reports whether target is ErrNotFound and nothing matched.

@@ -236,6 +236,7 @@ func TestSecretsFindValidation(t *testing.T) {
 		{"url", "", "path"},
 		{"prod/db/", "", "title"},
 		{"/url", "", "path"},
+		{"/", "", "path"},
 		{"prod//db/url", "", "path"},
 		{"/prod/db/url", "", "path"},
 		{long + "/url", "", "path"},
@@ -252,6 +253,12 @@ func TestSecretsFindValidation(t *testing.T) {
 		}
 		_, resp, err := c.Secrets.Find(context.Background(), tc.path, opts)
 		assertValidation(t, err, tc.field)
+		switch tc.path {
+		case "url", "":
+			assert.ErrorContains(t, err, `must be a folder path and a title joined by "/", such as prod/db/url`)
+		case "/url", "/":
+			assert.ErrorContains(t, err, "invalid path: is required")
+		}
 		assert.Nil(t, resp)
 		assert.Zero(t, apiCalls(mt)+signIns(mt), "nothing sent for %q", tc.path)
 	}
@@ -511,6 +518,16 @@ func TestSecretsFile(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(n), w.n)
 	}
+
+	// A body that arrives a byte at a time arrives whole.
+	mt.RegisterResponder(http.MethodGet, url, func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, ContentLength: -1,
+			Body: io.NopCloser(iotest.OneByteReader(bytes.NewReader(content[:100])))}, nil
+	})
+	buf.Reset()
+	_, err = c.Secrets.File(context.Background(), testSecretID, &buf)
+	require.NoError(t, err)
+	assert.Equal(t, content[:100], buf.Bytes())
 
 	// A nil writer is refused.
 	_, err = c.Secrets.File(context.Background(), testSecretID, nil)
