@@ -104,7 +104,8 @@
 // # How a seed combines with the default seed
 //
 // Seed options (WithSeed, WithSeedFile, WithUser, WithSystem, WithAccount,
-// WithManagedAccount, WithAlias, WithRecordedSession, WithNode) add up,
+// WithManagedAccount, WithAlias, WithRecordedSession, WithNode,
+// WithSafeSecret) add up,
 // in order. Then:
 //
 //   - The default users are always there, unless a seeded user has the

@@ -94,3 +94,25 @@ func ExampleServer_Secrets() {
 	// auditor: "Read"
 	// approver: ""
 }
+
+// One secret in one option; its safe and folder are created.
+func ExampleWithSafeSecret() {
+	srv, err := passwordsafetest.Start("127.0.0.1:0", passwordsafetest.WithSafeSecret(passwordsafetest.SafeSecret{
+		Path: "ops/k8s/deployer", Username: "deployer", Password: "D3ploy!",
+	}))
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	client, err := srv.NewClient("requestor")
+	if err != nil {
+		panic(err)
+	}
+	s, _, err := client.Secrets.Find(context.Background(), "ops/k8s/deployer", nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Username, s.Password.Value(), srv.Folders()[0].Path)
+	// Output:
+	// deployer D3ploy! ops/k8s
+}

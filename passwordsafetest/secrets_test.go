@@ -626,6 +626,12 @@ func TestSecretsSeed(t *testing.T) {
 		}
 	}
 
+	// WithSafeSecret adds one, creating its safe and folder.
+	srv = passwordsafetest.NewServer(t, passwordsafetest.WithSafeSecret(passwordsafetest.SafeSecret{Path: "ops/k8s/token", Type: "Text", Text: "t0k"}))
+	if s, ok := srv.StoredSecret("ops/k8s/token"); !ok || s.Text != "t0k" || len(srv.Safes()) != 1 || srv.Folders()[0].Path != "ops/k8s" {
+		t.Errorf("WithSafeSecret: %+v %+v", s, srv.Folders())
+	}
+
 	// The JSON seed reads safes, folders, secrets (content in base64) and permissions.
 	path := filepath.Join(t.TempDir(), "seed.json")
 	seed := `{"version":1,"noDefaults":true,

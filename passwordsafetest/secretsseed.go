@@ -81,6 +81,13 @@ type SafeSecret struct {
 	Owner       string `json:"owner,omitempty"` // a user name; default admin, else the first user
 }
 
+// WithSafeSecret seeds a secret (its safe and folders are created when
+// the seed does not list them):
+//
+//	srv := passwordsafetest.NewServer(t, passwordsafetest.WithSafeSecret(passwordsafetest.SafeSecret{
+//		Path: "prod/db/url", Type: "Text", Text: "postgres://app@db:5432/app"}))
+func WithSafeSecret(s SafeSecret) ServerOption { return WithSeed(Seed{Secrets: []SafeSecret{s}}) }
+
 // The default seed's Secrets Safe, with fixed IDs so that recordings and
 // tests can name them.
 const (
