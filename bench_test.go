@@ -234,26 +234,7 @@ func BenchmarkSessionsGetPaired(b *testing.B) {
 			b.Fatal(got, err)
 		}
 	}
-	var sdkTime, stdTime time.Duration
-	timed := func(f func(), total *time.Duration) {
-		start := time.Now()
-		f()
-		*total += time.Since(start)
-	}
-	n := 0
-	for b.Loop() {
-		if n%2 == 0 {
-			timed(sdk, &sdkTime)
-			timed(std, &stdTime)
-		} else {
-			timed(std, &stdTime)
-			timed(sdk, &sdkTime)
-		}
-		n++
-	}
-	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(n), "sdk-ns/call")
-	b.ReportMetric(float64(stdTime.Nanoseconds())/float64(n), "std-ns/call")
-	b.ReportMetric(float64(sdkTime)/float64(stdTime), "sdk/std")
+	reportPaired(b, sdk, std)
 }
 
 const benchListSize = 100_000 // the API's largest answer

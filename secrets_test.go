@@ -157,6 +157,20 @@ func TestSecretsFindChecksTheAnswer(t *testing.T) {
 	got, _, err := c.Secrets.Find(context.Background(), "prod/db/url", nil)
 	require.NoError(t, err)
 	assert.Equal(t, "5ec7e700-0000-4000-8000-000000000003", got.ID)
+
+	// A server that answers a whole folder (more than a single object's
+	// 1 MiB cap): the one asked for is found in it.
+	rows := make([]string, 0, 10_001)
+	for i := range 10_000 {
+		rows = append(rows, secretRow(fmt.Sprintf("5ec7e700-0000-4000-8000-%012d", i), "prod/db", fmt.Sprintf("other-%d", i)))
+	}
+	rows = append(rows, secretRow(testSecretID, "prod/db", "url"))
+	body := "[" + strings.Join(rows, ",") + "]"
+	require.Greater(t, len(body), capObject)
+	mt.RegisterResponder(http.MethodGet, secretsURL, respond(http.StatusOK, body))
+	got, _, err = c.Secrets.Find(context.Background(), "prod/db/url", nil)
+	require.NoError(t, err)
+	assert.Equal(t, testSecretID, got.ID)
 }
 
 func TestSecretsFindNotExactlyOne(t *testing.T) {
