@@ -3,6 +3,7 @@ package passwordsafe
 import (
 	"context"
 	"crypto/tls"
+	"io"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -88,6 +89,23 @@ var (
 	_ error = ErrNotApproved
 	_ error = ErrNotEnoughApprovers
 	_ error = ErrAlreadyApproved
+
+	// Secrets Safe.
+	_ func(*SecretsService, context.Context, string, *FindSecretOptions) (*StoredSecret, *Response, error)            = (*SecretsService).Find
+	_ func(*SecretsService, context.Context, *ListSecretsOptions) ([]StoredSecret, *Response, error)                  = (*SecretsService).List
+	_ func(*SecretsService, context.Context, *ListSecretsOptions) iter.Seq2[StoredSecret, error]                      = (*SecretsService).All
+	_ func(*SecretsService, context.Context, string) (*StoredSecret, *Response, error)                                = (*SecretsService).Get
+	_ func(*SecretsService, context.Context, string, io.Writer) (*Response, error)                                    = (*SecretsService).File
+	_ func(*SecretsService, context.Context, string, *CredentialSecretOptions) (*StoredSecret, *Response, error)      = (*SecretsService).CreateCredential
+	_ func(*SecretsService, context.Context, string, *TextSecretOptions) (*StoredSecret, *Response, error)            = (*SecretsService).CreateText
+	_ func(*SecretsService, context.Context, string, *FileSecretOptions, io.Reader) (*StoredSecret, *Response, error) = (*SecretsService).CreateFile
+	_ func(*SecretsService, context.Context, string, *CredentialSecretOptions) (*Response, error)                     = (*SecretsService).UpdateCredential
+	_ func(*SecretsService, context.Context, string, *TextSecretOptions) (*Response, error)                           = (*SecretsService).UpdateText
+	_ func(*SecretsService, context.Context, string, *FileSecretOptions, io.Reader) (*Response, error)                = (*SecretsService).UpdateFile
+	_ func(*SecretsService, context.Context, string) (*Response, error)                                               = (*SecretsService).Delete
+	_ func(*FoldersService, context.Context, string, *FindFolderOptions) (*Folder, *Response, error)                  = (*FoldersService).Find
+	_ func(*SafesService, context.Context, string) (*Safe, *Response, error)                                          = (*SafesService).Get
+	_ int64                                                                                                           = FileSecretMaxBytes
 )
 
 // TestContractValues checks the values API.md fixes: enum spellings and
@@ -125,6 +143,22 @@ func TestContractValues(t *testing.T) {
 	}
 	var c Client
 	_, _, _, _ = c.Requests, c.Sessions, c.Aliases, c.ManagedAccounts
+	var _, _, _ = c.Secrets, c.Folders, c.Safes
+	if FileSecretMaxBytes != 5_000_000 {
+		t.Errorf("FileSecretMaxBytes %d", FileSecretMaxBytes)
+	}
+	for _, p := range [][2]SecretType{{SecretTypeCredential, "Credential"}, {SecretTypeText, "Text"}, {SecretTypeFile, "File"}} {
+		if p[0] != p[1] {
+			t.Errorf("secret type %q, want %q", p[0], p[1])
+		}
+	}
+	_ = SecretOwner{GroupID: 0, UserID: 0}
+	_ = FindSecretOptions{Separator: ""}
+	_ = ListSecretsOptions{Path: "", Title: "", Separator: "", AfterDate: Time{}, Limit: 0, Offset: 0, Decrypt: false}
+	_ = StoredSecret{ID: "", Title: "", Description: "", FolderID: "", FolderPath: "", SecretType: "", Username: "",
+		Password: Secret{}, Text: Secret{}, FileName: "", Notes: "", Urls: []SecretURL{}, OwnerID: 0, OwnerType: "",
+		Owners: []SecretOwner{}, PasswordRuleID: 0, CreatedOn: Time{}, ModifiedOn: Time{}, CreatedBy: "", ModifiedBy: "",
+		SecretValueModifiedOn: Time{}}
 	for _, p := range [][2]ManagedAccountType{
 		{ManagedAccountTypeSystem, "system"}, {ManagedAccountTypeRecent, "recent"}, {ManagedAccountTypeDomainLinked, "domainlinked"},
 		{ManagedAccountTypeDatabase, "database"}, {ManagedAccountTypeCloud, "cloud"}, {ManagedAccountTypeApplication, "application"},

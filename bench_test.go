@@ -82,6 +82,10 @@ type benchServer struct {
 	list    atomic.Pointer[[]byte]
 	chunked atomic.Bool // answer the list without a Content-Length
 	conns   atomic.Int64
+
+	secret  []byte                 // GET Secrets-Safe/Secrets?path=&title=: one secret, as a list
+	secrets atomic.Pointer[[]byte] // GET Secrets-Safe/Secrets without a title: the 3.2 page of many
+	file    atomic.Pointer[[]byte] // GET Secrets-Safe/Secrets/{id}/file/download
 }
 
 func newBenchServer(tb testing.TB) *benchServer {
@@ -97,7 +101,7 @@ func startBenchServer(tb testing.TB, h2 bool) *benchServer {
 	tb.Helper()
 	var one bytes.Buffer
 	benchSession(&one, 0)
-	s := &benchServer{one: one.Bytes()}
+	s := &benchServer{one: one.Bytes(), secret: []byte("[" + benchSecret(0) + "]")}
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
@@ -145,6 +149,18 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 		if !s.chunked.Load() {
 			h["Content-Length"] = []string{strconv.Itoa(len(body))}
 		}
+		_, _ = w.Write(body)
+	case r.Method == http.MethodGet && path == "Secrets-Safe/Secrets" && r.URL.Query().Has("title"):
+		h["Content-Length"] = []string{strconv.Itoa(len(s.secret))}
+		_, _ = w.Write(s.secret)
+	case r.Method == http.MethodGet && path == "Secrets-Safe/Secrets":
+		body := *s.secrets.Load()
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
+		_, _ = w.Write(body)
+	case r.Method == http.MethodGet && path == "Secrets-Safe/Secrets/"+benchSecretID+"/file/download":
+		body := *s.file.Load()
+		h["Content-Type"] = []string{"application/octet-stream"}
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
 		_, _ = w.Write(body)
 	default:
 		w.WriteHeader(http.StatusNotFound)
@@ -313,26 +329,7 @@ func BenchmarkSessionsGetPaired(b *testing.B) {
 			b.Fatal(got, err)
 		}
 	}
-	var sdkTime, stdTime time.Duration
-	timed := func(f func(), total *time.Duration) {
-		start := time.Now()
-		f()
-		*total += time.Since(start)
-	}
-	n := 0
-	for b.Loop() {
-		if n%2 == 0 {
-			timed(sdk, &sdkTime)
-			timed(std, &stdTime)
-		} else {
-			timed(std, &stdTime)
-			timed(sdk, &sdkTime)
-		}
-		n++
-	}
-	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(n), "sdk-ns/call")
-	b.ReportMetric(float64(stdTime.Nanoseconds())/float64(n), "std-ns/call")
-	b.ReportMetric(float64(sdkTime)/float64(stdTime), "sdk/std")
+	reportPaired(b, sdk, std)
 }
 
 const benchListSize = 100_000 // the API's largest answer
@@ -651,6 +648,293 @@ func BenchmarkThroughputPaired(b *testing.B) {
 				n++
 			}
 			b.ReportMetric(float64(stdTime)/float64(sdkTime), "sdk/std-throughput")
+		})
+	}
+}
+
+const (
+	benchSecretID   = "5ec7e700-0000-4000-8000-000000000001"
+	benchSecretPath = "prod/db/postgres"
+	benchSecretURL  = "Secrets-Safe/Secrets?path=prod/db&title=postgres&decrypt=true"
+)
+
+// benchSecret is secret i as API 3.2 writes it: a credential with its
+// password, a user owner and every date.
+func benchSecret(i int) string {
+	title := "postgres"
+	if i > 0 {
+		title = fmt.Sprintf("svc-%06d", i)
+	}
+	return fmt.Sprintf(`{"Id":"5ec7e700-0000-4000-8000-%012d","Title":"%s","Description":"Database owner",`+
+		`"FolderId":"f01de700-0000-4000-8000-000000000001","FolderPath":"prod/db","SecretType":"Credential",`+
+		`"Username":"postgres","Password":"p%019x","Text":null,"FileName":null,"Notes":null,"Urls":null,`+
+		`"Owners":[{"GroupId":null,"UserId":3,"Name":"Ada Admin","Email":"admin@example.test"}],"PasswordRuleID":null,`+
+		`"CreatedOn":"2026-01-15T09:30:00.1234567Z","CreatedBy":"admin","ModifiedOn":"2026-01-15T09:30:00.1234567Z",`+
+		`"ModifiedBy":"admin","SecretValueModifiedOn":"2026-01-15T09:30:00.1234567Z"}`,
+		i+1, title, uint64(i)*0x9e3779b97f4a7c15)
+}
+
+// benchSecretsPage is the 3.2 page of n secrets.
+func benchSecretsPage(n int) []byte {
+	var b bytes.Buffer
+	b.Grow(n * 620)
+	fmt.Fprintf(&b, `{"TotalCount":%d,"Data":[`, n)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(benchSecret(i))
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// rawFindSecret is the floor for Find: the same GET by hand, the answer
+// decoded with encoding/json into the type the SDK returns.
+func rawFindSecret(ctx context.Context, hc *http.Client, base string) (*ps.StoredSecret, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+benchSecretURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header["Accept"] = []string{"application/json"}
+	req.Header["Cookie"] = []string{benchCookie}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	var list []ps.StoredSecret
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		return nil, err
+	}
+	if len(list) != 1 {
+		return nil, fmt.Errorf("%d secrets", len(list))
+	}
+	return &list[0], nil
+}
+
+// BenchmarkSecretsFind: Secrets.Find beside the same GET by hand (impl=std),
+// a 3.2 answer of one secret with a Content-Length.
+func BenchmarkSecretsFind(b *testing.B) {
+	s := newBenchServer(b)
+	ctx := context.Background()
+	b.Run("impl=std", func(b *testing.B) {
+		hc, base := newRawClient(b), s.base()
+		b.ReportAllocs()
+		for b.Loop() {
+			if got, err := rawFindSecret(ctx, hc, base); err != nil || got.Password.IsZero() {
+				b.Fatal(got, err)
+			}
+		}
+	})
+	b.Run("impl=sdk", func(b *testing.B) {
+		c := newBenchClient(b, s)
+		if _, err := c.SignIn(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if got, _, err := c.Secrets.Find(ctx, benchSecretPath, nil); err != nil || got.Password.IsZero() {
+				b.Fatal(got, err)
+			}
+		}
+	})
+}
+
+// BenchmarkSecretsFindPaired times one Find and one GET by hand per
+// iteration, in alternating order, and reports their ratio (sdk/std).
+func BenchmarkSecretsFindPaired(b *testing.B) {
+	s := newBenchServer(b)
+	ctx := context.Background()
+	c := newBenchClient(b, s)
+	if _, err := c.SignIn(ctx); err != nil {
+		b.Fatal(err)
+	}
+	hc, base := newRawClient(b), s.base()
+	reportPaired(b, func() {
+		if got, _, err := c.Secrets.Find(ctx, benchSecretPath, nil); err != nil || got.Password.IsZero() {
+			b.Fatal(got, err)
+		}
+	}, func() {
+		if got, err := rawFindSecret(ctx, hc, base); err != nil || got.Password.IsZero() {
+			b.Fatal(got, err)
+		}
+	})
+}
+
+// reportPaired runs sdk and std once each per iteration, in alternating
+// order, and reports the time of each and their ratio.
+func reportPaired(b *testing.B, sdk, std func()) {
+	var sdkTime, stdTime time.Duration
+	timed := func(f func(), total *time.Duration) {
+		start := time.Now()
+		f()
+		*total += time.Since(start)
+	}
+	n := 0
+	for b.Loop() {
+		if n%2 == 0 {
+			timed(sdk, &sdkTime)
+			timed(std, &stdTime)
+		} else {
+			timed(std, &stdTime)
+			timed(sdk, &sdkTime)
+		}
+		n++
+	}
+	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(n), "sdk-ns/call")
+	b.ReportMetric(float64(stdTime.Nanoseconds())/float64(n), "std-ns/call")
+	b.ReportMetric(float64(sdkTime)/float64(stdTime), "sdk/std")
+}
+
+// rawDownload is the floor for File: one GET by hand, io.Copy of its body.
+func rawDownload(ctx context.Context, hc *http.Client, base string, w io.Writer) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"Secrets-Safe/Secrets/"+benchSecretID+"/file/download", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header["Cookie"] = []string{benchCookie}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	return io.Copy(w, resp.Body)
+}
+
+// BenchmarkSecretsFile: Secrets.File of a 5 MB file secret into io.Discard
+// beside io.Copy of a raw GET's body (impl=std), with the peak heap each
+// holds; BenchmarkSecretsFilePaired reports the throughput ratio.
+func BenchmarkSecretsFile(b *testing.B) {
+	s := newBenchServer(b)
+	file := bytes.Repeat([]byte("0123456789abcdef"), ps.FileSecretMaxBytes/16)
+	s.file.Store(&file)
+	ctx := context.Background()
+	c := newBenchClient(b, s)
+	if _, err := c.SignIn(ctx); err != nil {
+		b.Fatal(err)
+	}
+	hc, base := newRawClient(b), s.base()
+	impls := map[string]func(){
+		"std": func() {
+			if n, err := rawDownload(ctx, hc, base, io.Discard); err != nil || n != int64(len(file)) {
+				b.Fatal(n, err)
+			}
+		},
+		"sdk": func() {
+			var w countingWriter
+			if _, err := c.Secrets.File(ctx, benchSecretID, &w); err != nil || w.n != int64(len(file)) {
+				b.Fatal(w.n, err)
+			}
+		},
+	}
+	for _, name := range []string{"std", "sdk"} {
+		b.Run("impl="+name, func(b *testing.B) {
+			run := impls[name]
+			run() // a connection and its buffers, before the peak is measured
+			b.SetBytes(int64(len(file)))
+			b.ReportAllocs()
+			for b.Loop() {
+				run()
+			}
+			b.StopTimer()
+			peak := peakHeap(run)
+			b.ReportMetric(float64(peak), "peak-heap-B")
+		})
+	}
+}
+
+// countingWriter counts and discards.
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
+
+func BenchmarkSecretsFilePaired(b *testing.B) {
+	s := newBenchServer(b)
+	file := bytes.Repeat([]byte("0123456789abcdef"), ps.FileSecretMaxBytes/16)
+	s.file.Store(&file)
+	ctx := context.Background()
+	c := newBenchClient(b, s)
+	if _, err := c.SignIn(ctx); err != nil {
+		b.Fatal(err)
+	}
+	hc, base := newRawClient(b), s.base()
+	b.SetBytes(int64(len(file)))
+	reportPaired(b, func() {
+		var w countingWriter
+		if _, err := c.Secrets.File(ctx, benchSecretID, &w); err != nil || w.n != int64(len(file)) {
+			b.Fatal(w.n, err)
+		}
+	}, func() {
+		if n, err := rawDownload(ctx, hc, base, io.Discard); err != nil || n != int64(len(file)) {
+			b.Fatal(n, err)
+		}
+	})
+}
+
+// BenchmarkSecretsAll100k: GET Secrets answering 100,000 secrets (the 3.2
+// page, about 60 MB): Secrets.All holding one at a time (impl=all),
+// Secrets.List (impl=sdk), and io.ReadAll + json.Unmarshal (impl=std),
+// with the peak heap each holds over the body size.
+func BenchmarkSecretsAll100k(b *testing.B) {
+	s := newBenchServer(b)
+	body := benchSecretsPage(benchListSize)
+	s.secrets.Store(&body)
+	ctx := context.Background()
+	opts := &ps.ListSecretsOptions{Limit: benchListSize}
+	impls := map[string]func(c *ps.Client, hc *http.Client) (int, error){
+		"std": func(_ *ps.Client, hc *http.Client) (int, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base()+"Secrets-Safe/Secrets?limit=100000", nil)
+			if err != nil {
+				return 0, err
+			}
+			req.Header["Cookie"] = []string{benchCookie}
+			resp, err := hc.Do(req)
+			if err != nil {
+				return 0, err
+			}
+			defer resp.Body.Close()
+			raw, err := io.ReadAll(resp.Body)
+			if err != nil {
+				return 0, err
+			}
+			var page struct{ Data []ps.StoredSecret }
+			err = json.Unmarshal(raw, &page)
+			return len(page.Data), err
+		},
+		"sdk": func(c *ps.Client, _ *http.Client) (int, error) {
+			got, _, err := c.Secrets.List(ctx, opts)
+			return len(got), err
+		},
+		"all": func(c *ps.Client, _ *http.Client) (int, error) {
+			n := 0
+			for _, err := range c.Secrets.All(ctx, opts) {
+				if err != nil {
+					return n, err
+				}
+				n++
+			}
+			return n, nil
+		},
+	}
+	for _, name := range []string{"std", "sdk", "all"} {
+		b.Run("impl="+name, func(b *testing.B) {
+			c, hc := newBenchClient(b, s), newRawClient(b)
+			run := func() {
+				if n, err := impls[name](c, hc); err != nil || n != benchListSize {
+					b.Fatal(n, err)
+				}
+			}
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				run()
+			}
+			b.StopTimer()
+			reportPeakHeap(b, len(body), run)
 		})
 	}
 }

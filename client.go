@@ -25,6 +25,11 @@ type Client struct {
 	Aliases         *AliasesService
 	ManagedAccounts *ManagedAccountsService
 
+	// Secrets Safe: secrets read by path, and their folders and safes.
+	Secrets *SecretsService
+	Folders *FoldersService
+	Safes   *SafesService
+
 	common service
 
 	base     *url.URL
@@ -107,6 +112,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.Sessions = (*SessionsService)(&c.common)
 	c.Aliases = (*AliasesService)(&c.common)
 	c.ManagedAccounts = (*ManagedAccountsService)(&c.common)
+	c.Secrets = (*SecretsService)(&c.common)
+	c.Folders = (*FoldersService)(&c.common)
+	c.Safes = (*SafesService)(&c.common)
 	return c, nil
 }
 

@@ -1,6 +1,7 @@
 package passwordsafe
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -198,4 +199,29 @@ func (r *rows[T]) slice() []T {
 		out = append(out, b...)
 	}
 	return append(out, r.cur...)
+}
+
+// decodeOne reads one JSON object, or an array of exactly one (some
+// deployments wrap what they create in one). An empty body is T's zero
+// value, as for callJSON.
+func decodeOne[T any](_ http.Header, body []byte) (*T, error) {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 {
+		return new(T), nil
+	}
+	if b[0] == '[' {
+		var list []T
+		if err := json.Unmarshal(b, &list); err != nil {
+			return nil, err
+		}
+		if len(list) != 1 {
+			return nil, fmt.Errorf("expected one object, got a list of %d", len(list))
+		}
+		return &list[0], nil
+	}
+	out := new(T)
+	if err := json.Unmarshal(b, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -1,8 +1,8 @@
 // Package passwordsafe is a client for the BeyondTrust Password Safe public
-// REST API (v3): find a managed account by name, ask for access to it, get
-// the request approved, read the released password or key, open SSH and RDP
-// sessions through the vault, watch and end sessions, and check the account
-// back in.
+// REST API (v3): read a secret from Secrets Safe by its path, find a
+// managed account by name, ask for access to it, get the request approved,
+// read the released password or key, open SSH and RDP sessions through the
+// vault, watch and end sessions, and check the account back in.
 //
 // # Client
 //
@@ -13,8 +13,19 @@
 // in (POST Auth/SignAppin), concurrent first calls share one sign-in, and a
 // session the server dropped is signed in again, once, transparently. A
 // Client is safe for concurrent use by many goroutines. Its services group
-// the calls: Requests, Aliases, ManagedAccounts and Sessions; Do reaches any
-// endpoint without a typed method.
+// the calls: Secrets, Folders and Safes (Secrets Safe), Requests, Aliases,
+// ManagedAccounts and Sessions; Do reaches any endpoint without a typed
+// method.
+//
+// # Secrets Safe
+//
+// SecretsService.Find reads a secret by its path, "prod/db/postgres" (the
+// folder path and the title), in one call, and checks that the answer is
+// the secret asked for: none is ErrNotFound, several a *FindError. A
+// Credential secret's value is in Password, a Text secret's in Text, both
+// Secret; a File secret's content streams into an io.Writer with File, at
+// most FileSecretMaxBytes. The Secrets, Folders and Safes services list,
+// create, update, share, move and delete them.
 //
 // The borrow-and-return helpers (RequestsService.Checkout,
 // AliasesService.Checkout, ManagedAccountsService.Checkout) create the
@@ -43,7 +54,9 @@
 //     it was checked in, and what to do next, and unwraps to the cause.
 //   - *BodyTooLargeError: a 2xx answer larger than the call accepts (1 MiB
 //     for one object, 16 MiB for a session file or snapshot, 256 MiB for a
-//     list).
+//     list, FileSecretMaxBytes for a file secret).
+//   - *FindError: a Find by path (SecretsService.Find, FoldersService.Find)
+//     that found nothing there (errors.Is(err, ErrNotFound)) or several.
 //   - a *url.Error (wrapped) when no answer arrived: the connection failed
 //     or broke off, or the context ended, in which case errors.Is(err,
 //     context.Canceled) or errors.Is(err, context.DeadlineExceeded) holds.

@@ -10,11 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -114,6 +116,30 @@ func (r *recorder) all() []seen {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]seen(nil), r.reqs...)
+}
+
+// assertSent checks the last request rec saw: the method, the escaped
+// path below the test base, no query, and the JSON body ("" for none).
+func assertSent(t *testing.T, rec *recorder, method, path, body string) {
+	t.Helper()
+	r := rec.last(t)
+	assert.Equal(t, method, r.Method)
+	assert.Equal(t, strings.TrimPrefix(testBase, "https://vault.example.test")+path, r.URL.EscapedPath())
+	assert.Empty(t, r.URL.RawQuery)
+	if body == "" {
+		assert.Empty(t, r.Body)
+	} else {
+		assert.JSONEq(t, body, string(r.Body))
+	}
+}
+
+// queries lists the raw query of every request recorded, in order.
+func queries(rec *recorder) []string {
+	var out []string
+	for _, r := range rec.all() {
+		out = append(out, r.URL.RawQuery)
+	}
+	return out
 }
 
 func (r *recorder) last(t *testing.T) seen {
@@ -268,4 +294,60 @@ func within(t *testing.T, d time.Duration, what string, f func()) {
 	case <-time.After(d):
 		panic(fmt.Sprintf("%s: %s did not return within %v: it hangs", t.Name(), what, d))
 	}
+}
+
+// reach calls fn with every []byte (whole, to its capacity) and string
+// reachable from v, following pointers, interfaces, maps and slices,
+// exported or not.
+func reach(v reflect.Value, seen map[uintptr]bool, fn func(b []byte, s string)) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return
+		}
+		if v.Kind() == reflect.Pointer {
+			if seen[v.Pointer()] {
+				return
+			}
+			seen[v.Pointer()] = true
+		}
+		reach(v.Elem(), seen, fn)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			reach(v.Field(i), seen, fn)
+		}
+	case reflect.Slice:
+		if v.IsNil() || seen[v.Pointer()] {
+			return
+		}
+		seen[v.Pointer()] = true
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			fn(unsafe.Slice((*byte)(v.UnsafePointer()), v.Cap()), "")
+			return
+		}
+		for i := range v.Len() {
+			reach(v.Index(i), seen, fn)
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			reach(v.Index(i), seen, fn)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			reach(it.Key(), seen, fn)
+			reach(it.Value(), seen, fn)
+		}
+	case reflect.String:
+		fn(nil, v.String())
+	}
+}
+
+// reachableHolds reports whether needle is in a []byte or string reachable
+// from v.
+func reachableHolds(v any, needle string) bool {
+	found := false
+	reach(reflect.ValueOf(v), map[uintptr]bool{}, func(b []byte, s string) {
+		found = found || strings.Contains(s, needle) || bytes.Contains(b, []byte(needle))
+	})
+	return found
 }

@@ -505,14 +505,6 @@ func collect(t *testing.T, seq func(func(ManagedAccount, error) bool)) ([]int, e
 	return ids, nil
 }
 
-func queries(rec *recorder) []string {
-	var out []string
-	for _, r := range rec.all() {
-		out = append(out, r.URL.RawQuery)
-	}
-	return out
-}
-
 func TestManagedAccountsAll(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)

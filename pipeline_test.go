@@ -147,53 +147,9 @@ func TestHTTP2OnOwnTransport(t *testing.T) {
 // reachableBytes sums the bytes of every []byte and string reachable from
 // v, following pointers, interfaces, maps and slices, exported or not.
 func reachableBytes(v reflect.Value, seen map[uintptr]bool) int {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return 0
-		}
-		if v.Kind() == reflect.Pointer {
-			if seen[v.Pointer()] {
-				return 0
-			}
-			seen[v.Pointer()] = true
-		}
-		return reachableBytes(v.Elem(), seen)
-	case reflect.Struct:
-		n := 0
-		for i := range v.NumField() {
-			n += reachableBytes(v.Field(i), seen)
-		}
-		return n
-	case reflect.Slice:
-		if v.IsNil() || seen[v.Pointer()] {
-			return 0
-		}
-		seen[v.Pointer()] = true
-		if v.Type().Elem().Kind() == reflect.Uint8 {
-			return v.Cap()
-		}
-		n := 0
-		for i := range v.Len() {
-			n += reachableBytes(v.Index(i), seen)
-		}
-		return n
-	case reflect.Array:
-		n := 0
-		for i := range v.Len() {
-			n += reachableBytes(v.Index(i), seen)
-		}
-		return n
-	case reflect.Map:
-		n := 0
-		for it := v.MapRange(); it.Next(); {
-			n += reachableBytes(it.Key(), seen) + reachableBytes(it.Value(), seen)
-		}
-		return n
-	case reflect.String:
-		return v.Len()
-	}
-	return 0
+	n := 0
+	reach(v, seen, func(b []byte, s string) { n += cap(b) + len(s) })
+	return n
 }
 
 // TestKeptResponseHoldsNothingLarge: a kept *Response (of a list call of

@@ -28,6 +28,7 @@ import (
 // What the snippets call: the user's own code.
 func deploy(context.Context, string, string) error       { return nil }
 func use(string)                                         {}
+func connect(string, string)                             {}
 func migrate(context.Context, *passwordsafe.Lease) error { return nil }
 func index(passwordsafe.Session)                         {}
 func show(time.Time, string)                             {}
@@ -65,6 +66,38 @@ func readmeSnippet0(ctx context.Context, acct *passwordsafe.ManagedAccount, live
 		// lease.Credential prints as [REDACTED]; Value() is the clear text.
 		return deploy(ctx, lease.AccountName, lease.Credential.Value())
 	})
+	return err
+}
+
+func readmeSnippetSecretCredential(ctx context.Context, client *passwordsafe.Client) error {
+	db, _, err := client.Secrets.Find(ctx, "prod/db/postgres", nil)
+	if err != nil {
+		return err // errors.Is(err, passwordsafe.ErrNotFound) when there is none
+	}
+	connect(db.Username, db.Password.Value())
+	return nil
+}
+
+func readmeSnippetSecretText(ctx context.Context, client *passwordsafe.Client) error {
+	dsn, _, err := client.Secrets.Find(ctx, "prod/db/url", nil)
+	if err != nil {
+		return err
+	}
+	use(dsn.Text.Value())
+	return nil
+}
+
+func readmeSnippetSecretFile(ctx context.Context, client *passwordsafe.Client) error {
+	cert, _, err := client.Secrets.Find(ctx, "prod/db/client-cert", nil)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(cert.FileName)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = client.Secrets.File(ctx, cert.ID, f)
 	return err
 }
 
@@ -252,7 +285,8 @@ func readmeSnippet14(ctx context.Context, client *passwordsafe.Client, acct *pas
 var _ = []any{readmeSnippetEnv, readmeSnippetBackoff, readmeSnippet0, readmeSnippet1, readmeSnippet2, readmeSnippet3, readmeSnippet4,
 	readmeSnippet5, readmeSnippet6, readmeSnippet7, readmeSnippet8, readmeSnippet9, readmeSnippet10,
 	readmeSnippet11, readmeSnippet12, readmeSnippet13, readmeSnippet14, x509.NewCertPool, tls.LoadX509KeyPair,
-	filepath.Join, os.WriteFile, errors.As, log.Printf, fmt.Println}
+	filepath.Join, os.WriteFile, errors.As, log.Printf, fmt.Println,
+	readmeSnippetSecretCredential, readmeSnippetSecretText, readmeSnippetSecretFile}
 
 func TestReadmeSnippetsCompile(t *testing.T) {
 	t.Parallel()

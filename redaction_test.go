@@ -375,7 +375,7 @@ func TestDebugLogRespectsLevel(t *testing.T) {
 // touching this test.
 func TestRedactionCoversEveryField(t *testing.T) {
 	t.Parallel()
-	for _, v := range []any{&CreateAdminSessionOptions{}} {
+	for _, v := range []any{&CreateAdminSessionOptions{}, &CredentialSecretOptions{}, &TextSecretOptions{}} {
 		rv := reflect.ValueOf(v).Elem()
 		var secrets, plain []string
 		for i := range rv.NumField() {
@@ -384,7 +384,24 @@ func TestRedactionCoversEveryField(t *testing.T) {
 				continue
 			}
 			val := fmt.Sprintf("v%02d-%s", i, ft.Name)
+			secret := strings.HasSuffix(ft.Name, "Password")
 			switch f.Kind() {
+			case reflect.Struct:
+				if ft.Type != reflect.TypeFor[Secret]() {
+					t.Fatalf("%T.%s: a struct %s; teach this test its kind", v, ft.Name, ft.Type)
+				}
+				f.Set(reflect.ValueOf(NewSecret(val)))
+				secret = true
+			case reflect.Slice:
+				switch ft.Type.Elem() {
+				case reflect.TypeFor[SecretURL]():
+					f.Set(reflect.ValueOf([]SecretURL{{URL: val}}))
+				case reflect.TypeFor[SecretOwner]():
+					f.Set(reflect.ValueOf([]SecretOwner{{GroupID: 40000 + i}}))
+					val = strconv.Itoa(40000 + i)
+				default:
+					t.Fatalf("%T.%s: a slice of %s; teach this test its kind", v, ft.Name, ft.Type.Elem())
+				}
 			case reflect.String:
 				f.SetString(val)
 			case reflect.Bool:
@@ -411,9 +428,12 @@ func TestRedactionCoversEveryField(t *testing.T) {
 			default:
 				t.Fatalf("%T.%s: kind %s; teach this test its kind", v, ft.Name, f.Kind())
 			}
-			if strings.HasSuffix(ft.Name, "Password") {
+			switch {
+			case secret:
 				secrets = append(secrets, val)
-			} else {
+			case f.Kind() == reflect.Slice: // the value sits inside the brackets
+				plain = append(plain, ft.Name+":[", ft.Name, val, ft.Name)
+			default:
 				plain = append(plain, ft.Name+":"+val, ft.Name)
 			}
 		}

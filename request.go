@@ -64,6 +64,10 @@ type request struct {
 	limit   int64  // cap on a 2xx answer; 0 means capObject
 	secrets []string
 
+	// A body sent as is (a multipart upload), of type contentType.
+	payload     []byte
+	contentType string
+
 	// Sign-in plumbing.
 	authorization string   // the Authorization header
 	noSession     bool     // needs no session and never signs in again
@@ -145,6 +149,8 @@ func (r *request) encode() ([]byte, string, error) {
 		return b, "application/json", nil
 	case r.form != "":
 		return []byte(r.form), "application/x-www-form-urlencoded", nil
+	case r.payload != nil:
+		return r.payload, r.contentType, nil
 	}
 	return nil, "", nil
 }

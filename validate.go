@@ -1,8 +1,10 @@
 package passwordsafe
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -93,4 +95,39 @@ func joinInts[T ~int](vs []T) string {
 		b = strconv.AppendInt(b, int64(v), 10)
 	}
 	return string(b)
+}
+
+// checkGUID checks a Secrets Safe ID: a GUID such as
+// 2f2b7a1e-9c4d-4e8f-a1b2-c3d4e5f6a7b8 (hex digits in groups of 8-4-4-4-12,
+// either case).
+func checkGUID(field, id string) error {
+	if id == "" {
+		return invalid(field, "is required")
+	}
+	if len(id) != 36 || strings.IndexFunc(id, func(r rune) bool {
+		return !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F' || r == '-')
+	}) >= 0 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' || strings.Count(id, "-") != 4 {
+		return invalid(field, "must be a GUID (8-4-4-4-12 hex digits), got %q", truncateRunes(id, 40))
+	}
+	return nil
+}
+
+// checkSeparator checks a path separator: one character, not white space.
+func checkSeparator(field, sep string) error {
+	if r, n := utf8.DecodeRuneInString(sep); sep != "" && (n != len(sep) || unicode.IsSpace(r) || r == utf8.RuneError) {
+		return invalid(field, "must be one character (not white space), got %q", truncateRunes(sep, 8))
+	}
+	return nil
+}
+
+// checkFolderPath checks a folder path: required, at most 1798
+// characters, and no empty folder name between its separators.
+func checkFolderPath(field, path, sep string) error {
+	if err := firstError(checkRequired(field, path), checkLen(field, path, maxFolderPath)); err != nil {
+		return err
+	}
+	if slices.Contains(strings.Split(path, sep), "") {
+		return invalid(field, "holds an empty folder name (a leading, trailing or doubled %q)", sep)
+	}
+	return nil
 }

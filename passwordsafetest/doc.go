@@ -39,7 +39,9 @@
 // replay; ISA requests and sessions, request sets, access policy tests,
 // incident response (ending requests, locking and terminating sessions by
 // system and account), session nodes and the server version; multi-factor
-// sign-in and bearer tokens (see "Newer endpoints" and "Sign-in extras").
+// sign-in and bearer tokens (see "Newer endpoints" and "Sign-in extras");
+// and Secrets Safe: safes, folders and credential, text and file secrets
+// (see "Secrets Safe").
 // Its server side uses the standard library only; Client is the one place
 // it uses package passwordsafe, and only its public API.
 //
@@ -62,7 +64,10 @@
 // as requestor. The API key is DefaultAPIKey. Each has the shape of a real
 // one (a 128-character key, a GUID client ID, a 50-character secret), as
 // clients that check them before calling expect; WithOAuthClient refuses a
-// client that has not.
+// client that has not. In Secrets Safe, requestor may read and write
+// (SecretsReadWrite), auditor only read (SecretsRead), admin do anything
+// (Administrators hold Full control); the others have no Secrets Safe
+// permission (403).
 //
 // Managed accounts (random passwords, rotated when a released request that
 // has RotateOnCheckin ends; the approvers listed are the only ones who may
@@ -94,13 +99,25 @@
 // auditors, ISAs and reviewer see it; reviewer may watch, lock and
 // terminate it.
 //
+// Secrets Safe (IDs are the SafeProdID... constants; new ones are numbered
+// after them, so recordings do not change from run to run):
+//
+//	Safe "prod"            everyone with a Secrets Safe permission
+//	  prod/db              url (Text: DefaultSecretURL), postgres (Credential,
+//	                       user postgres, random password), client-cert
+//	                       (File client.p12: DefaultSecretFile, every byte value)
+//	  prod/web             (empty)
+//	Safe "dev"             members: admin
+//	  dev/sandbox          token (Text)
+//
 // Request IDs count from 1001, session IDs from 7001. The session proxy
 // answers on ports 4422 (SSH) and 4489 (RDP) at the host the client called.
 //
 // # How a seed combines with the default seed
 //
 // Seed options (WithSeed, WithSeedFile, WithUser, WithSystem, WithAccount,
-// WithManagedAccount, WithAlias, WithRecordedSession, WithNode) add up,
+// WithManagedAccount, WithAlias, WithRecordedSession, WithNode,
+// WithSafeSecret) add up,
 // in order. Then:
 //
 //   - The default users are always there, unless a seeded user has the
@@ -113,6 +130,9 @@
 //     and only when the test seeds no session of its own.
 //   - The fake's own node (NodeID) is always there, even WithoutDefaults;
 //     the default inactive node only when the test seeds no node.
+//   - The default safes, folders and secrets are there only when the test
+//     seeds none of its own. A folder or a safe that a seeded folder or
+//     secret names, but the seed does not list, is created.
 //   - WithoutDefaults (or "noDefaults": true in a seed file) starts from
 //     nothing: only what the seed says.
 //   - IDs left 0 are given the next free number (sessions: from 7001);
@@ -127,9 +147,10 @@
 //
 // A JSON seed file holds a Seed; the names are those of the json tags of
 // Seed, User, System, Account, Policy, Alias, AccountRef,
-// RecordedSession, ScreenFrame and Node ("nodes", and a session's "id"
-// and "frames", joined version 1 later, as optional fields: older files
-// still read). "version" is required and must
+// RecordedSession, ScreenFrame, Node, Safe, Folder and SafeSecret ("nodes",
+// a session's "id" and "frames", "safes", "folders", "secrets" and a user's
+// "secretsSafe" joined version 1 later, as optional fields: older files
+// still read; a File secret's "content" is base64). "version" is required and must
 // be 1; unknown fields and trailing data are errors.
 // testdata/seed.example.json in this package is a complete example:
 //
@@ -147,12 +168,18 @@
 //	               {"id": 7100, "user": "ci-bot", "system": "pg-prod", "account": "postgres", "live": true,
 //	                "frames": [{"atSeconds": 0, "screen": "$ "}, {"atSeconds": 5, "screen": "$ psql\n"}]}],
 //	  "nodes":    [{"id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "hostName": "ps-eu", "displayName": "EU proxy"},
-//	               {"hostName": "ps-old", "inactive": true, "lastHeartbeat": "2026-01-02T03:04:05Z"}]
+//	               {"hostName": "ps-old", "inactive": true, "lastHeartbeat": "2026-01-02T03:04:05Z"}],
+//	  "safes":    [{"name": "payments", "members": ["ci-bot"]}],
+//	  "folders":  [{"path": "payments/db", "description": "optional"}],
+//	  "secrets":  [{"path": "payments/db/dsn", "type": "Text", "text": "postgres://..."},
+//	               {"path": "payments/db/admin", "username": "dba", "password": "optional"},
+//	               {"path": "payments/db/ca.pem", "type": "File", "content": "LS0tLS1CRUdJTi..."}]
 //	}
 //
 // Roles are Requestor, Approver, Administrators (or admin), Auditor, ISA,
 // Quarantine (the "Password Safe API Global Quarantine" permission) and
-// Active Session Reviewer (or ActiveSessionReviewer), case-insensitive. Access types are View, SSH, RDP and App. System types
+// Active Session Reviewer (or ActiveSessionReviewer), case-insensitive. A
+// user's "secretsSafe" is Read, ReadWrite, Manage or FullControl. Access types are View, SSH, RDP and App. System types
 // are system, database, domainlinked, cloud and application (what GET
 // ManagedAccounts?type= filters on).
 //
@@ -213,7 +240,7 @@
 // # Dates
 //
 // Requests write dates like 2026-11-23T04:39:10.53 (no zone), sessions
-// like 2026-11-23T04:39:10.53Z, aliases and managed accounts like
+// and Secrets Safe like 2026-11-23T04:39:10.53Z, aliases and managed accounts like
 // 2026-11-23T04:39:10; dates not set are null.
 //
 // # Newer endpoints
@@ -256,6 +283,46 @@
 //	quinn := srv.Client(t, "quarantine")
 //	quinn.Requests.TerminateAccountRequests(ctx, 11, &passwordsafe.TerminateRequestsOptions{Reason: "leaked"})
 //	srv.Terminations()[0].Reason // "leaked"
+//
+// # Secrets Safe
+//
+// The Secrets Safe routes under Secrets-Safe/ (Secrets, Folders, Safes),
+// with the reference's limits (titles 1–256 characters, text 1–4096, files
+// 1 byte to 5 MB, ...) and permissions: Secrets Safe Read to read,
+// Read/Write to create, change, share, move and delete secrets and folders,
+// Manage to change a safe, Full control to create and delete one (403
+// without). A user sees the safes that name it a member (or name none) and
+// what is in them; the rest answers 404, as unknown IDs do. What the
+// reference leaves open, the handlers' doc comments say; in short:
+//
+//   - GET Secrets reads path as the folder and those below it, and title
+//     as a part of the title, both without regard to case, so a client
+//     checks what it gets; 200 [] when nothing matches. The values are in
+//     unless decrypt=false; a Text secret's text is in Password there (and
+//     in GET Secrets/{id}), where the vendor's clients read it, and in Text
+//     in GET Secrets/{id}/text. From ?version=3.2 lists are wrapped as
+//     {"TotalCount", "Data"} and secrets have SecretValueModifiedOn.
+//   - Owners follow the version: 3.0 writes and reads OwnerId, OwnerType
+//     ("User" with a list of Owners of OwnerId, or "Group" with the group's
+//     OwnerId); 3.1 and later Owners of GroupId and UserId. The other
+//     version's shape is refused (400), so a client that sends the wrong
+//     one finds out. No owner means the caller.
+//   - File secrets are multipart/form-data (the parts secretmetadata and
+//     file, as the reference says) and download byte for byte as
+//     application/octet-stream.
+//   - Titles are unique in a folder, names among a folder's folders and
+//     among safes (409); a seed may break the rule, to test a client's
+//     handling of two secrets at one path. The move calls apply
+//     DuplicateNameAction: Stop (409), Rename ("title (1)") or Skip.
+//   - Deleting a folder or a safe deletes what is in it.
+//
+// Safes, Folders, Secrets and StoredSecret show what a test did:
+//
+//	client := srv.Client(t, "requestor")
+//	err := deploy(ctx, client) // the code under test stores a secret
+//	if s, ok := srv.StoredSecret("prod/web/api-key"); !ok || s.Text != "..." {
+//		t.Errorf("stored %+v", s)
+//	}
 //
 // # Sign-in extras
 //
@@ -318,6 +385,12 @@
 // whatever IDs it names. Each fixture is one file, fixtures/<name>.json,
 // in the format of a recording (see "Recording your own vault").
 //
+// The Secrets Safe fixtures tell another: requestor finds prod/db/url
+// ("recorded-password-4": a Text secret's value comes in Password there),
+// lists, creates the folder prod/fixtures and a secret of each type in it,
+// reads, downloads, updates, shares, moves and deletes them; admin
+// creates, updates and deletes a safe.
+//
 // The first fixture of each call answers it; the others, and the errors,
 // are reached by name, with Responder or Body. Calls are matched by method
 // and path below the API base, with any ID in place of the IDs shown,
@@ -378,6 +451,41 @@
 //	requests_terminate_account POST ManagedAccounts/11/Requests/Terminate 204 empty
 //	requests_terminate_system  POST ManagedSystems/4/Requests/Terminate 204 empty
 //	requests_terminate_user    POST Users/1/Requests/Terminate         204 empty
+//	secrets_find               GET Secrets-Safe/Secrets?path=&title=&decrypt= 200 [Secret]
+//	secrets_find_none          GET Secrets-Safe/Secrets?path=&title=&decrypt= 200 []
+//	secrets_list               GET Secrets-Safe/Secrets                200 [Secret]
+//	secrets_list_paged         GET Secrets-Safe/Secrets?version=&limit= 200 SecretsPage
+//	secrets_get                GET Secrets-Safe/Secrets/{id}           200 Secret
+//	secrets_get_text           GET Secrets-Safe/Secrets/{id}/text      200 Secret
+//	secrets_get_file           GET Secrets-Safe/Secrets/{id}/file      200 Secret
+//	secrets_file_download      GET Secrets-Safe/Secrets/{id}/file/download 200 text (application/octet-stream)
+//	secrets_create_credential  POST Secrets-Safe/Folders/{id}/secrets  201 Secret
+//	secrets_create_text        POST Secrets-Safe/Folders/{id}/secrets/text 201 Secret
+//	secrets_create_file        POST Secrets-Safe/Folders/{id}/secrets/file 201 Secret
+//	secrets_update_credential  PUT Secrets-Safe/Secrets/{id}           204 empty
+//	secrets_update_text        PUT Secrets-Safe/Secrets/{id}/text      204 empty
+//	secrets_update_file        PUT Secrets-Safe/Secrets/{id}/file      204 empty
+//	secrets_delete             DELETE Secrets-Safe/Secrets/{id}        204 empty
+//	secrets_share              POST Secrets-Safe/Secrets/{id}/shares/{id} 201 SecretShare
+//	secrets_shares             GET Secrets-Safe/Secrets/{id}/shares    200 [SecretShare]
+//	secrets_unshare            DELETE Secrets-Safe/Secrets/{id}/shares/{id} 204 empty
+//	secrets_unshare_all        DELETE Secrets-Safe/Secrets/{id}/shares 204 empty
+//	secrets_move               PUT Secrets-Safe/Secrets/move           200 SecretsMoved
+//	folders_list               GET Secrets-Safe/Folders                200 [Folder]
+//	folders_find               GET Secrets-Safe/Folders?folderPath=&includeSubfolders= 200 [Folder]
+//	folders_get                GET Secrets-Safe/Folders/{id}           200 Folder
+//	folders_create             POST Secrets-Safe/Folders               201 Folder
+//	folders_create_shared      POST Secrets-Safe/Folders               201 Folder
+//	folders_update             PUT Secrets-Safe/Folders/{id}           200 Folder
+//	folders_move               PUT Secrets-Safe/Folders/{id}/move      200 Folder
+//	folders_delete             DELETE Secrets-Safe/Folders/{id}        204 empty
+//	folders_secrets            GET Secrets-Safe/Folders/{id}/secrets   200 [Secret]
+//	safes_list                 GET Secrets-Safe/Safes                  200 [Safe]
+//	safes_get                  GET Secrets-Safe/Safes/{id}             200 Safe
+//	safes_create               POST Secrets-Safe/Safes                 201 Safe
+//	safes_update               PUT Secrets-Safe/Safes/{id}             204 empty
+//	safes_delete               DELETE Secrets-Safe/Safes/{id}          204 empty
+//	error_403_secrets          GET Secrets-Safe/Secrets                403 "User does not have permission to do this: it needs Secrets Safe (Read)."
 //	error_401                  GET Requests                            401 "User is not signed in or the session has expired. Sign in with POST Auth/SignAppin."
 //	error_404                  GET Aliases/999                         404 "Alias 999 was not found."
 //	error_409                  POST Requests                           409 "Conflicting request exists. This user already has request 1001 for the account."
@@ -421,6 +529,21 @@
 //	ScheduleAccess    AccessType, IsSession, RecordSession, MinApprovers, MaxConcurrent
 //	Node              NodeID, HostName, DisplayName, LastHeartbeat, IsActive
 //	Version           Version
+//	Secret            Id, Title, Description, FolderId, FolderPath, SecretType, Username,
+//	                  Password, Text, FileName, Notes, Urls, OwnerId, OwnerType, Owner,
+//	                  Owners [SecretOwner], PasswordRuleID, CreatedOn, CreatedBy,
+//	                  ModifiedOn, ModifiedBy
+//	SecretOwner       OwnerId, Owner, Email
+//	SecretsPage       TotalCount, Data [SecretLatest]
+//	SecretLatest      Id, Title, Description, FolderId, FolderPath, SecretType, Username,
+//	                  Password, Text, FileName, Notes, Urls, Owners [OwnerLatest],
+//	                  PasswordRuleID, CreatedOn, CreatedBy, ModifiedOn, ModifiedBy,
+//	                  SecretValueModifiedOn
+//	OwnerLatest       GroupId, UserId, Name, Email
+//	SecretShare       Id, SecretId, FolderId, FolderPath
+//	SecretsMoved      Moved, Renamed, Skipped
+//	Folder            Id, Name, Description, ParentId, UserGroupId
+//	Safe              Id, Name, Description
 //
 // # Recording your own vault
 //
@@ -468,8 +591,12 @@
 //   - credentials: a 2xx answer that is a bare JSON string on a path with a
 //     Credentials or ISARequests segment (GET Credentials/{id}, POST
 //     ISARequests), and every JSON string field named Password, PrivateKey,
-//     Passphrase, Credentials or Credential, in answers and in bodies sent
-//     (POST Sessions/Admin), whatever the endpoint;
+//     Passphrase, Credentials, Credential or Text (a Secrets Safe text
+//     secret), in answers and in bodies sent (POST Sessions/Admin),
+//     whatever the endpoint;
+//   - Secrets Safe files: the content of a 2xx answer to GET
+//     Secrets-Safe/Secrets/{id}/file/download, and the file part of a
+//     multipart upload (whose JSON parts are scrubbed as any JSON body);
 //   - then, in the whole file, any of those secrets still there (six
 //     characters or more), raw, JSON-escaped or form-escaped: a secret an
 //     error message echoes is not written either.

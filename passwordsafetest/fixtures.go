@@ -136,10 +136,74 @@ var fixtureTable = []fixtureSpec{
 	{name: "requests_terminate_user", as: "quarantine", call: "POST Users/1/Requests/Terminate",
 		body: `{"Reason":"fixture"}`},
 
+	// Secrets Safe: read a secret by its path, and manage secrets, folders
+	// and safes (requestor has Secrets Safe Read/Write, admin Full control).
+	{name: "secrets_find", as: "requestor", call: "GET Secrets-Safe/Secrets?path=prod/db&title=url&decrypt=true",
+		when: "path,title"},
+	{name: "secrets_find_none", as: "requestor", call: "GET Secrets-Safe/Secrets?path=prod/db&title=nothing-here&decrypt=true",
+		when: "path,title"},
+	{name: "secrets_list", as: "requestor", call: "GET Secrets-Safe/Secrets"},
+	{name: "secrets_list_paged", as: "requestor", call: "GET Secrets-Safe/Secrets?version=3.2&limit=2", when: "version"},
+	{name: "folders_create", as: "requestor", call: "POST Secrets-Safe/Folders",
+		body: `{"Name":"fixtures","Description":"recorded","ParentId":"` + SafeProdID + `"}`, save: "folder=Id"},
+	{name: "secrets_create_credential", as: "requestor", call: "POST Secrets-Safe/Folders/{folder}/secrets",
+		body: `{"Title":"api","Username":"svc-api","Password":"Fixture-Cred-Pa55","Notes":"recorded",` +
+			`"Urls":[{"Url":"https://api.example.test"}],"OwnerId":1,"OwnerType":"User","Owners":[{"OwnerId":1}]}`,
+		save: "credential=Id"},
+	{name: "secrets_create_text", as: "requestor", call: "POST Secrets-Safe/Folders/{folder}/secrets/text",
+		body: `{"Title":"motd","Text":"fixture text secret"}`, save: "text=Id"},
+	{name: "secrets_create_file", as: "requestor", call: "POST Secrets-Safe/Folders/{folder}/secrets/file",
+		body: fixtureUpload(`{"Title":"notes","FileName":"notes.txt"}`, "notes.txt", "fixture file secret\n"), save: "file=Id"},
+	{name: "secrets_get", as: "requestor", call: "GET Secrets-Safe/Secrets/{credential}"},
+	{name: "secrets_get_text", as: "requestor", call: "GET Secrets-Safe/Secrets/{text}/text"},
+	{name: "secrets_get_file", as: "requestor", call: "GET Secrets-Safe/Secrets/{file}/file"},
+	{name: "secrets_file_download", as: "requestor", call: "GET Secrets-Safe/Secrets/{file}/file/download"},
+	{name: "secrets_update_credential", as: "requestor", call: "PUT Secrets-Safe/Secrets/{credential}",
+		body: `{"Title":"api","Username":"svc-api","Password":"Fixture-Cred-Pa55-2"}`},
+	{name: "secrets_update_text", as: "requestor", call: "PUT Secrets-Safe/Secrets/{text}/text",
+		body: `{"Title":"motd","Text":"fixture text secret, changed"}`},
+	{name: "secrets_update_file", as: "requestor", call: "PUT Secrets-Safe/Secrets/{file}/file",
+		body: fixtureUpload(`{"Title":"notes","FileName":"notes.txt"}`, "notes.txt", "fixture file secret, changed\n")},
+	{name: "folders_secrets", as: "requestor", call: "GET Secrets-Safe/Folders/{folder}/secrets"},
+	{name: "folders_list", as: "requestor", call: "GET Secrets-Safe/Folders"},
+	{name: "folders_find", as: "requestor", call: "GET Secrets-Safe/Folders?folderPath=prod/db&includeSubfolders=false",
+		when: "folderPath"},
+	{name: "folders_get", as: "requestor", call: "GET Secrets-Safe/Folders/{folder}"},
+	{name: "folders_update", as: "requestor", call: "PUT Secrets-Safe/Folders/{folder}",
+		body: `{"Name":"fixtures","Description":"recorded, changed"}`},
+	{name: "folders_create_shared", as: "requestor", call: "POST Secrets-Safe/Folders",
+		body: `{"Name":"fixtures-shared","ParentId":"` + SafeProdID + `"}`, save: "shared=Id"},
+	{name: "secrets_share", as: "requestor", call: "POST Secrets-Safe/Secrets/{credential}/shares/{shared}"},
+	{name: "secrets_shares", as: "requestor", call: "GET Secrets-Safe/Secrets/{credential}/shares"},
+	{name: "secrets_unshare", as: "requestor", call: "DELETE Secrets-Safe/Secrets/{credential}/shares/{shared}"},
+	{name: "secrets_unshare_all", as: "requestor", call: "DELETE Secrets-Safe/Secrets/{credential}/shares"},
+	{name: "secrets_move", as: "requestor", call: "PUT Secrets-Safe/Secrets/move",
+		body: `{"SecretIds":["{text}"],"DestinationFolderId":"{shared}","DuplicateNameAction":"Stop"}`},
+	{name: "folders_move", as: "requestor", call: "PUT Secrets-Safe/Folders/{shared}/move",
+		body: `{"DestinationFolderId":"{folder}","DuplicateNameAction":"Rename"}`},
+	{name: "secrets_delete", as: "requestor", call: "DELETE Secrets-Safe/Secrets/{file}"},
+	{name: "folders_delete", as: "requestor", call: "DELETE Secrets-Safe/Folders/{folder}"},
+	{name: "safes_list", as: "admin", call: "GET Secrets-Safe/Safes"},
+	{name: "safes_create", as: "admin", call: "POST Secrets-Safe/Safes",
+		body: `{"Name":"fixtures","Description":"recorded"}`, save: "safe=Id"},
+	{name: "safes_get", as: "admin", call: "GET Secrets-Safe/Safes/{safe}"},
+	{name: "safes_update", as: "admin", call: "PUT Secrets-Safe/Safes/{safe}",
+		body: `{"Name":"fixtures","Description":"recorded, changed"}`},
+	{name: "safes_delete", as: "admin", call: "DELETE Secrets-Safe/Safes/{safe}"},
+	{name: "error_403_secrets", as: "approver", call: "GET Secrets-Safe/Secrets", status: http.StatusForbidden},
+
 	// Errors of every call.
 	{name: "error_401", call: "GET Requests", status: http.StatusUnauthorized},
 	{name: "error_404", as: "requestor", call: "GET Aliases/999", status: http.StatusNotFound},
 	{name: "auth_signout", as: "requestor", call: "POST Auth/Signout"},
+}
+
+// fixtureUpload is a multipart body of a file secret (the JSON part
+// secretmetadata, the part file), with the boundary "fixture".
+func fixtureUpload(meta, fileName, content string) string {
+	return "--fixture\r\nContent-Disposition: form-data; name=\"secretmetadata\"\r\n\r\n" + meta +
+		"\r\n--fixture\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName +
+		"\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--fixture--\r\n"
 }
 
 // method and path of the entry's call; the path keeps its {vars} and has

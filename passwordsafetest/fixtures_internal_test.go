@@ -61,6 +61,9 @@ func recordFixtures(t *testing.T) map[string]exchange {
 		case body == "":
 		case strings.HasPrefix(body, "{"):
 			req.Header.Set("Content-Type", "application/json")
+		case strings.HasPrefix(body, "--"): // multipart; the first line is the boundary
+			boundary, _, _ := strings.Cut(body[2:], "\r\n")
+			req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
 		default:
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
@@ -430,7 +433,7 @@ func checkAnswer(r recordedResponse, answer string, fields map[string][]string) 
 		if typed[1] == "text" && r.Text == "" || typed[1] == "binary" && r.Base64 == nil || r.Header.Get("Content-Type") != typed[2] {
 			return fmt.Errorf("is not %s", answer)
 		}
-	case strings.HasPrefix(answer, "[") && strings.HasSuffix(answer, "]"):
+	case strings.HasPrefix(answer, "[") && strings.HasSuffix(answer, "]") && answer != "[]":
 		var list []json.RawMessage
 		if err := json.Unmarshal(r.Body, &list); err != nil || len(list) == 0 {
 			return fmt.Errorf("is not a list with an element: %s", r.Body)
@@ -531,6 +534,8 @@ func TestCommittedRecordingsHoldNoSecret(t *testing.T) {
 	secrets := map[string]string{
 		"API key": DefaultAPIKey, "OAuth client secret": DefaultOAuthClientSecret,
 		"admin session password": "Adm1n-fixture-Pa55",
+		"credential secret":      "Fixture-Cred-Pa55", "text secret": "fixture text secret",
+		"file secret": "fixture file secret", "seeded text secret": DefaultSecretURL,
 	}
 	for _, u := range DefaultSeed().Users {
 		if u.RunAsPassword != "" {

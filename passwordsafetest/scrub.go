@@ -37,6 +37,8 @@ const (
 	kindPrivateKey    = "private-key"
 	kindPassphrase    = "passphrase"
 	kindAuthorization = "authorization"
+	kindText          = "text" // a Secrets Safe Text secret
+	kindFile          = "file" // a Secrets Safe File secret's content
 )
 
 // placeholderPrefix starts every placeholder.
@@ -67,6 +69,8 @@ func secretKeyKind(name string) string {
 		return kindPrivateKey
 	case "passphrase":
 		return kindPassphrase
+	case "text":
+		return kindText
 	case "access_token", "refresh_token", "id_token":
 		return kindToken
 	case "client_secret":
@@ -132,6 +136,8 @@ func (s *scrubber) request(req *http.Request, body []byte) recordedRequest {
 	}
 	switch {
 	case len(body) == 0:
+	case isMultipart(req.Header.Get("Content-Type")):
+		out.Text = s.multipart(body, req.Header.Get("Content-Type"))
 	case json.Valid(body):
 		out.Body = s.json(body, "")
 	default:
@@ -155,6 +161,10 @@ func (s *scrubber) response(req *http.Request, resp *http.Response, body []byte)
 			}
 			out.Header.Add(name, v)
 		}
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 && isFileDownload(req.URL.Path) && len(body) > 0 {
+		out.Text = s.placeholder(kindFile, string(body))
+		return out
 	}
 	if json.Valid(body) {
 		bare := ""

@@ -40,6 +40,12 @@ type Seed struct {
 	Aliases    []Alias           `json:"aliases,omitempty"`  // managed account aliases
 	Sessions   []RecordedSession `json:"sessions,omitempty"` // sessions that replays can show
 	Nodes      []Node            `json:"nodes,omitempty"`    // session nodes (GET Nodes) beside the fake's own
+
+	// Secrets Safe: safes, their folders and the secrets in them (see
+	// Safe, Folder and SafeSecret).
+	Safes   []Safe       `json:"safes,omitempty"`
+	Folders []Folder     `json:"folders,omitempty"`
+	Secrets []SafeSecret `json:"secrets,omitempty"`
 }
 
 // Role is a role a user holds. Roles are independent: an administrator
@@ -77,6 +83,10 @@ type User struct {
 	Roles    []Role `json:"roles,omitempty"` // see Role
 	// RunAsPassword, when set, must be sent at sign-in (pwd=[...]).
 	RunAsPassword string `json:"runAsPassword,omitempty"`
+	// SecretsSafe is the user's Secrets Safe permission: "" (none), "Read",
+	// "ReadWrite", "Manage" or "FullControl", each holding the ones before
+	// it. Administrators have FullControl whatever it says.
+	SecretsSafe string `json:"secretsSafe,omitempty"`
 }
 
 // System is a managed system (an asset). Systems that accounts name but
@@ -227,12 +237,12 @@ func DefaultSeed() Seed {
 	return Seed{
 		Version: SeedVersion,
 		Users: []User{
-			{ID: 1, UserName: "requestor", Name: "Rita Requestor", Roles: []Role{RoleRequestor}},
+			{ID: 1, UserName: "requestor", Name: "Rita Requestor", Roles: []Role{RoleRequestor}, SecretsSafe: SecretsReadWrite},
 			{ID: 2, UserName: "approver", Name: "Arno Approver", Roles: []Role{RoleApprover}},
 			{ID: 3, UserName: "admin", Name: "Ada Admin", Roles: []Role{RoleAdmin, RoleRequestor, RoleApprover}},
 			{ID: 4, UserName: "reqapprover", Name: "Remy Reqapprover", Roles: []Role{RoleRequestor, RoleApprover}},
 			{ID: 5, UserName: "secured", Name: "Sam Secured", Roles: []Role{RoleRequestor}, RunAsPassword: "Secured-Pa55!"},
-			{ID: 6, UserName: "auditor", Name: "Aude Auditor", Roles: []Role{RoleAuditor}},
+			{ID: 6, UserName: "auditor", Name: "Aude Auditor", Roles: []Role{RoleAuditor}, SecretsSafe: SecretsRead},
 			{ID: 7, UserName: "isa", Name: "Ivo ISA", Roles: []Role{RoleISA}},
 			{ID: 8, UserName: "quarantine", Name: "Quinn Quarantine", Roles: []Role{RoleQuarantine}},
 			{ID: 9, UserName: "reviewer", Name: "Rhea Reviewer", Roles: []Role{RoleActiveSessionReviewer}},
@@ -272,6 +282,9 @@ func DefaultSeed() Seed {
 			{ID: NodeID, HostName: "localhost", DisplayName: "Local node"},
 			{ID: RetiredNodeID, HostName: "ps-node-old.example.test", DisplayName: "Retired node", Inactive: true},
 		},
+		Safes:   defaultSafes(),
+		Folders: defaultFolders(),
+		Secrets: defaultSecrets(),
 	}
 }
 
@@ -334,6 +347,9 @@ func (s *Seed) merge(o Seed) {
 	s.Aliases = append(s.Aliases, o.Aliases...)
 	s.Sessions = append(s.Sessions, o.Sessions...)
 	s.Nodes = append(s.Nodes, o.Nodes...)
+	s.Safes = append(s.Safes, o.Safes...)
+	s.Folders = append(s.Folders, o.Folders...)
+	s.Secrets = append(s.Secrets, o.Secrets...)
 }
 
 // withDefaults combines the test's seed with the default seed: default
@@ -372,6 +388,12 @@ func (s Seed) withDefaults() Seed {
 		out.Nodes = d.Nodes
 	}
 	out.Nodes = append(out.Nodes, s.Nodes...)
+	if len(s.Safes) == 0 && len(s.Folders) == 0 && len(s.Secrets) == 0 {
+		out.Safes, out.Folders, out.Secrets = d.Safes, d.Folders, d.Secrets
+	}
+	out.Safes = append(out.Safes, s.Safes...)
+	out.Folders = append(out.Folders, s.Folders...)
+	out.Secrets = append(out.Secrets, s.Secrets...)
 	return out
 }
 
@@ -392,6 +414,7 @@ type user struct {
 	// quarantine: the Password Safe API Global Quarantine permission.
 	quarantine bool
 	reviewer   bool // the Active Session Reviewer role
+	secrets    int  // the Secrets Safe permission level (secretsNone...secretsFull)
 }
 
 func (u *user) sid() string {
@@ -547,6 +570,9 @@ func (s *Server) load(seed Seed, now time.Time) error {
 	if err := s.loadNodes(seed.Nodes, now); err != nil {
 		return err
 	}
+	if err := s.loadSecretsSafe(seed, now); err != nil {
+		return err
+	}
 	return s.loadSessions(seed.Sessions, now)
 }
 
@@ -570,6 +596,9 @@ func (s *Server) loadUsers(users []User) error {
 			return fmt.Errorf("seed: user %q: a run-as password cannot hold ']' (PS-Auth sends it as pwd=[...])", u.UserName)
 		}
 		nu := &user{id: u.ID, userName: u.UserName, name: u.Name, email: u.Email, password: u.RunAsPassword}
+		if nu.secrets = secretsLevel(u.SecretsSafe); nu.secrets < 0 {
+			return fmt.Errorf("seed: user %q: Secrets Safe permission %q is not Read, ReadWrite, Manage or FullControl", u.UserName, u.SecretsSafe)
+		}
 		if nu.id == 0 {
 			nu.id = ids.next()
 		}

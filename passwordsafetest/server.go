@@ -53,6 +53,7 @@ type Server struct {
 	calls        []Call
 	terminations []Termination
 	nodes        []*node
+	ss           secretsSafe // Secrets Safe (secretsseed.go)
 }
 
 // NewServer starts a fake Password Safe on a free loopback port and
@@ -207,8 +208,12 @@ func (s *Server) notifyLocked() {
 	s.changed = make(chan struct{})
 }
 
-// maxBody bounds what the fake reads of a request body.
-const maxBody = 1 << 20
+// maxBody bounds what the fake reads of a request body; maxUpload of a
+// multipart one (a file secret of 5 MB and its metadata).
+const (
+	maxBody   = 1 << 20
+	maxUpload = maxFileSecret + 1<<20
+)
 
 // ServeHTTP answers one API call.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -231,7 +236,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Reading the body first lets net/http notice a client that goes away
 	// during a hold (it watches the connection once the body is read).
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	limit := int64(maxBody)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		limit = maxUpload
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if f.hold != nil {
 		select {
 		case <-f.hold:
@@ -252,7 +261,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case err != nil:
 		rep = errorReply(http.StatusBadRequest, "The request body could not be read.")
-	case len(body) > maxBody:
+	case int64(len(body)) > limit:
 		rep = errorReply(http.StatusRequestEntityTooLarge, "The request body is too large.")
 	case !s.versionServed(version):
 		rep = errorReply(http.StatusGone, "API version "+version+" is disabled. Enable it, or call a version that is enabled.")
@@ -492,6 +501,36 @@ func (s *Server) routeTable() []route {
 
 		r(http.MethodGet, "Nodes", true, s.listNodes),
 		r(http.MethodGet, "Configuration/Version", true, s.serverVersion),
+
+		r(http.MethodGet, "Secrets-Safe/Secrets", true, s.listSecrets),
+		r(http.MethodPut, "Secrets-Safe/Secrets/move", true, s.moveSecrets), // before Secrets/*
+		r(http.MethodGet, "Secrets-Safe/Secrets/*", true, s.showSecret("", valueInPass)),
+		r(http.MethodPut, "Secrets-Safe/Secrets/*", true, s.updateSecret(secretCredential)),
+		r(http.MethodDelete, "Secrets-Safe/Secrets/*", true, s.deleteSecret),
+		r(http.MethodGet, "Secrets-Safe/Secrets/*/text", true, s.showSecret(secretText, valueTextOnly)),
+		r(http.MethodPut, "Secrets-Safe/Secrets/*/text", true, s.updateSecret(secretText)),
+		r(http.MethodGet, "Secrets-Safe/Secrets/*/file", true, s.showSecret(secretFile, valueNone)),
+		r(http.MethodPut, "Secrets-Safe/Secrets/*/file", true, s.updateSecret(secretFile)),
+		r(http.MethodGet, "Secrets-Safe/Secrets/*/file/download", true, s.downloadFileSecret),
+		r(http.MethodGet, "Secrets-Safe/Secrets/*/shares", true, s.listShares),
+		r(http.MethodDelete, "Secrets-Safe/Secrets/*/shares", true, s.unshareAll),
+		r(http.MethodPost, "Secrets-Safe/Secrets/*/shares/*", true, s.shareSecret),
+		r(http.MethodDelete, "Secrets-Safe/Secrets/*/shares/*", true, s.unshareSecret),
+		r(http.MethodGet, "Secrets-Safe/Folders", true, s.listFolders),
+		r(http.MethodPost, "Secrets-Safe/Folders", true, s.createFolder),
+		r(http.MethodGet, "Secrets-Safe/Folders/*", true, s.getFolder),
+		r(http.MethodPut, "Secrets-Safe/Folders/*", true, s.updateFolder),
+		r(http.MethodDelete, "Secrets-Safe/Folders/*", true, s.deleteFolder),
+		r(http.MethodPut, "Secrets-Safe/Folders/*/move", true, s.moveFolder),
+		r(http.MethodGet, "Secrets-Safe/Folders/*/secrets", true, s.folderSecrets),
+		r(http.MethodPost, "Secrets-Safe/Folders/*/secrets", true, s.createSecret(secretCredential)),
+		r(http.MethodPost, "Secrets-Safe/Folders/*/secrets/text", true, s.createSecret(secretText)),
+		r(http.MethodPost, "Secrets-Safe/Folders/*/secrets/file", true, s.createSecret(secretFile)),
+		r(http.MethodGet, "Secrets-Safe/Safes", true, s.listSafes),
+		r(http.MethodPost, "Secrets-Safe/Safes", true, s.createSafe),
+		r(http.MethodGet, "Secrets-Safe/Safes/*", true, s.getSafe),
+		r(http.MethodPut, "Secrets-Safe/Safes/*", true, s.updateSafe),
+		r(http.MethodDelete, "Secrets-Safe/Safes/*", true, s.deleteSafe),
 
 		r(http.MethodPost, "pbsm/replay", true, s.startReplay),
 		r(http.MethodGet, "pbsm/replay/*", true, s.replayStatus),

@@ -404,7 +404,7 @@ func (s *Server) Users() []User {
 	out := make([]User, 0, len(s.users))
 	for _, u := range s.users {
 		out = append(out, User{ID: u.id, UserName: u.userName, Name: u.name, Email: u.email,
-			Roles: u.roles(), RunAsPassword: u.password})
+			Roles: u.roles(), RunAsPassword: u.password, SecretsSafe: secretsLevelName(u.secrets)})
 	}
 	return out
 }

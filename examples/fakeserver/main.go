@@ -9,8 +9,8 @@
 //		[-json] [-env FILE]
 //
 // It prints the base URL, the credentials, the control API's URL and token
-// and the seeded users, accounts and aliases, then serves until interrupted
-// (SIGINT or SIGTERM).
+// and the seeded users, accounts, aliases and Secrets Safe secrets, then
+// serves until interrupted (SIGINT or SIGTERM).
 //
 // -tls serves HTTPS with a self-signed certificate made at start (the
 // vendor's clients refuse http); the certificate, which is its own CA, is
@@ -30,7 +30,7 @@
 //
 // For scripts: -json prints one JSON object on one line of stdout instead
 // of the banner (url, apiKey, oauth, caFile, control, users, systems,
-// accounts, aliases), and -env FILE writes KEY=VALUE lines (PS_URL,
+// accounts, aliases, safes, folders, secrets), and -env FILE writes KEY=VALUE lines (PS_URL,
 // PS_API_KEY, PS_OAUTH_CLIENT_ID, PS_OAUTH_CLIENT_SECRET, PS_OAUTH_RUNAS,
 // PS_USERS, PS_CA_FILE with -tls, PS_FAKE_CONTROL_URL and
 // PS_FAKE_CONTROL_TOKEN) to FILE. Both are written once the server
@@ -311,6 +311,10 @@ type info struct {
 	Systems  []passwordsafetest.System `json:"systems"`
 	Accounts []accountInfo             `json:"accounts"`
 	Aliases  []passwordsafetest.Alias  `json:"aliases"`
+
+	Safes   []passwordsafetest.SafeInfo   `json:"safes"`
+	Folders []passwordsafetest.FolderInfo `json:"folders"`
+	Secrets []passwordsafetest.SecretInfo `json:"secrets"`
 }
 
 // controlInfo is where the control API answers, and its token.
@@ -338,6 +342,7 @@ func describe(srv *passwordsafetest.Server, out *info) {
 	out.URL, out.APIKey = srv.URL(), srv.APIKey()
 	out.OAuth = oauthInfo{ClientID: srv.OAuthClientID(), ClientSecret: srv.OAuthClientSecret(), RunAs: srv.OAuthUser()}
 	out.Users, out.Systems, out.Aliases = srv.Users(), srv.Systems(), srv.Aliases()
+	out.Safes, out.Folders, out.Secrets = srv.Safes(), srv.Folders(), srv.Secrets()
 	for _, a := range srv.Accounts() {
 		sysID, _, _ := srv.AccountIDs(a.System, a.Name)
 		a.GenerateSSHKey = false
@@ -393,7 +398,7 @@ func printSeed(w io.Writer, srv *passwordsafetest.Server, out info) {
 	fmt.Fprintln(w)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "USER ID\tUSER NAME\tNAME\tROLES\tRUN-AS PASSWORD")
+	fmt.Fprintln(tw, "USER ID\tUSER NAME\tNAME\tROLES\tSECRETS SAFE\tRUN-AS PASSWORD")
 	for _, u := range srv.Users() {
 		pwd := "-"
 		if u.RunAsPassword != "" {
@@ -403,7 +408,11 @@ func printSeed(w io.Writer, srv *passwordsafetest.Server, out info) {
 		for _, r := range u.Roles {
 			roles = append(roles, string(r))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.UserName, u.Name, strings.Join(roles, ", "), pwd)
+		secrets := u.SecretsSafe
+		if secrets == "" {
+			secrets = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.UserName, u.Name, strings.Join(roles, ", "), secrets, pwd)
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w)
@@ -453,6 +462,21 @@ func printSeed(w io.Writer, srv *passwordsafetest.Server, out info) {
 			mapped = []string{"-"}
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", al.ID, al.Name, states[min(len(al.Accounts), 2)], strings.Join(mapped, ", "))
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w)
+
+	fmt.Fprintln(tw, "SECRET ID\tSECRET PATH\tTYPE\tSAFE MEMBERS")
+	members := map[string]string{}
+	for _, sf := range srv.Safes() {
+		members[sf.Name] = "everyone with Secrets Safe"
+		if len(sf.Members) > 0 {
+			members[sf.Name] = strings.Join(sf.Members, ", ")
+		}
+	}
+	for _, sc := range srv.Secrets() {
+		safe, _, _ := strings.Cut(sc.Path, "/")
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", sc.ID, sc.Path, sc.Type, members[safe])
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w, "\nPress Ctrl+C to stop.")

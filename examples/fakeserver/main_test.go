@@ -87,6 +87,8 @@ type described struct {
 	Aliases []struct {
 		Name string `json:"name"`
 	} `json:"aliases"`
+	Safes   []passwordsafetest.SafeInfo   `json:"safes"`
+	Secrets []passwordsafetest.SecretInfo `json:"secrets"`
 }
 
 func serveJSON(t *testing.T, args ...string) (described, *bytes.Buffer, func()) {
@@ -130,7 +132,8 @@ func TestPrintSeedNamesWhatScriptsRelyOn(t *testing.T) {
 	assert.Contains(t, got, "CA certificate:      /tmp/ca.pem")
 	assert.Contains(t, got, "Control API:         http://127.0.0.1:1/ (Authorization: Bearer tok)")
 	for _, name := range []string{"requestor", "approver", "admin", "reviewer", "web01", "root", "db-ha", "web-root", `EXAMPLE\deploy`, "2 of approver",
-		"2 highly available", "1 mapped", "0 unmapped"} {
+		"2 highly available", "1 mapped", "0 unmapped",
+		passwordsafetest.SecretDBURLID + "  prod/db/url", "prod/db/client-cert", "dev/sandbox/token", "ReadWrite"} {
 		assert.Contains(t, got, name)
 	}
 	out.Reset()
@@ -159,6 +162,10 @@ func TestJSONDescribesTheServer(t *testing.T) {
 	assert.True(t, strings.HasPrefix(got.Control.URL, "http://127.0.0.1:"), got.Control.URL)
 	assert.Len(t, got.Control.Token, 26) // crypto/rand.Text: 128 bits
 	assert.Empty(t, stderr.String(), "no warning on loopback")
+	require.Len(t, got.Secrets, 4)
+	assert.Equal(t, "prod/db/url", got.Secrets[0].Path)
+	assert.Equal(t, passwordsafetest.DefaultSecretURL, got.Secrets[0].Text)
+	require.Len(t, got.Safes, 2)
 
 	// The URL answers at once: a script can sign in with what it read.
 	status, _ := call(t, http.DefaultClient, http.MethodPost, got.URL+"Auth/SignAppin", "", "PS-Auth key=k-json; runas=requestor;", "")

@@ -5,6 +5,7 @@
 //
 //	psrun [flags] HOST KEY USER METHOD PATH [Name=Value ...]
 //	psrun [flags] HOST KEY USER RetrievePassword SYSTEM ACCOUNT
+//	psrun [flags] HOST KEY USER RetrieveSecret PATH
 //
 // HOST is a bare host name or IP, with an optional port (127.0.0.1,
 // vault.example.com, vault.example.com:8443), which means https://HOST and
@@ -23,6 +24,10 @@
 // password, the SSH key (dsskey) or its passphrase; -keep leaves the
 // request open and prints its ID on a second line; -v prints the request
 // ID on stderr.
+//
+// RetrieveSecret reads a Secrets Safe secret by its path, folder path and
+// title (prod/db/postgres: Secrets.Find), and prints its value: a
+// credential's password, a text, or a file's content, as it is.
 package main
 
 import (
@@ -48,6 +53,7 @@ func main() {
 
 const usage = `usage: psrun [flags] HOST KEY USER METHOD PATH [Name=Value ...]
        psrun [flags] HOST KEY USER RetrievePassword SYSTEM ACCOUNT [RetrievePassword flags]
+       psrun [flags] HOST KEY USER RetrieveSecret PATH
 
 HOST   host name or IP, with an optional port (127.0.0.1, vault.example.com:8443):
        https://HOST and the default API path; or a full base URL, used as given
@@ -58,6 +64,10 @@ Flags may come anywhere, before, between or after the arguments; -- ends them.
 
 RetrievePassword SYSTEM ACCOUNT finds the account by name, requests it, waits
 for approval, prints the credential and checks the request in.
+
+RetrieveSecret PATH reads the Secrets Safe secret at PATH (folder path and
+title, such as prod/db/postgres) and prints its value: a credential's password,
+a text, or a file's content as it is.
 
 flags:
 `
@@ -125,9 +135,12 @@ func execute(cmd *command, o *options, r *retrieveOptions, stdout, stderr io.Wri
 	defer cancel()
 	defer func() { _ = client.SignOut(context.WithoutCancel(ctx)) }()
 
-	if cmd.retrieve {
+	switch {
+	case cmd.retrieve:
 		err = retrievePassword(ctx, client, cmd.system, cmd.account, r, o.verbose, stdout, stderr)
-	} else {
+	case cmd.secret != "":
+		err = retrieveSecret(ctx, client, cmd.secret, stdout)
+	default:
 		err = call(ctx, client, cmd.method, cmd.path, cmd.pairs, o, stdout)
 	}
 	if err != nil {
@@ -156,10 +169,12 @@ type command struct {
 
 	retrieve        bool // RetrievePassword SYSTEM ACCOUNT
 	system, account string
+
+	secret string // RetrieveSecret PATH
 }
 
-// parseCommand reads HOST KEY USER and then either METHOD PATH [pairs] or
-// RetrievePassword SYSTEM ACCOUNT. retrieveFlags are the RetrievePassword
+// parseCommand reads HOST KEY USER and then METHOD PATH [pairs],
+// RetrievePassword SYSTEM ACCOUNT or RetrieveSecret PATH. retrieveFlags are the RetrievePassword
 // flags given: with METHOD PATH they are a mistake.
 func parseCommand(args []string, r *retrieveOptions, retrieveFlags []string) (*command, error) {
 	if len(args) >= 4 && strings.EqualFold(args[3], "RetrievePassword") {
@@ -173,6 +188,17 @@ func parseCommand(args []string, r *retrieveOptions, retrieveFlags []string) (*c
 			cmd.system, cmd.account = rest[0], rest[1]
 		}
 		return cmd, r.check()
+	}
+	if len(args) >= 4 && strings.EqualFold(args[3], "RetrieveSecret") {
+		switch {
+		case len(args) < 5:
+			return nil, usageError{errors.New("RetrieveSecret needs PATH")}
+		case len(args) > 5:
+			return nil, usageError{fmt.Errorf("RetrieveSecret: unexpected %q after PATH", args[5])}
+		case len(retrieveFlags) > 0:
+			return nil, fmt.Errorf("%s: a RetrievePassword flag, not for RetrieveSecret", strings.Join(retrieveFlags, ", "))
+		}
+		return &command{host: args[0], key: args[1], user: args[2], secret: args[4]}, nil
 	}
 	if len(args) < 5 {
 		return nil, usageError{errors.New("need HOST KEY USER METHOD PATH")}

@@ -129,3 +129,21 @@ func printLines(w io.Writer, values ...string) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// retrieveSecret implements "RetrieveSecret PATH": read the Secrets Safe
+// secret at PATH and print its value, a file's content as it is (no
+// newline added: it is the file).
+func retrieveSecret(ctx context.Context, c *passwordsafe.Client, path string, stdout io.Writer) error {
+	s, _, err := c.Secrets.Find(ctx, path, nil)
+	if err != nil {
+		return err
+	}
+	switch s.SecretType {
+	case passwordsafe.SecretTypeFile:
+		_, err = c.Secrets.File(ctx, s.ID, stdout)
+		return err
+	case passwordsafe.SecretTypeText:
+		return printLines(stdout, s.Text.Value())
+	}
+	return printLines(stdout, s.Password.Value())
+}

@@ -304,3 +304,42 @@ func TestDescribeCheckoutErrors(t *testing.T) {
 		assert.Equal(t, tc.want, describe(tc.err))
 	}
 }
+
+// RetrieveSecret prints a secret's value: a password, a text, a file's
+// content byte for byte (nothing added).
+func TestRetrieveSecret(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	stored, _ := f.srv.StoredSecret("prod/db/postgres")
+	for path, want := range map[string]string{
+		"prod/db/postgres":    stored.Password + "\n",
+		"prod/db/url":         passwordsafetest.DefaultSecretURL + "\n",
+		"prod/db/client-cert": string(passwordsafetest.DefaultSecretFile()),
+	} {
+		out, errs, code := f.psrun(nil, "requestor", "RetrieveSecret", path)
+		require.Equal(t, 0, code, "%s: %s", path, errs)
+		assert.Equal(t, want, out, path)
+		assert.Empty(t, errs)
+	}
+	assert.Equal(t, 3, f.srv.Calls("GET", "Secrets-Safe/Secrets"))
+	assert.Equal(t, 1, f.srv.Calls("GET", "Secrets-Safe/Secrets/*/file/download"))
+
+	out, errs, code := f.psrun(nil, "requestor", "retrievesecret", "prod/db/nothing")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "psrun: GET Secrets-Safe/Secrets: no secret at \"prod/db/nothing\"\n", errs)
+	_, errs, code = f.psrun(nil, "approver", "RetrieveSecret", "prod/db/url")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "psrun: 403 User does not have permission to do this")
+
+	for args, msg := range map[string]string{
+		"RetrieveSecret":                       "psrun: RetrieveSecret needs PATH",
+		"RetrieveSecret a/b c":                 `psrun: RetrieveSecret: unexpected "c" after PATH`,
+		"RetrieveSecret -duration 5 prod/db/x": "psrun: -duration: a RetrievePassword flag, not for RetrieveSecret",
+		"RetrieveSecret nopath":                "psrun: invalid path: must be a folder path and a title",
+	} {
+		_, errs, code := f.psrun(nil, "requestor", strings.Fields(args)...)
+		assert.Equal(t, 1, code, args)
+		assert.Contains(t, errs, msg, args)
+	}
+}

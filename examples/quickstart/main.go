@@ -1,9 +1,10 @@
 // Command quickstart walks the Password Safe access flow through the SDK.
 //
 // With no configuration it starts the embedded fake Password Safe on
-// loopback and runs the whole flow against it: sign in, find an account by
-// its system and account names and borrow its password (ManagedAccounts.Get
-// and ManagedAccounts.Checkout, which checks the request in), list
+// loopback and runs the whole flow against it: sign in, read a secret from
+// Secrets Safe by its path (Secrets.Find), find an account by its system
+// and account names and borrow its password (ManagedAccounts.Get and
+// ManagedAccounts.Checkout, which checks the request in), list
 // aliases, request SSH access through an alias, approve it as the
 // approver, read the credential, open an SSH session, list the user's
 // sessions, lock the session, check in, sign out.
@@ -16,7 +17,9 @@
 // API registration asks for the run-as user's password) it runs, against
 // that vault, only steps that change nothing: sign in, list the managed
 // accounts the user may request (the first 10, with ManagedAccounts.List),
-// list the aliases, list the user's open requests, sign out. It creates,
+// list the aliases, list the user's open requests, read the secret at
+// PS_SECRET_PATH when it is set (prod/db/postgres: printed redacted), sign
+// out. It creates,
 // approves and checks in nothing: the only POSTs it sends are the sign-in
 // (Auth/SignAppin) and the sign-out (Auth/Signout). It prints no key,
 // password or credential.
@@ -109,6 +112,12 @@ func fullFlow(ctx context.Context, out io.Writer, baseURL, apiKey string) error 
 		return fmt.Errorf("signing in: %w", err)
 	}
 	s.detail("signed in as %s (user ID %d, %s)", me.UserName, me.UserID, me.Name)
+
+	// The most common job: a secret stored by its path, read in one call.
+	s.next("Read the secret prod/db/postgres from Secrets Safe")
+	if err := readSecret(ctx, requestor, "prod/db/postgres", s); err != nil {
+		return err
+	}
 
 	// A requester knows names, not IDs: find the account by name, then
 	// borrow its password by name. Checkout checks the request in whatever
@@ -279,6 +288,13 @@ func readOnly(ctx context.Context, out io.Writer, env func(string) string) error
 		s.detail("no open requests")
 	}
 
+	if path := env("PS_SECRET_PATH"); path != "" {
+		s.next("Read the secret %s", path)
+		if err := readSecret(ctx, c, path, s); err != nil {
+			return err
+		}
+	}
+
 	s.next("Sign out")
 	if err := c.SignOut(ctx); err != nil {
 		return fmt.Errorf("signing out: %w", err)
@@ -315,6 +331,25 @@ func listAccounts(ctx context.Context, c *passwordsafe.Client, s *steps) error {
 	}
 	if len(accts) == accountsShown {
 		s.detail("(the first %d: there may be more)", accountsShown)
+	}
+	return nil
+}
+
+// readSecret reads a Secrets Safe secret by its path and describes it, its
+// value redacted.
+func readSecret(ctx context.Context, c *passwordsafe.Client, path string, s *steps) error {
+	secret, _, err := c.Secrets.Find(ctx, path, nil)
+	if err != nil {
+		return fmt.Errorf("reading the secret %s: %w", path, err)
+	}
+	switch secret.SecretType {
+	case passwordsafe.SecretTypeCredential:
+		s.detail("%s %s: user %s, password %v (%d characters)", secret.SecretType, path, secret.Username,
+			secret.Password, utf8.RuneCountInString(secret.Password.Value()))
+	case passwordsafe.SecretTypeText:
+		s.detail("%s %s: %v (%d characters)", secret.SecretType, path, secret.Text, utf8.RuneCountInString(secret.Text.Value()))
+	default:
+		s.detail("%s %s: %s (read its content with Secrets.File)", secret.SecretType, path, secret.FileName)
 	}
 	return nil
 }

@@ -23,14 +23,16 @@ func TestOfflineFlowPrintsEveryStep(t *testing.T) {
 	require.NoError(t, run(ctx, &out, func(string) string { return "" }))
 	got := out.String()
 	for _, step := range []string{
-		"1. Sign in as requestor", "2. Find root on web01 by name", "3. Borrow the password of root on web01, and give it back",
-		"4. List aliases", "5. Request SSH access through alias db-ha",
-		"6. Approve the request as approver", "7. Read the released credential",
-		"8. Open an SSH session through the vault", "9. List requestor's sessions (as admin)",
-		"10. Lock session", "11. Check the request in", "12. Sign out",
+		"1. Sign in as requestor", "2. Read the secret prod/db/postgres from Secrets Safe",
+		"3. Find root on web01 by name", "4. Borrow the password of root on web01, and give it back",
+		"5. List aliases", "6. Request SSH access through alias db-ha",
+		"7. Approve the request as approver", "8. Read the released credential",
+		"9. Open an SSH session through the vault", "10. List requestor's sessions (as admin)",
+		"11. Lock session", "12. Check the request in", "13. Sign out",
 	} {
 		assert.Contains(t, got, step)
 	}
+	assert.Contains(t, got, "Credential prod/db/postgres: user postgres, password [REDACTED] (20 characters)\n")
 	assert.Contains(t, got, "web01/root: system ID 1, account ID 11, released for 120 minutes by default\n")
 	assert.Regexp(t, `request 1001 released root@web01 password: \[REDACTED\] \(\d+ characters\)\n   request 1001 checked in\n`, got)
 	assert.Regexp(t, regexp.MustCompile(`postgres@db01 password: \[REDACTED\] \(\d+ characters\)`), got, "the credential is printed redacted")
@@ -63,6 +65,9 @@ func TestFullFlowFindsTheAccountByName(t *testing.T) {
 	assert.Equal(t, "quickstart: read root on web01", borrowed.Reason)
 	assert.Empty(t, srv.OpenRequests(), "nothing left open")
 	assert.NotContains(t, out.String(), srv.Password("db01", "postgres"))
+	secret, _ := srv.StoredSecret("prod/db/postgres")
+	assert.NotContains(t, out.String(), secret.Password)
+	assert.Equal(t, 1, srv.Calls("GET", "Secrets-Safe/Secrets"), "one call reads the secret")
 }
 
 // readOnlyEnv is the environment of the read-only mode against srv.
@@ -76,7 +81,7 @@ func readOnlyEnv(srv *passwordsafetest.Server) map[string]string {
 func useEnv(t *testing.T, env map[string]string) func(string) string {
 	t.Helper()
 	for _, k := range []string{"PS_URL", "PS_API_KEY", "PS_RUNAS", "PS_RUNAS_PASSWORD", "PS_OAUTH_CLIENT_ID",
-		"PS_OAUTH_CLIENT_SECRET", "PS_API_VERSION", "PS_CA_FILE", "PS_CLIENT_CERT", "PS_CLIENT_KEY"} {
+		"PS_OAUTH_CLIENT_SECRET", "PS_API_VERSION", "PS_CA_FILE", "PS_CLIENT_CERT", "PS_CLIENT_KEY", "PS_SECRET_PATH"} {
 		t.Setenv(k, env[k])
 	}
 	return os.Getenv
@@ -124,8 +129,25 @@ func TestReadOnlyAgainstAVault(t *testing.T) {
 		assert.NotContains(t, got, a.Password)
 	}
 
-	env["PS_RUNAS"] = ""
+	// PS_SECRET_PATH adds a read of that secret, printed redacted.
+	for path, want := range map[string]string{
+		"prod/db/url":         "Text prod/db/url: [REDACTED] (61 characters)",
+		"prod/db/client-cert": "File prod/db/client-cert: client.p12 (read its content with Secrets.File)",
+	} {
+		out.Reset()
+		env["PS_SECRET_PATH"], env["PS_RUNAS"], env["PS_RUNAS_PASSWORD"] = path, "requestor", ""
+		require.NoError(t, run(context.Background(), &out, useEnv(t, env)))
+		assert.Contains(t, out.String(), "5. Read the secret "+path+"\n   "+want+"\n6. Sign out")
+		assert.NotContains(t, out.String(), passwordsafetest.DefaultSecretURL)
+	}
+	env["PS_SECRET_PATH"] = "prod/db/nothing"
 	err := run(context.Background(), &out, useEnv(t, env))
+	assert.ErrorContains(t, err, `reading the secret prod/db/nothing: passwordsafe: GET Secrets-Safe/Secrets: no secret at "prod/db/nothing"`)
+	delete(env, "PS_SECRET_PATH")
+	env["PS_RUNAS"], env["PS_RUNAS_PASSWORD"] = "secured", "Secured-Pa55!"
+
+	env["PS_RUNAS"] = ""
+	err = run(context.Background(), &out, useEnv(t, env))
 	assert.ErrorContains(t, err, "PS_API_KEY and PS_RUNAS go together")
 
 	env["PS_RUNAS"], env["PS_RUNAS_PASSWORD"] = "secured", "wrong"
