@@ -24,6 +24,13 @@ type Client struct {
 	Aliases         *AliasesService
 	ManagedAccounts *ManagedAccountsService
 
+	// Inventory: every name a user knows resolves to its ID.
+	ManagedSystems *ManagedSystemsService
+	Assets         *AssetsService
+	Workgroups     *WorkgroupsService
+	Users          *UsersService
+	UserGroups     *UserGroupsService
+
 	common service
 
 	base     *url.URL
@@ -95,6 +102,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.Sessions = (*SessionsService)(&c.common)
 	c.Aliases = (*AliasesService)(&c.common)
 	c.ManagedAccounts = (*ManagedAccountsService)(&c.common)
+	c.ManagedSystems = (*ManagedSystemsService)(&c.common)
+	c.Assets = (*AssetsService)(&c.common)
+	c.Workgroups = (*WorkgroupsService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	c.UserGroups = (*UserGroupsService)(&c.common)
 	return c, nil
 }
 

@@ -1,0 +1,74 @@
+package passwordsafe
+
+import (
+	"context"
+	"strings"
+)
+
+// UserGroupsService finds user groups by name and ID and lists their
+// members. Smart Rules and access levels, which are what a group is
+// granted, are read here too (smartrules.go).
+//
+// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-usergroups
+// and the pages of each route named below.
+type UserGroupsService service
+
+// UserGroup is a group of users, local or from a directory.
+type UserGroup struct {
+	GroupID                    int
+	Name                       string
+	Description                string
+	DistinguishedName          string
+	GroupType                  string // e.g. BeyondInsight, ActiveDirectory, LdapDirectory, EntraId
+	AccountAttribute           string
+	MembershipAttribute        string
+	IsActive                   bool
+	ApplicationRegistrationIDs []int
+}
+
+const pathUserGroups = "UserGroups"
+
+// List returns the user groups, active or not.
+//
+// API: GET UserGroups
+// Needs: User Accounts Management (Read).
+func (s *UserGroupsService) List(ctx context.Context) ([]UserGroup, *Response, error) {
+	return callPage[UserGroup](ctx, s.client, get(pathUserGroups, ""))
+}
+
+// Get returns the user group with the ID.
+//
+// API: GET UserGroups/{id}
+// Needs: User Accounts Management (Read).
+func (s *UserGroupsService) Get(ctx context.Context, groupID int) (*UserGroup, *Response, error) {
+	if err := checkID("groupID", groupID); err != nil {
+		return nil, nil, err
+	}
+	return callJSON[UserGroup](ctx, s.client, get(idPath(pathUserGroups, groupID), ""))
+}
+
+// Find returns the user group named name (matched case aside). The name is
+// sent as a query parameter, escaped, and the answer is checked against
+// it. No such group is ErrNotFound.
+//
+// API: GET UserGroups?name={name}
+// Needs: User Accounts Management (Read).
+func (s *UserGroupsService) Find(ctx context.Context, name string) (*UserGroup, *Response, error) {
+	if err := checkRequired("name", name); err != nil {
+		return nil, nil, err
+	}
+	return findNamed(ctx, s.client, get(pathUserGroups, nameQuery("name", name)), "user group", name,
+		func(g *UserGroup) bool { return strings.EqualFold(g.Name, name) })
+}
+
+// Members returns the users of a group. For a directory group the server
+// first synchronizes the group's membership from the directory.
+//
+// API: GET UserGroups/{userGroupId}/Users
+// Needs: User Accounts Management (Read).
+func (s *UserGroupsService) Members(ctx context.Context, groupID int) ([]UserAccount, *Response, error) {
+	if err := checkID("groupID", groupID); err != nil {
+		return nil, nil, err
+	}
+	return callPage[UserAccount](ctx, s.client, get(idPath(pathUserGroups, groupID, pathUsers), ""))
+}

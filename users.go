@@ -1,0 +1,108 @@
+package passwordsafe
+
+import (
+	"context"
+	"strings"
+)
+
+// UsersService finds BeyondInsight users by name and ID: the ID that
+// ending a user's requests (RequestsService.TerminateUserRequests) needs.
+// Their groups are read here too.
+//
+// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-users
+// and the pages of each route named below.
+type UsersService service
+
+// UserAccount is a BeyondInsight user: a local user, or one from Active
+// Directory, LDAP or Entra ID. An application user's client secret is
+// never decoded (the server answers it empty anyway).
+type UserAccount struct {
+	UserID                      int
+	UserName                    string
+	DomainName                  string
+	DistinguishedName           string
+	FirstName                   string
+	LastName                    string
+	EmailAddress                string
+	LastLoginDate               Time
+	LastLoginAuthenticationType string
+	LastLoginConfigurationName  string
+	LastLoginSAMLIDPURL         string
+	LastLoginSSOURL             string
+	IsQuarantined               bool
+	IsActive                    bool
+	ClientID                    string // application users
+	AccessPolicyID              int    // application users
+	UserType                    string // e.g. BeyondInsight, ActiveDirectory, LdapDirectory, Application
+}
+
+// named reports whether the user is the one named name: by UserName, or
+// as DOMAIN\UserName, case aside.
+func (u *UserAccount) named(name string) bool {
+	return strings.EqualFold(u.UserName, name) ||
+		u.DomainName != "" && strings.EqualFold(u.DomainName+`\`+u.UserName, name)
+}
+
+// ListUsersOptions filters UsersService.List.
+type ListUsersOptions struct {
+	IncludeInactive bool `url:"includeInactive,omitempty"` // also the users who are not active
+}
+
+func (o *ListUsersOptions) query() (string, error) {
+	if o == nil {
+		return "", nil
+	}
+	return encodeQuery(o)
+}
+
+const pathUsers = "Users"
+
+// List returns the users (the active ones unless opts.IncludeInactive).
+//
+// API: GET Users
+// Needs: User Accounts Management (Read).
+func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) ([]UserAccount, *Response, error) {
+	q, err := opts.query()
+	if err != nil {
+		return nil, nil, err
+	}
+	return callPage[UserAccount](ctx, s.client, get(pathUsers, q))
+}
+
+// Get returns the user with the ID.
+//
+// API: GET Users/{id}
+// Needs: User Accounts Management (Read).
+func (s *UsersService) Get(ctx context.Context, userID int) (*UserAccount, *Response, error) {
+	if err := checkID("userID", userID); err != nil {
+		return nil, nil, err
+	}
+	return callJSON[UserAccount](ctx, s.client, get(idPath(pathUsers, userID), ""))
+}
+
+// Find returns the active user named userName: a BeyondInsight user name,
+// or DOMAIN\name or a user principal name for a directory user. The name
+// is sent as a query parameter, escaped, and the answer is checked against
+// it (UserName, or DomainName\UserName, case aside). No such user is
+// ErrNotFound.
+//
+// API: GET Users?username={userName}
+// Needs: User Accounts Management (Read).
+func (s *UsersService) Find(ctx context.Context, userName string) (*UserAccount, *Response, error) {
+	if err := checkRequired("userName", userName); err != nil {
+		return nil, nil, err
+	}
+	return findNamed(ctx, s.client, get(pathUsers, nameQuery("username", userName)), "user", userName,
+		func(u *UserAccount) bool { return u.named(userName) })
+}
+
+// ListGroups returns the user groups a user belongs to.
+//
+// API: GET Users/{userID}/UserGroups
+// Needs: User Accounts Management (Read).
+func (s *UsersService) ListGroups(ctx context.Context, userID int) ([]UserGroup, *Response, error) {
+	if err := checkID("userID", userID); err != nil {
+		return nil, nil, err
+	}
+	return callPage[UserGroup](ctx, s.client, get(idPath(pathUsers, userID, pathUserGroups), ""))
+}

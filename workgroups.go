@@ -1,0 +1,82 @@
+package passwordsafe
+
+import (
+	"context"
+	"strings"
+)
+
+// WorkgroupsService finds workgroups by name and ID, and creates them. A
+// workgroup holds assets and managed systems; its ID or name is what the
+// Assets calls and ManagedSystemsService.ListByWorkgroup take.
+//
+// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-workgroups
+// and the pages of each route named below.
+type WorkgroupsService service
+
+// Workgroup is a group of assets.
+type Workgroup struct {
+	ID             int
+	OrganizationID string // a GUID
+	Name           string
+}
+
+// maxWorkgroupName is the longest workgroup name the server takes.
+const maxWorkgroupName = 256
+
+// CreateWorkgroupOptions is the body of WorkgroupsService.Create.
+type CreateWorkgroupOptions struct {
+	Name           string `json:"Name"`                     // required, ≤ 256 characters
+	OrganizationID string `json:"OrganizationID,omitempty"` // a GUID; empty: the default organization
+}
+
+func (o *CreateWorkgroupOptions) validate() error {
+	if o == nil {
+		return invalid("opts", "is required")
+	}
+	return firstError(checkRequired("Name", o.Name), checkLen("Name", o.Name, maxWorkgroupName))
+}
+
+// List returns the workgroups.
+//
+// API: GET Workgroups
+// Needs: Asset Management (Read), Scan Management (Full control), or Read
+// access to a Smart Group of the workgroup's organization.
+func (s *WorkgroupsService) List(ctx context.Context) ([]Workgroup, *Response, error) {
+	return callPage[Workgroup](ctx, s.client, get(pathWorkgroups, ""))
+}
+
+// Get returns the workgroup with the ID.
+//
+// API: GET Workgroups/{id}
+// Needs: as List.
+func (s *WorkgroupsService) Get(ctx context.Context, workgroupID int) (*Workgroup, *Response, error) {
+	if err := checkID("workgroupID", workgroupID); err != nil {
+		return nil, nil, err
+	}
+	return callJSON[Workgroup](ctx, s.client, get(idPath(pathWorkgroups, workgroupID), ""))
+}
+
+// Find returns the workgroup named name (matched case aside). The name is
+// sent as a query parameter, escaped, and the answer is checked against
+// it. No such workgroup is ErrNotFound.
+//
+// API: GET Workgroups?name={name}
+// Needs: as List.
+func (s *WorkgroupsService) Find(ctx context.Context, name string) (*Workgroup, *Response, error) {
+	if err := checkRequired("name", name); err != nil {
+		return nil, nil, err
+	}
+	return findNamed(ctx, s.client, get(pathWorkgroups, nameQuery("name", name)), "workgroup", name,
+		func(w *Workgroup) bool { return strings.EqualFold(w.Name, name) })
+}
+
+// Create creates a workgroup and returns it.
+//
+// API: POST Workgroups
+// Needs: Asset Management (Full control).
+func (s *WorkgroupsService) Create(ctx context.Context, opts *CreateWorkgroupOptions) (*Workgroup, *Response, error) {
+	if err := opts.validate(); err != nil {
+		return nil, nil, err
+	}
+	return callJSON[Workgroup](ctx, s.client, post(pathWorkgroups, opts))
+}
