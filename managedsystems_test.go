@@ -74,7 +74,9 @@ func TestManagedSystemsRoutes(t *testing.T) {
 			Call: func(c *ps.Client) (any, *ps.Response, error) { return c.ManagedSystems.ListByWorkgroup(bg, 1, page) }},
 		{Name: "ListByFunctionalAccount", Method: "GET", Path: "FunctionalAccounts/7/ManagedSystems",
 			Answer: `{"TotalCount":1,"Data":[` + fullSystem + `]}`, Want: list,
-			Call: func(c *ps.Client) (any, *ps.Response, error) { return c.ManagedSystems.ListByFunctionalAccount(bg, 7, nil) }},
+			Call: func(c *ps.Client) (any, *ps.Response, error) {
+				return c.ManagedSystems.ListByFunctionalAccount(bg, 7, nil)
+			}},
 		{Name: "CreateOnAsset", Method: "POST", Path: "Assets/34/ManagedSystems", Answer: fullSystem, Want: one,
 			Body: `{"PlatformID":2,"Port":22,"SshKeyEnforcementMode":0,"ElevationCommand":"sudo","RemoteClientType":"None",
 				"ContactEmail":"ops@corp.example","ReleaseDuration":60,"MaxReleaseDuration":120,"AutoManagementFlag":true,
@@ -298,8 +300,8 @@ func TestManagedSystemsLimitsAccepted(t *testing.T) {
 			AutoManagementFlag: ps.Ptr(true), FunctionalAccountID: ps.Ptr(1), ChangeFrequencyType: ps.ChangeXDays,
 			ChangeFrequencyDays: ps.Ptr(999), ChangeTime: "00:00"}}
 	low := &ps.UpdateManagedSystemOptions{WorkgroupID: ps.Ptr(1), PlatformID: ps.Ptr(1),
-		ManagedSystemHost:     ps.ManagedSystemHost{AccountNameFormat: ps.Ptr(2)},
-		ManagedSystemAccess:   ps.ManagedSystemAccess{Port: ps.Ptr(1), SSHKeyEnforcementMode: ps.Ptr(0), RemoteClientType: "None"},
+		ManagedSystemHost:   ps.ManagedSystemHost{AccountNameFormat: ps.Ptr(2)},
+		ManagedSystemAccess: ps.ManagedSystemAccess{Port: ps.Ptr(1), SSHKeyEnforcementMode: ps.Ptr(0), RemoteClientType: "None"},
 		ManagedSystemSettings: ps.ManagedSystemSettings{ReleaseDuration: ps.Ptr(1), MaxReleaseDuration: ps.Ptr(1), ISAReleaseDuration: ps.Ptr(1),
 			ChangeFrequencyDays: ps.Ptr(1), ChangeTime: "23:59", AutoManagementFlag: ps.Ptr(false)}}
 	ps.CheckRoutes(t, []ps.RouteCase{
