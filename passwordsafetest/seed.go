@@ -40,6 +40,16 @@ type Seed struct {
 	Aliases    []Alias           `json:"aliases,omitempty"`  // managed account aliases
 	Sessions   []RecordedSession `json:"sessions,omitempty"` // sessions that replays can show
 	Nodes      []Node            `json:"nodes,omitempty"`    // session nodes (GET Nodes) beside the fake's own
+
+	// The inventory beside systems and accounts (inventory_seed.go).
+	Workgroups         []Workgroup         `json:"workgroups,omitempty"`
+	Assets             []Asset             `json:"assets,omitempty"`
+	Databases          []Database          `json:"databases,omitempty"`
+	Platforms          []Platform          `json:"platforms,omitempty"`
+	FunctionalAccounts []FunctionalAccount `json:"functionalAccounts,omitempty"`
+	SmartRules         []SmartRule         `json:"smartRules,omitempty"`
+	UserGroups         []UserGroup         `json:"userGroups,omitempty"`
+	TOTP               []AccountTOTP       `json:"totp,omitempty"` // TOTP secrets of managed accounts
 }
 
 // Role is a role a user holds. Roles are independent: an administrator
@@ -197,6 +207,7 @@ type RecordedSession struct {
 func DefaultSeed() Seed {
 	everyone := []string{"approver", "reqapprover", "admin"}
 	linux := []string{"View", "SSH"}
+	inv := defaultInventory()
 	return Seed{
 		Version: SeedVersion,
 		Users: []User{
@@ -237,6 +248,8 @@ func DefaultSeed() Seed {
 			{ID: 2, Name: "db-ha", Accounts: []AccountRef{{"db01", "postgres"}, {"db02", "postgres"}}},
 			{ID: 3, Name: "orphan"},
 		},
+		Workgroups: inv.Workgroups, Assets: inv.Assets, Databases: inv.Databases, FunctionalAccounts: inv.FunctionalAccounts,
+		SmartRules: inv.SmartRules, UserGroups: inv.UserGroups, TOTP: inv.TOTP,
 		Nodes: []Node{
 			{ID: NodeID, HostName: "localhost", DisplayName: "Local node"},
 			{ID: RetiredNodeID, HostName: "ps-node-old.example.test", DisplayName: "Retired node", Inactive: true},
@@ -303,6 +316,7 @@ func (s *Seed) merge(o Seed) {
 	s.Aliases = append(s.Aliases, o.Aliases...)
 	s.Sessions = append(s.Sessions, o.Sessions...)
 	s.Nodes = append(s.Nodes, o.Nodes...)
+	s.mergeInventory(o)
 }
 
 // withDefaults combines the test's seed with the default seed: default
@@ -337,6 +351,7 @@ func (s Seed) withDefaults() Seed {
 		out.Nodes = d.Nodes
 	}
 	out.Nodes = append(out.Nodes, s.Nodes...)
+	out.inventoryDefaults(s, d)
 	return out
 }
 
@@ -504,6 +519,9 @@ func (s *Server) load(seed Seed, now time.Time) error {
 		return err
 	}
 	if err := s.loadNodes(seed.Nodes, now); err != nil {
+		return err
+	}
+	if err := s.loadInventoryExtras(seed, now); err != nil {
 		return err
 	}
 	return s.loadSessions(seed.Sessions, now)
