@@ -67,6 +67,10 @@ var (
 	_ func(*SessionsService, context.Context, string, *ReplayControl) (*ReplayState, *Response, error)       = (*SessionsService).ControlReplay
 	_ func(*SessionsService, context.Context, string) (*Response, error)                                     = (*SessionsService).EndReplay
 
+	// Inventory: the names API.md fixes.
+	_ func(*UsersService, context.Context, string) (*UserAccount, *Response, error)            = (*UsersService).Find
+	_ func(*ManagedSystemsService, context.Context, string) (*ManagedSystem, *Response, error) = (*ManagedSystemsService).Find
+
 	_ func(string) Secret                = NewSecret
 	_ func(Secret) string                = Secret.Value
 	_ func(Secret) bool                  = Secret.IsZero
@@ -125,6 +129,7 @@ func TestContractValues(t *testing.T) {
 	}
 	var c Client
 	_, _, _, _ = c.Requests, c.Sessions, c.Aliases, c.ManagedAccounts
+	_, _, _, _, _ = c.ManagedSystems, c.Assets, c.Workgroups, c.Users, c.UserGroups
 	for _, p := range [][2]ManagedAccountType{
 		{ManagedAccountTypeSystem, "system"}, {ManagedAccountTypeRecent, "recent"}, {ManagedAccountTypeDomainLinked, "domainlinked"},
 		{ManagedAccountTypeDatabase, "database"}, {ManagedAccountTypeCloud, "cloud"}, {ManagedAccountTypeApplication, "application"},
