@@ -132,10 +132,7 @@ const (
 // API: GET Workgroups/{workgroupID}/Assets
 // Needs: Asset Management (Read).
 func (s *AssetsService) ListByWorkgroup(ctx context.Context, workgroupID int, opts *PageOptions) ([]Asset, *Response, error) {
-	if err := checkID("workgroupID", workgroupID); err != nil {
-		return nil, nil, err
-	}
-	return s.list(ctx, idPath(pathWorkgroups, workgroupID, pathAssets), opts)
+	return listByID[Asset](ctx, s.client, "workgroupID", workgroupID, opts, pathWorkgroups, pathAssets)
 }
 
 // ListByWorkgroupName returns the assets of the workgroup named
@@ -147,15 +144,11 @@ func (s *AssetsService) ListByWorkgroupName(ctx context.Context, workgroupName s
 	if err := checkSegment("workgroupName", workgroupName); err != nil {
 		return nil, nil, err
 	}
-	return s.list(ctx, namePath(pathWorkgroups, workgroupName, pathAssets), opts)
-}
-
-func (s *AssetsService) list(ctx context.Context, path string, opts *PageOptions) ([]Asset, *Response, error) {
 	q, err := opts.query()
 	if err != nil {
 		return nil, nil, err
 	}
-	return callPage[Asset](ctx, s.client, get(path, q))
+	return callPage[Asset](ctx, s.client, get(namePath(pathWorkgroups, workgroupName, pathAssets), q))
 }
 
 // AllByWorkgroup yields every asset of a workgroup, reading page after
@@ -165,14 +158,7 @@ func (s *AssetsService) list(ctx context.Context, path string, opts *PageOptions
 // API: GET Workgroups/{workgroupID}/Assets?limit=&offset=, repeated
 // Needs: Asset Management (Read).
 func (s *AssetsService) AllByWorkgroup(ctx context.Context, workgroupID int, opts *PageOptions) iter.Seq2[Asset, error] {
-	if err := firstError(checkID("workgroupID", workgroupID), opts.validate()); err != nil {
-		return seqError[Asset](err)
-	}
-	limit, offset := opts.page()
-	path := idPath(pathWorkgroups, workgroupID, pathAssets)
-	return allPages(ctx, s.client, limit, offset, func(limit, offset int) *request {
-		return get(path, pageQuery("", limit, offset))
-	}, assetKey)
+	return allByID(ctx, s.client, "workgroupID", workgroupID, opts, assetKey, pathWorkgroups, pathAssets)
 }
 
 // Get returns the asset with the ID.
@@ -180,10 +166,7 @@ func (s *AssetsService) AllByWorkgroup(ctx context.Context, workgroupID int, opt
 // API: GET Assets/{id}
 // Needs: Asset Management (Read).
 func (s *AssetsService) Get(ctx context.Context, assetID int) (*Asset, *Response, error) {
-	if err := checkID("assetID", assetID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[Asset](ctx, s.client, get(idPath(pathAssets, assetID), ""))
+	return getByID[Asset](ctx, s.client, "assetID", assetID, pathAssets)
 }
 
 // Find returns the asset named assetName in the workgroup named

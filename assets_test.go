@@ -35,12 +35,8 @@ func wantFullDatabase() *ps.Database {
 
 func TestAssetDecodes(t *testing.T) {
 	t.Parallel()
-	var a ps.Asset
-	require.NoError(t, json.Unmarshal([]byte(fullAsset), &a))
-	assert.Equal(t, wantFullAsset(), &a)
-	var d ps.Database
-	require.NoError(t, json.Unmarshal([]byte(fullDatabase), &d))
-	assert.Equal(t, wantFullDatabase(), &d)
+	ps.AssertDecodes(t, fullAsset, wantFullAsset())
+	ps.AssertDecodes(t, fullDatabase, wantFullDatabase())
 }
 
 func TestAssetsRoutes(t *testing.T) {

@@ -33,10 +33,7 @@ func (s *AssetsService) ListDatabases(ctx context.Context) ([]Database, *Respons
 // API: GET Databases/{id}
 // Needs: Asset Management (Read).
 func (s *AssetsService) GetDatabase(ctx context.Context, databaseID int) (*Database, *Response, error) {
-	if err := checkID("databaseID", databaseID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[Database](ctx, s.client, get(idPath(pathDatabases, databaseID), ""))
+	return getByID[Database](ctx, s.client, "databaseID", databaseID, pathDatabases)
 }
 
 // ListAssetDatabases returns the databases on an asset.
@@ -44,8 +41,5 @@ func (s *AssetsService) GetDatabase(ctx context.Context, databaseID int) (*Datab
 // API: GET Assets/{assetID}/Databases
 // Needs: Asset Management (Read).
 func (s *AssetsService) ListAssetDatabases(ctx context.Context, assetID int) ([]Database, *Response, error) {
-	if err := checkID("assetID", assetID); err != nil {
-		return nil, nil, err
-	}
-	return callPage[Database](ctx, s.client, get(idPath(pathAssets, assetID, pathDatabases), ""))
+	return listByID[Database](ctx, s.client, "assetID", assetID, nil, pathAssets, pathDatabases)
 }

@@ -107,10 +107,10 @@ func TestE2EManagedSystems(t *testing.T) {
 
 	inWG, _, err := admin.ManagedSystems.ListByWorkgroup(bg, 1, &ps.PageOptions{Limit: 2, Offset: 4})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"vault01", "db02"}, systemNames(inWG))
+	assert.Equal(t, []string{"vault01", "db02"}, namesOf(func(s ps.ManagedSystem) string { return s.SystemName }, inWG))
 	byFA, _, err := admin.ManagedSystems.ListByFunctionalAccount(bg, 1, nil)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"web01", "db01"}, systemNames(byFA))
+	assert.Equal(t, []string{"web01", "db01"}, namesOf(func(s ps.ManagedSystem) string { return s.SystemName }, byFA))
 	assert.True(t, byFA[0].AutoManagementFlag)
 
 	platforms, _, err := admin.ManagedSystems.ListPlatforms(bg)
@@ -186,14 +186,6 @@ func TestE2EManagedSystems(t *testing.T) {
 	assert.ErrorIs(t, err, ps.ErrNoPermission)
 }
 
-func systemNames(systems []ps.ManagedSystem) []string {
-	var out []string
-	for _, s := range systems {
-		out = append(out, s.SystemName)
-	}
-	return out
-}
-
 func TestE2EAssetsAndWorkgroups(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
@@ -222,7 +214,7 @@ func TestE2EAssetsAndWorkgroups(t *testing.T) {
 	assert.Len(t, inDefault, 6)
 	page, _, err := admin.Assets.ListByWorkgroup(bg, 1, &ps.PageOptions{Limit: 2, Offset: 1})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"db01", "win01"}, assetNames(page))
+	assert.Equal(t, []string{"db01", "win01"}, namesOf(func(a ps.Asset) string { return a.AssetName }, page))
 	var all []string
 	for a, err := range admin.Assets.AllByWorkgroup(bg, 1, &ps.PageOptions{Limit: 5}) {
 		require.NoError(t, err)
@@ -240,7 +232,7 @@ func TestE2EAssetsAndWorkgroups(t *testing.T) {
 
 	found, _, err := admin.Assets.Search(bg, &ps.SearchAssetsOptions{Criteria: ps.AssetSearch{IPAddress: "10.30.0.0/24"}})
 	require.NoError(t, err)
-	assert.Equal(t, []string{"lab-printer"}, assetNames(found))
+	assert.Equal(t, []string{"lab-printer"}, namesOf(func(a ps.Asset) string { return a.AssetName }, found))
 	var searched []string
 	for a, err := range admin.Assets.SearchAll(bg, &ps.SearchAssetsOptions{Criteria: ps.AssetSearch{AssetType: "server"}, Limit: 4}) {
 		require.NoError(t, err)
@@ -280,14 +272,6 @@ func TestE2EAssetsAndWorkgroups(t *testing.T) {
 	assert.ErrorIs(t, err, ps.ErrNoPermission)
 }
 
-func assetNames(assets []ps.Asset) []string {
-	var out []string
-	for _, a := range assets {
-		out = append(out, a.AssetName)
-	}
-	return out
-}
-
 func TestE2EUsersAndGroups(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t)
@@ -305,7 +289,7 @@ func TestE2EUsersAndGroups(t *testing.T) {
 	assert.Equal(t, secured, byID)
 	groups, _, err := aude.Users.ListGroups(bg, 4)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"Requestors", "Approvers"}, groupNames(groups))
+	assert.Equal(t, []string{"Requestors", "Approvers"}, namesOf(func(g ps.UserGroup) string { return g.Name }, groups))
 
 	all, _, err := aude.UserGroups.List(bg)
 	require.NoError(t, err)
@@ -353,14 +337,6 @@ func TestE2EUsersAndGroups(t *testing.T) {
 	levels, _, err := e.as("admin").UserGroups.ListAccessLevels(bg)
 	require.NoError(t, err)
 	assert.Len(t, levels, 3)
-}
-
-func groupNames(groups []ps.UserGroup) []string {
-	var out []string
-	for _, g := range groups {
-		out = append(out, g.Name)
-	}
-	return out
 }
 
 func TestE2EManagedAccountsAdmin(t *testing.T) {
@@ -450,4 +426,13 @@ func TestE2EManagedAccountsAdmin(t *testing.T) {
 	var er *ps.ErrorResponse
 	require.True(t, errors.As(err, &er))
 	assert.Equal(t, http.StatusNotFound, er.StatusCode)
+}
+
+// namesOf lists the name of each item.
+func namesOf[T any](name func(T) string, items []T) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, name(it))
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package passwordsafe
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -330,4 +331,13 @@ func CheckValidation(t *testing.T, cases []ValidationCase) {
 			assert.Zero(t, signIns(mt), "no sign-in")
 		})
 	}
+}
+
+// AssertDecodes checks that body decodes into want, field for field (the
+// JSON names the server spells, such as DnsName, reach their fields).
+func AssertDecodes[T any](t *testing.T, body string, want *T) {
+	t.Helper()
+	got := new(T)
+	require.NoError(t, json.Unmarshal([]byte(body), got))
+	assert.Equal(t, want, got)
 }

@@ -81,15 +81,15 @@ func pageQuery(extra string, limit, offset int) string {
 // failure is the last pair yielded. key identifies a row: a page that
 // begins with the previous page's first row means the server ignored
 // offset, and ends the loop with an error rather than looping for ever.
-func allPages[T any](ctx context.Context, c *Client, limit, offset int,
-	page func(limit, offset int) *request, key func(*T) int) iter.Seq2[T, error] {
+func allPages[T any, K comparable](ctx context.Context, c *Client, limit, offset int,
+	page func(limit, offset int) *request, key func(*T) K) iter.Seq2[T, error] {
 	if limit == 0 {
 		limit = defaultPageSize
 	}
 	start := offset
 	return func(yield func(T, error) bool) {
 		var zero T
-		prevFirst := 0
+		var prevFirst K
 		for at := start; ; {
 			r := page(limit, at)
 			n := 0
@@ -159,6 +159,52 @@ func findNamed[T any](ctx context.Context, c *Client, r *request, what, name str
 		return &rows[found[0]], resp, nil
 	}
 	return nil, resp, fmt.Errorf("passwordsafe: %s %s: %d %ss are named %q", r.method, r.path, len(found), what, name)
+}
+
+// getByID reads the object at collection/{id}/rest..., refusing an ID
+// below 1 (named field) before any I/O.
+func getByID[T any](ctx context.Context, c *Client, field string, id int, collection string, rest ...string) (*T, *Response, error) {
+	if err := checkID(field, id); err != nil {
+		return nil, nil, err
+	}
+	return callJSON[T](ctx, c, get(idPath(collection, id, rest...), ""))
+}
+
+// listByID reads one page of the list at collection/{id}/rest... (opts
+// nil: the server's default page).
+func listByID[T any](ctx context.Context, c *Client, field string, id int, opts *PageOptions,
+	collection string, rest ...string) ([]T, *Response, error) {
+	if err := checkID(field, id); err != nil {
+		return nil, nil, err
+	}
+	q, err := opts.query()
+	if err != nil {
+		return nil, nil, err
+	}
+	return callPage[T](ctx, c, get(idPath(collection, id, rest...), q))
+}
+
+// allByID reads every page of the list at collection/{id}/rest..., as
+// allPages does.
+func allByID[T any, K comparable](ctx context.Context, c *Client, field string, id int, opts *PageOptions, key func(*T) K,
+	collection string, rest ...string) iter.Seq2[T, error] {
+	if err := firstError(checkID(field, id), opts.validate()); err != nil {
+		return seqError[T](err)
+	}
+	limit, offset := opts.page()
+	path := idPath(collection, id, rest...)
+	return allPages(ctx, c, limit, offset, func(limit, offset int) *request {
+		return get(path, pageQuery("", limit, offset))
+	}, key)
+}
+
+// findByName is a Find: the name is required (named field), sent as the
+// query parameter param of GET path, and the answer checked by named.
+func findByName[T any](ctx context.Context, c *Client, field, name, path, param, what string, named func(*T) bool) (*T, *Response, error) {
+	if err := checkRequired(field, name); err != nil {
+		return nil, nil, err
+	}
+	return findNamed(ctx, c, get(path, nameQuery(param, name)), what, name, named)
 }
 
 // callOne makes a call whose answer is one object (an array of exactly

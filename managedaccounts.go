@@ -128,56 +128,17 @@ func (s *ManagedAccountsService) List(ctx context.Context, opts *ListManagedAcco
 // API: GET ManagedAccounts?limit=&offset=, repeated
 // Needs: as List.
 func (s *ManagedAccountsService) All(ctx context.Context, opts *ListManagedAccountsOptions) iter.Seq2[ManagedAccount, error] {
-	var base ListManagedAccountsOptions
-	if opts != nil {
-		base = *opts
-	}
+	base := deref(opts)
 	if err := base.validate(); err != nil {
 		return seqError[ManagedAccount](err)
 	}
-	if base.Limit == 0 {
-		base.Limit = defaultPageSize
-	}
-	return func(yield func(ManagedAccount, error) bool) {
+	return allPages(ctx, s.client, base.Limit, base.Offset, func(limit, offset int) *request {
 		page := base
-		var prevFirst [2]int
-		for {
-			q, err := page.query()
-			if err != nil {
-				yield(ManagedAccount{}, err)
-				return
-			}
-			n := 0
-			total, err := streamPage(ctx, s.client, get(pathManagedAccounts, q), func(a ManagedAccount) error {
-				if n == 0 {
-					if page.Offset != base.Offset && [2]int{a.SystemID, a.AccountID} == prevFirst {
-						return errOffsetIgnored
-					}
-					prevFirst = [2]int{a.SystemID, a.AccountID}
-				}
-				n++
-				if !yield(a, nil) {
-					return errStopped
-				}
-				return nil
-			})
-			switch {
-			case errors.Is(err, errStopped):
-				return
-			case err != nil:
-				yield(ManagedAccount{}, err)
-				return
-			case n < page.Limit, n > page.Limit, total >= 0 && page.Offset+n >= total:
-				// A short page is the last; a long one means the server
-				// ignored limit and sent everything.
-				return
-			}
-			page.Offset += n
-		}
-	}
+		page.Limit, page.Offset = limit, offset
+		q, _ := page.query() // validated above
+		return get(pathManagedAccounts, q)
+	}, func(a *ManagedAccount) [2]int { return [2]int{a.SystemID, a.AccountID} })
 }
-
-var errOffsetIgnored = errors.New("passwordsafe: GET ManagedAccounts: the server ignored offset (a page began with the previous page's first account)")
 
 // Get returns the managed account accountName on the system systemName. A
 // directory account is named DOMAIN\name or by its UPN. The names are sent

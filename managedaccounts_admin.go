@@ -218,14 +218,7 @@ func accountPath(accountID int, rest ...string) string {
 // API: GET ManagedSystems/{systemID}/ManagedAccounts
 // Needs: Password Safe Account Management (Read).
 func (s *ManagedAccountsService) ListBySystem(ctx context.Context, systemID int, opts *PageOptions) ([]ManagedAccountDetails, *Response, error) {
-	if err := checkID("systemID", systemID); err != nil {
-		return nil, nil, err
-	}
-	q, err := opts.query()
-	if err != nil {
-		return nil, nil, err
-	}
-	return callPage[ManagedAccountDetails](ctx, s.client, get(idPath(pathManagedSystems, systemID, pathManagedAccounts), q))
+	return listByID[ManagedAccountDetails](ctx, s.client, "systemID", systemID, opts, pathManagedSystems, pathManagedAccounts)
 }
 
 // AllBySystem yields every managed account of a system, reading page
@@ -235,14 +228,7 @@ func (s *ManagedAccountsService) ListBySystem(ctx context.Context, systemID int,
 // API: GET ManagedSystems/{systemID}/ManagedAccounts?limit=&offset=, repeated
 // Needs: as ListBySystem.
 func (s *ManagedAccountsService) AllBySystem(ctx context.Context, systemID int, opts *PageOptions) iter.Seq2[ManagedAccountDetails, error] {
-	if err := firstError(checkID("systemID", systemID), opts.validate()); err != nil {
-		return seqError[ManagedAccountDetails](err)
-	}
-	limit, offset := opts.page()
-	path := idPath(pathManagedSystems, systemID, pathManagedAccounts)
-	return allPages(ctx, s.client, limit, offset, func(limit, offset int) *request {
-		return get(path, pageQuery("", limit, offset))
-	}, accountDetailsKey)
+	return allByID(ctx, s.client, "systemID", systemID, opts, accountDetailsKey, pathManagedSystems, pathManagedAccounts)
 }
 
 // GetByID returns the managed account with the ID, as its administrator
@@ -251,10 +237,7 @@ func (s *ManagedAccountsService) AllBySystem(ctx context.Context, systemID int, 
 // API: GET ManagedAccounts/{id}
 // Needs: Password Safe Account Management (Read).
 func (s *ManagedAccountsService) GetByID(ctx context.Context, accountID int) (*ManagedAccountDetails, *Response, error) {
-	if err := checkID("accountID", accountID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[ManagedAccountDetails](ctx, s.client, get(accountPath(accountID), ""))
+	return getByID[ManagedAccountDetails](ctx, s.client, "accountID", accountID, pathManagedAccounts)
 }
 
 // Create creates a managed account on a managed system and returns it.

@@ -2,7 +2,6 @@ package passwordsafe_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -42,9 +41,7 @@ func wantFullAccountDetails() *ps.ManagedAccountDetails {
 
 func TestManagedAccountDetailsDecodes(t *testing.T) {
 	t.Parallel()
-	var a ps.ManagedAccountDetails
-	require.NoError(t, json.Unmarshal([]byte(fullAccountDetails), &a))
-	assert.Equal(t, wantFullAccountDetails(), &a)
+	ps.AssertDecodes(t, fullAccountDetails, wantFullAccountDetails())
 }
 
 func TestManagedAccountsAdminRoutes(t *testing.T) {

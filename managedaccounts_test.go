@@ -610,7 +610,7 @@ func TestManagedAccountsAllServerIgnoresPaging(t *testing.T) {
 		return pagedAccounts(5, false)(req)
 	}))
 	ids, err = collect(t, c2.ManagedAccounts.All(context.Background(), &ListManagedAccountsOptions{Limit: 2}))
-	assert.ErrorIs(t, err, errOffsetIgnored)
+	assert.ErrorIs(t, err, errPageRepeated)
 	assert.Equal(t, []int{1, 2}, ids)
 	assert.Equal(t, 2, rec2.count())
 }

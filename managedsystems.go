@@ -170,10 +170,7 @@ func (s *ManagedSystemsService) All(ctx context.Context, opts *ListManagedSystem
 // API: GET ManagedSystems/{id}
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) Get(ctx context.Context, systemID int) (*ManagedSystem, *Response, error) {
-	if err := checkID("systemID", systemID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[ManagedSystem](ctx, s.client, get(idPath(pathManagedSystems, systemID), ""))
+	return getByID[ManagedSystem](ctx, s.client, "systemID", systemID, pathManagedSystems)
 }
 
 // Find returns the managed system named name (SystemName, matched case
@@ -185,10 +182,7 @@ func (s *ManagedSystemsService) Get(ctx context.Context, systemID int) (*Managed
 // API: GET ManagedSystems?name={name}
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) Find(ctx context.Context, name string) (*ManagedSystem, *Response, error) {
-	if err := checkRequired("name", name); err != nil {
-		return nil, nil, err
-	}
-	return findNamed(ctx, s.client, get(pathManagedSystems, nameQuery("name", name)), "managed system", name,
+	return findByName(ctx, s.client, "name", name, pathManagedSystems, "name", "managed system",
 		func(m *ManagedSystem) bool { return strings.EqualFold(m.SystemName, name) })
 }
 
@@ -220,7 +214,7 @@ func (s *ManagedSystemsService) GetByDatabase(ctx context.Context, databaseID in
 // API: GET Workgroups/{id}/ManagedSystems
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) ListByWorkgroup(ctx context.Context, workgroupID int, opts *PageOptions) ([]ManagedSystem, *Response, error) {
-	return s.listUnder(ctx, pathWorkgroups, "workgroupID", workgroupID, opts)
+	return listByID[ManagedSystem](ctx, s.client, "workgroupID", workgroupID, opts, pathWorkgroups, pathManagedSystems)
 }
 
 // AllByWorkgroup yields every managed system in a workgroup, page after
@@ -229,7 +223,7 @@ func (s *ManagedSystemsService) ListByWorkgroup(ctx context.Context, workgroupID
 // API: GET Workgroups/{id}/ManagedSystems?limit=&offset=, repeated
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) AllByWorkgroup(ctx context.Context, workgroupID int, opts *PageOptions) iter.Seq2[ManagedSystem, error] {
-	return s.allUnder(ctx, pathWorkgroups, "workgroupID", workgroupID, opts)
+	return allByID(ctx, s.client, "workgroupID", workgroupID, opts, managedSystemKey, pathWorkgroups, pathManagedSystems)
 }
 
 // ListByFunctionalAccount returns the managed systems a functional account
@@ -239,7 +233,8 @@ func (s *ManagedSystemsService) AllByWorkgroup(ctx context.Context, workgroupID 
 // Needs: Password Safe System Management (Read) or Password Safe Account
 // Management (Read).
 func (s *ManagedSystemsService) ListByFunctionalAccount(ctx context.Context, functionalAccountID int, opts *PageOptions) ([]ManagedSystem, *Response, error) {
-	return s.listUnder(ctx, pathFunctionalAccounts, "functionalAccountID", functionalAccountID, opts)
+	return listByID[ManagedSystem](ctx, s.client, "functionalAccountID", functionalAccountID, opts,
+		pathFunctionalAccounts, pathManagedSystems)
 }
 
 // AllByFunctionalAccount yields every managed system a functional account
@@ -248,31 +243,8 @@ func (s *ManagedSystemsService) ListByFunctionalAccount(ctx context.Context, fun
 // API: GET FunctionalAccounts/{id}/ManagedSystems?limit=&offset=, repeated
 // Needs: as ListByFunctionalAccount.
 func (s *ManagedSystemsService) AllByFunctionalAccount(ctx context.Context, functionalAccountID int, opts *PageOptions) iter.Seq2[ManagedSystem, error] {
-	return s.allUnder(ctx, pathFunctionalAccounts, "functionalAccountID", functionalAccountID, opts)
-}
-
-// listUnder lists the systems below collection/{id}.
-func (s *ManagedSystemsService) listUnder(ctx context.Context, collection, field string, id int, opts *PageOptions) ([]ManagedSystem, *Response, error) {
-	if err := checkID(field, id); err != nil {
-		return nil, nil, err
-	}
-	q, err := opts.query()
-	if err != nil {
-		return nil, nil, err
-	}
-	return callPage[ManagedSystem](ctx, s.client, get(idPath(collection, id, pathManagedSystems), q))
-}
-
-// allUnder pages through the systems below collection/{id}.
-func (s *ManagedSystemsService) allUnder(ctx context.Context, collection, field string, id int, opts *PageOptions) iter.Seq2[ManagedSystem, error] {
-	if err := firstError(checkID(field, id), opts.validate()); err != nil {
-		return seqError[ManagedSystem](err)
-	}
-	limit, offset := opts.page()
-	path := idPath(collection, id, pathManagedSystems)
-	return allPages(ctx, s.client, limit, offset, func(limit, offset int) *request {
-		return get(path, pageQuery("", limit, offset))
-	}, managedSystemKey)
+	return allByID(ctx, s.client, "functionalAccountID", functionalAccountID, opts, managedSystemKey,
+		pathFunctionalAccounts, pathManagedSystems)
 }
 
 // CreateOnAsset makes an asset a managed system and returns it.

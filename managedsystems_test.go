@@ -37,9 +37,7 @@ func wantFullSystem() *ps.ManagedSystem {
 
 func TestManagedSystemDecodes(t *testing.T) {
 	t.Parallel()
-	var got ps.ManagedSystem
-	require.NoError(t, json.Unmarshal([]byte(fullSystem), &got))
-	assert.Equal(t, wantFullSystem(), &got)
+	ps.AssertDecodes(t, fullSystem, wantFullSystem())
 }
 
 func TestEntityType(t *testing.T) {

@@ -67,10 +67,7 @@ func (s *ManagedSystemsService) ListPlatforms(ctx context.Context) ([]Platform, 
 // API: GET Platforms/{id}
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) GetPlatform(ctx context.Context, platformID int) (*Platform, *Response, error) {
-	if err := checkID("platformID", platformID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[Platform](ctx, s.client, get(idPath(pathPlatforms, platformID), ""))
+	return getByID[Platform](ctx, s.client, "platformID", platformID, pathPlatforms)
 }
 
 // ListFunctionalAccounts returns the functional accounts.
@@ -87,8 +84,5 @@ func (s *ManagedSystemsService) ListFunctionalAccounts(ctx context.Context) ([]F
 // API: GET FunctionalAccounts/{id}
 // Needs: as ListFunctionalAccounts.
 func (s *ManagedSystemsService) GetFunctionalAccount(ctx context.Context, functionalAccountID int) (*FunctionalAccount, *Response, error) {
-	if err := checkID("functionalAccountID", functionalAccountID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[FunctionalAccount](ctx, s.client, get(idPath(pathFunctionalAccounts, functionalAccountID), ""))
+	return getByID[FunctionalAccount](ctx, s.client, "functionalAccountID", functionalAccountID, pathFunctionalAccounts)
 }

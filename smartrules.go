@@ -75,10 +75,7 @@ func (s *UserGroupsService) ListSmartRules(ctx context.Context, opts *ListSmartR
 // API: GET SmartRules/{id}
 // Needs: Read access to the Smart Rule.
 func (s *UserGroupsService) GetSmartRule(ctx context.Context, smartRuleID int) (*SmartRule, *Response, error) {
-	if err := checkID("smartRuleID", smartRuleID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[SmartRule](ctx, s.client, get(idPath(pathSmartRules, smartRuleID), ""))
+	return getByID[SmartRule](ctx, s.client, "smartRuleID", smartRuleID, pathSmartRules)
 }
 
 // FindSmartRule returns the Smart Rule titled title (matched case aside).
@@ -88,10 +85,7 @@ func (s *UserGroupsService) GetSmartRule(ctx context.Context, smartRuleID int) (
 // API: GET SmartRules?title={title}
 // Needs: Read access to the Smart Rule.
 func (s *UserGroupsService) FindSmartRule(ctx context.Context, title string) (*SmartRule, *Response, error) {
-	if err := checkRequired("title", title); err != nil {
-		return nil, nil, err
-	}
-	return findNamed(ctx, s.client, get(pathSmartRules, nameQuery("title", title)), "Smart Rule", title,
+	return findByName(ctx, s.client, "title", title, pathSmartRules, "title", "Smart Rule",
 		func(r *SmartRule) bool { return strings.EqualFold(r.Title, title) })
 }
 
@@ -101,10 +95,7 @@ func (s *UserGroupsService) FindSmartRule(ctx context.Context, title string) (*S
 // API: GET UserGroups/{userGroupId}/SmartRules
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) ListGroupSmartRules(ctx context.Context, groupID int) ([]SmartRule, *Response, error) {
-	if err := checkID("groupID", groupID); err != nil {
-		return nil, nil, err
-	}
-	return callPage[SmartRule](ctx, s.client, get(idPath(pathUserGroups, groupID, pathSmartRules), ""))
+	return listByID[SmartRule](ctx, s.client, "groupID", groupID, nil, pathUserGroups, pathSmartRules)
 }
 
 // ListAccessLevels returns the access levels a group can hold on a Smart

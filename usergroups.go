@@ -41,10 +41,7 @@ func (s *UserGroupsService) List(ctx context.Context) ([]UserGroup, *Response, e
 // API: GET UserGroups/{id}
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) Get(ctx context.Context, groupID int) (*UserGroup, *Response, error) {
-	if err := checkID("groupID", groupID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[UserGroup](ctx, s.client, get(idPath(pathUserGroups, groupID), ""))
+	return getByID[UserGroup](ctx, s.client, "groupID", groupID, pathUserGroups)
 }
 
 // Find returns the user group named name (matched case aside). The name is
@@ -54,10 +51,7 @@ func (s *UserGroupsService) Get(ctx context.Context, groupID int) (*UserGroup, *
 // API: GET UserGroups?name={name}
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) Find(ctx context.Context, name string) (*UserGroup, *Response, error) {
-	if err := checkRequired("name", name); err != nil {
-		return nil, nil, err
-	}
-	return findNamed(ctx, s.client, get(pathUserGroups, nameQuery("name", name)), "user group", name,
+	return findByName(ctx, s.client, "name", name, pathUserGroups, "name", "user group",
 		func(g *UserGroup) bool { return strings.EqualFold(g.Name, name) })
 }
 
@@ -67,8 +61,5 @@ func (s *UserGroupsService) Find(ctx context.Context, name string) (*UserGroup, 
 // API: GET UserGroups/{userGroupId}/Users
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) Members(ctx context.Context, groupID int) ([]UserAccount, *Response, error) {
-	if err := checkID("groupID", groupID); err != nil {
-		return nil, nil, err
-	}
-	return callPage[UserAccount](ctx, s.client, get(idPath(pathUserGroups, groupID, pathUsers), ""))
+	return listByID[UserAccount](ctx, s.client, "groupID", groupID, nil, pathUserGroups, pathUsers)
 }

@@ -74,10 +74,7 @@ func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) ([]User
 // API: GET Users/{id}
 // Needs: User Accounts Management (Read).
 func (s *UsersService) Get(ctx context.Context, userID int) (*UserAccount, *Response, error) {
-	if err := checkID("userID", userID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[UserAccount](ctx, s.client, get(idPath(pathUsers, userID), ""))
+	return getByID[UserAccount](ctx, s.client, "userID", userID, pathUsers)
 }
 
 // Find returns the active user named userName: a BeyondInsight user name,
@@ -89,10 +86,7 @@ func (s *UsersService) Get(ctx context.Context, userID int) (*UserAccount, *Resp
 // API: GET Users?username={userName}
 // Needs: User Accounts Management (Read).
 func (s *UsersService) Find(ctx context.Context, userName string) (*UserAccount, *Response, error) {
-	if err := checkRequired("userName", userName); err != nil {
-		return nil, nil, err
-	}
-	return findNamed(ctx, s.client, get(pathUsers, nameQuery("username", userName)), "user", userName,
+	return findByName(ctx, s.client, "userName", userName, pathUsers, "username", "user",
 		func(u *UserAccount) bool { return u.named(userName) })
 }
 
@@ -101,8 +95,5 @@ func (s *UsersService) Find(ctx context.Context, userName string) (*UserAccount,
 // API: GET Users/{userID}/UserGroups
 // Needs: User Accounts Management (Read).
 func (s *UsersService) ListGroups(ctx context.Context, userID int) ([]UserGroup, *Response, error) {
-	if err := checkID("userID", userID); err != nil {
-		return nil, nil, err
-	}
-	return callPage[UserGroup](ctx, s.client, get(idPath(pathUsers, userID, pathUserGroups), ""))
+	return listByID[UserGroup](ctx, s.client, "userID", userID, nil, pathUsers, pathUserGroups)
 }

@@ -1,7 +1,6 @@
 package passwordsafe_test
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -52,15 +51,9 @@ func wantFullRule() *ps.SmartRule {
 
 func TestUsersDecode(t *testing.T) {
 	t.Parallel()
-	var u ps.UserAccount
-	require.NoError(t, json.Unmarshal([]byte(fullUser), &u))
-	assert.Equal(t, wantFullUser(), &u)
-	var g ps.UserGroup
-	require.NoError(t, json.Unmarshal([]byte(fullGroup), &g))
-	assert.Equal(t, wantFullGroup(), &g)
-	var r ps.SmartRule
-	require.NoError(t, json.Unmarshal([]byte(fullRule), &r))
-	assert.Equal(t, wantFullRule(), &r)
+	ps.AssertDecodes(t, fullUser, wantFullUser())
+	ps.AssertDecodes(t, fullGroup, wantFullGroup())
+	ps.AssertDecodes(t, fullRule, wantFullRule())
 }
 
 func TestUsersRoutes(t *testing.T) {

@@ -50,10 +50,7 @@ func (s *WorkgroupsService) List(ctx context.Context) ([]Workgroup, *Response, e
 // API: GET Workgroups/{id}
 // Needs: as List.
 func (s *WorkgroupsService) Get(ctx context.Context, workgroupID int) (*Workgroup, *Response, error) {
-	if err := checkID("workgroupID", workgroupID); err != nil {
-		return nil, nil, err
-	}
-	return callJSON[Workgroup](ctx, s.client, get(idPath(pathWorkgroups, workgroupID), ""))
+	return getByID[Workgroup](ctx, s.client, "workgroupID", workgroupID, pathWorkgroups)
 }
 
 // Find returns the workgroup named name (matched case aside). The name is
@@ -63,10 +60,7 @@ func (s *WorkgroupsService) Get(ctx context.Context, workgroupID int) (*Workgrou
 // API: GET Workgroups?name={name}
 // Needs: as List.
 func (s *WorkgroupsService) Find(ctx context.Context, name string) (*Workgroup, *Response, error) {
-	if err := checkRequired("name", name); err != nil {
-		return nil, nil, err
-	}
-	return findNamed(ctx, s.client, get(pathWorkgroups, nameQuery("name", name)), "workgroup", name,
+	return findByName(ctx, s.client, "name", name, pathWorkgroups, "name", "workgroup",
 		func(w *Workgroup) bool { return strings.EqualFold(w.Name, name) })
 }
 

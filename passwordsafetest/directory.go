@@ -145,12 +145,7 @@ func (s *Server) listUserGroups(c *call) reply {
 
 // groupOfPath finds the group the path names.
 func (s *Server) groupOfPath(c *call) *userGroup {
-	for _, g := range s.inv.groups {
-		if g.id == c.id(0) {
-			return g
-		}
-	}
-	return nil
+	return first(s.inv.groups, func(g *userGroup) bool { return g.id == c.id(0) })
 }
 
 // getUserGroup answers one user group.

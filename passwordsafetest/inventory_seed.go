@@ -534,112 +534,62 @@ func (s *Server) loadGroups(seed Seed, now time.Time) error {
 	return nil
 }
 
-func (s *Server) workgroupByName(name string) *workgroup {
-	for _, w := range s.inv.workgroups {
-		if strings.EqualFold(w.name, name) {
-			return w
+// first returns the first item match accepts, or nil.
+func first[T any](items []*T, match func(*T) bool) *T {
+	for _, it := range items {
+		if match(it) {
+			return it
 		}
 	}
 	return nil
+}
+
+func (s *Server) workgroupByName(name string) *workgroup {
+	return first(s.inv.workgroups, func(w *workgroup) bool { return strings.EqualFold(w.name, name) })
 }
 
 func (s *Server) workgroupByID(id int) *workgroup {
-	for _, w := range s.inv.workgroups {
-		if w.id == id {
-			return w
-		}
-	}
-	return nil
+	return first(s.inv.workgroups, func(w *workgroup) bool { return w.id == id })
 }
 
 func (s *Server) assetByName(name string) *asset {
-	for _, a := range s.inv.assets {
-		if strings.EqualFold(a.name, name) {
-			return a
-		}
-	}
-	return nil
+	return first(s.inv.assets, func(a *asset) bool { return strings.EqualFold(a.name, name) })
 }
 
 func (s *Server) assetByID(id int) *asset {
-	for _, a := range s.inv.assets {
-		if a.id == id {
-			return a
-		}
-	}
-	return nil
+	return first(s.inv.assets, func(a *asset) bool { return a.id == id })
 }
 
 func (s *Server) databaseByID(id int) *database {
-	for _, d := range s.inv.databases {
-		if d.id == id {
-			return d
-		}
-	}
-	return nil
+	return first(s.inv.databases, func(d *database) bool { return d.id == id })
 }
 
 func (s *Server) platformByID(id int) *Platform {
-	for _, p := range s.inv.platforms {
-		if p.ID == id {
-			return p
-		}
-	}
-	return nil
+	return first(s.inv.platforms, func(p *Platform) bool { return p.ID == id })
 }
 
 func (s *Server) functionalByID(id int) *functionalAccount {
-	for _, f := range s.inv.functional {
-		if f.ID == id {
-			return f
-		}
-	}
-	return nil
+	return first(s.inv.functional, func(f *functionalAccount) bool { return f.ID == id })
 }
 
 func (s *Server) ruleByTitle(title string) *smartRule {
-	for _, r := range s.inv.rules {
-		if strings.EqualFold(r.Title, title) {
-			return r
-		}
-	}
-	return nil
+	return first(s.inv.rules, func(r *smartRule) bool { return strings.EqualFold(r.Title, title) })
 }
 
 func (s *Server) groupByName(name string) *userGroup {
-	for _, g := range s.inv.groups {
-		if strings.EqualFold(g.name, name) {
-			return g
-		}
-	}
-	return nil
+	return first(s.inv.groups, func(g *userGroup) bool { return strings.EqualFold(g.name, name) })
 }
 
 func (s *Server) systemByID(id int) *system {
-	for _, sy := range s.systems {
-		if sy.id == id {
-			return sy
-		}
-	}
-	return nil
+	return first(s.systems, func(sy *system) bool { return sy.id == id })
 }
 
 func (s *Server) accountByAccountID(id int) *account {
-	for _, a := range s.accounts {
-		if a.id == id {
-			return a
-		}
-	}
-	return nil
+	return first(s.accounts, func(a *account) bool { return a.id == id })
 }
 
 func (s *Server) userByID(id int) *user {
-	for _, u := range s.users {
-		if u.id == id {
-			return u
-		}
-	}
-	return nil
+	return first(s.users, func(u *user) bool { return u.id == id })
 }
 
 // mergeInventory adds o's inventory to s.
