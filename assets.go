@@ -10,8 +10,8 @@ import (
 // workgroup, by name and by search, and creates, updates and deletes them.
 // The databases on assets are read here too (databases.go).
 //
-// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-workgroups-workgroupid-assets
-// and the pages of each route named below.
+// Each method's Reference: line names its page of the vendor's API
+// reference, https://docs.beyondtrust.com/bips/v26.2/reference/<page>.
 type AssetsService service
 
 // Asset is a host in a workgroup.
@@ -130,6 +130,7 @@ const (
 // (opts nil: the server's default, up to 100000).
 //
 // API: GET Workgroups/{workgroupID}/Assets
+// Reference: get-api-public-v3-workgroups-workgroupid-assets
 // Needs: Asset Management (Read).
 func (s *AssetsService) ListByWorkgroup(ctx context.Context, workgroupID int, opts *PageOptions) ([]Asset, *Response, error) {
 	return listByID[Asset](ctx, s.client, "workgroupID", workgroupID, opts, pathWorkgroups, pathAssets)
@@ -139,6 +140,7 @@ func (s *AssetsService) ListByWorkgroup(ctx context.Context, workgroupID int, op
 // workgroupName, a page at a time. The name travels in the path, escaped.
 //
 // API: GET Workgroups/{workgroupName}/Assets
+// Reference: get-api-public-v3-workgroups-workgroupname-assets
 // Needs: Asset Management (Read).
 func (s *AssetsService) ListByWorkgroupName(ctx context.Context, workgroupName string, opts *PageOptions) ([]Asset, *Response, error) {
 	if err := checkSegment("workgroupName", workgroupName); err != nil {
@@ -156,6 +158,7 @@ func (s *AssetsService) ListByWorkgroupName(ctx context.Context, workgroupName s
 // 1000). A failure is the last pair yielded.
 //
 // API: GET Workgroups/{workgroupID}/Assets?limit=&offset=, repeated
+// Reference: get-api-public-v3-workgroups-workgroupid-assets
 // Needs: Asset Management (Read).
 func (s *AssetsService) AllByWorkgroup(ctx context.Context, workgroupID int, opts *PageOptions) iter.Seq2[Asset, error] {
 	return allByID(ctx, s.client, "workgroupID", workgroupID, opts, assetKey, pathWorkgroups, pathAssets)
@@ -164,6 +167,7 @@ func (s *AssetsService) AllByWorkgroup(ctx context.Context, workgroupID int, opt
 // Get returns the asset with the ID.
 //
 // API: GET Assets/{id}
+// Reference: get-api-public-v3-assets-id
 // Needs: Asset Management (Read).
 func (s *AssetsService) Get(ctx context.Context, assetID int) (*Asset, *Response, error) {
 	return getByID[Asset](ctx, s.client, "assetID", assetID, pathAssets)
@@ -175,6 +179,7 @@ func (s *AssetsService) Get(ctx context.Context, assetID int) (*Asset, *Response
 // is checked against the name asked. No such asset is ErrNotFound.
 //
 // API: GET Workgroups/{workgroupName}/Assets?name={assetName}
+// Reference: get-api-public-v3-workgroups-workgroupname-assets
 // Needs: Asset Management (Read).
 func (s *AssetsService) Find(ctx context.Context, workgroupName, assetName string) (*Asset, *Response, error) {
 	if err := firstError(checkSegment("workgroupName", workgroupName), checkRequired("assetName", assetName)); err != nil {
@@ -187,6 +192,7 @@ func (s *AssetsService) Find(ctx context.Context, workgroupName, assetName strin
 // Search returns the assets that match opts.Criteria, a page at a time.
 //
 // API: POST Assets/Search
+// Reference: post-api-public-v3-assets-search
 // Needs: Asset Management (Read).
 func (s *AssetsService) Search(ctx context.Context, opts *SearchAssetsOptions) ([]Asset, *Response, error) {
 	if err := opts.validate(); err != nil {
@@ -206,6 +212,7 @@ func (s *AssetsService) Search(ctx context.Context, opts *SearchAssetsOptions) (
 // default 1000).
 //
 // API: POST Assets/Search?limit=&offset=, repeated
+// Reference: post-api-public-v3-assets-search
 // Needs: Asset Management (Read).
 func (s *AssetsService) SearchAll(ctx context.Context, opts *SearchAssetsOptions) iter.Seq2[Asset, error] {
 	if err := opts.validate(); err != nil {
@@ -222,6 +229,7 @@ func (s *AssetsService) SearchAll(ctx context.Context, opts *SearchAssetsOptions
 // Create creates an asset in a workgroup and returns it.
 //
 // API: POST Workgroups/{workgroupID}/Assets
+// Reference: post-api-public-v3-workgroups-workgroupid-assets
 // Needs: Asset Management (Full control; Read/Write on older servers).
 func (s *AssetsService) Create(ctx context.Context, workgroupID int, opts *AssetOptions) (*Asset, *Response, error) {
 	if err := firstError(checkID("workgroupID", workgroupID), opts.validate()); err != nil {
@@ -234,6 +242,7 @@ func (s *AssetsService) Create(ctx context.Context, workgroupID int, opts *Asset
 // Update changes an asset and returns it as the server now has it.
 //
 // API: PUT Assets/{id}
+// Reference: put-api-public-v3-assets-id
 // Needs: Asset Management (Full control).
 func (s *AssetsService) Update(ctx context.Context, assetID int, opts *UpdateAssetOptions) (*Asset, *Response, error) {
 	if err := firstError(checkID("assetID", assetID), opts.validate()); err != nil {
@@ -245,6 +254,7 @@ func (s *AssetsService) Update(ctx context.Context, assetID int, opts *UpdateAss
 // Delete deletes an asset.
 //
 // API: DELETE Assets/{id}
+// Reference: delete-api-public-v3-assets-id
 // Needs: Asset Management (Full control).
 func (s *AssetsService) Delete(ctx context.Context, assetID int) (*Response, error) {
 	if err := checkID("assetID", assetID); err != nil {

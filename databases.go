@@ -23,6 +23,7 @@ const pathDatabases = "Databases"
 // ListDatabases returns every database.
 //
 // API: GET Databases
+// Reference: get-api-public-v3-databases
 // Needs: Asset Management (Read).
 func (s *AssetsService) ListDatabases(ctx context.Context) ([]Database, *Response, error) {
 	return callPage[Database](ctx, s.client, get(pathDatabases, ""))
@@ -31,6 +32,7 @@ func (s *AssetsService) ListDatabases(ctx context.Context) ([]Database, *Respons
 // GetDatabase returns the database with the ID.
 //
 // API: GET Databases/{id}
+// Reference: get-api-public-v3-databases-id
 // Needs: Asset Management (Read).
 func (s *AssetsService) GetDatabase(ctx context.Context, databaseID int) (*Database, *Response, error) {
 	return getByID[Database](ctx, s.client, "databaseID", databaseID, pathDatabases)
@@ -39,6 +41,7 @@ func (s *AssetsService) GetDatabase(ctx context.Context, databaseID int) (*Datab
 // ListAssetDatabases returns the databases on an asset.
 //
 // API: GET Assets/{assetID}/Databases
+// Reference: get-api-public-v3-assets-assetid-databases
 // Needs: Asset Management (Read).
 func (s *AssetsService) ListAssetDatabases(ctx context.Context, assetID int) ([]Database, *Response, error) {
 	return listByID[Database](ctx, s.client, "assetID", assetID, nil, pathAssets, pathDatabases)

@@ -131,10 +131,12 @@ type notFoundError struct {
 	what, name   string
 }
 
+// Error names the call and the name that was not found.
 func (e *notFoundError) Error() string {
 	return fmt.Sprintf("passwordsafe: %s %s: no %s named %q", e.method, e.path, e.what, e.name)
 }
 
+// Is makes errors.Is(err, ErrNotFound) hold.
 func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // findNamed makes a list call filtered by name and returns the one row

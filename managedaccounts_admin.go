@@ -17,8 +17,8 @@ import (
 // code. Credential values travel as Secret both ways: they never print,
 // and an error or a log line that would echo one has it replaced.
 //
-// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-managedsystems-systemid-managedaccounts
-// and the pages of each route named below.
+// Each method's Reference: line names its page of the vendor's API
+// reference, https://docs.beyondtrust.com/bips/v26.2/reference/<page>.
 
 // ManagedAccountDetails is a managed account as its administrator sees it:
 // its settings, not only what a requester needs (ManagedAccount).
@@ -216,6 +216,7 @@ func accountPath(accountID int, rest ...string) string {
 // not, a page at a time: the auditor's view (requesters use List).
 //
 // API: GET ManagedSystems/{systemID}/ManagedAccounts
+// Reference: get-api-public-v3-managedsystems-systemid-managedaccounts
 // Needs: Password Safe Account Management (Read).
 func (s *ManagedAccountsService) ListBySystem(ctx context.Context, systemID int, opts *PageOptions) ([]ManagedAccountDetails, *Response, error) {
 	return listByID[ManagedAccountDetails](ctx, s.client, "systemID", systemID, opts, pathManagedSystems, pathManagedAccounts)
@@ -226,6 +227,7 @@ func (s *ManagedAccountsService) ListBySystem(ctx context.Context, systemID int,
 // default 1000). A failure is the last pair yielded.
 //
 // API: GET ManagedSystems/{systemID}/ManagedAccounts?limit=&offset=, repeated
+// Reference: get-api-public-v3-managedsystems-systemid-managedaccounts
 // Needs: as ListBySystem.
 func (s *ManagedAccountsService) AllBySystem(ctx context.Context, systemID int, opts *PageOptions) iter.Seq2[ManagedAccountDetails, error] {
 	return allByID(ctx, s.client, "systemID", systemID, opts, accountDetailsKey, pathManagedSystems, pathManagedAccounts)
@@ -235,6 +237,7 @@ func (s *ManagedAccountsService) AllBySystem(ctx context.Context, systemID int, 
 // sees it.
 //
 // API: GET ManagedAccounts/{id}
+// Reference: get-api-public-v3-managedaccounts-id
 // Needs: Password Safe Account Management (Read).
 func (s *ManagedAccountsService) GetByID(ctx context.Context, accountID int) (*ManagedAccountDetails, *Response, error) {
 	return getByID[ManagedAccountDetails](ctx, s.client, "accountID", accountID, pathManagedAccounts)
@@ -244,6 +247,7 @@ func (s *ManagedAccountsService) GetByID(ctx context.Context, accountID int) (*M
 // The credentials in opts never appear in an error or a log.
 //
 // API: POST ManagedSystems/{systemID}/ManagedAccounts
+// Reference: post-api-public-v3-managedsystems-systemid-managedaccounts
 // Needs: Password Safe Account Management (Full control; Read/Write on
 // older servers).
 func (s *ManagedAccountsService) Create(ctx context.Context, systemID int, opts *ManagedAccountOptions) (*ManagedAccountDetails, *Response, error) {
@@ -260,6 +264,7 @@ func (s *ManagedAccountsService) Create(ctx context.Context, systemID int, opts 
 // account's (use SetCredentials to change it on the system too).
 //
 // API: PUT ManagedAccounts/{id}
+// Reference: put-api-public-v3-managedaccounts-id
 // Needs: Password Safe Account Management (Full control).
 func (s *ManagedAccountsService) Update(ctx context.Context, accountID int, opts *ManagedAccountOptions) (*ManagedAccountDetails, *Response, error) {
 	if err := firstError(checkID("accountID", accountID), opts.validate(false)); err != nil {
@@ -272,6 +277,7 @@ func (s *ManagedAccountsService) Update(ctx context.Context, accountID int, opts
 // Delete deletes a managed account.
 //
 // API: DELETE ManagedAccounts/{id}
+// Reference: delete-api-public-v3-managedaccounts-id
 // Needs: Password Safe Account Management (Full control).
 func (s *ManagedAccountsService) Delete(ctx context.Context, accountID int) (*Response, error) {
 	if err := checkID("accountID", accountID); err != nil {
@@ -316,6 +322,7 @@ type credentialsBody struct {
 // error or a log.
 //
 // API: PUT ManagedAccounts/{managedAccountID}/Credentials
+// Reference: put-api-public-v3-managedaccounts-managedaccountid-credentials
 // Needs: the ISA role, the Credentials Manager role, or Password Safe
 // Account Management (Full control).
 func (s *ManagedAccountsService) SetCredentials(ctx context.Context, accountID int, opts *SetCredentialsOptions) (*Response, error) {
@@ -341,6 +348,7 @@ type ChangeCredentialsOptions struct {
 // 5xx answer or a broken connection, since the server may have changed it.
 //
 // API: POST ManagedAccounts/{managedAccountID}/Credentials/Change
+// Reference: post-api-public-v3-managedaccounts-managedaccountid-credentials-change
 // Needs: Password Safe Account Management (Full control).
 func (s *ManagedAccountsService) ChangeCredentials(ctx context.Context, accountID int, opts *ChangeCredentialsOptions) (*Response, error) {
 	if err := checkID("accountID", accountID); err != nil {
@@ -354,6 +362,7 @@ func (s *ManagedAccountsService) ChangeCredentials(ctx context.Context, accountI
 // has one configured. The code is a Secret: it never prints.
 //
 // API: GET ManagedAccounts/{managedAccountID}/Credentials?type=totp
+// Reference: get-api-public-v3-managedaccounts-managedaccountid-credentials
 // Needs: the Administrators role, the ISA role, or the Requestor role with
 // an active request for the account.
 func (s *ManagedAccountsService) TOTP(ctx context.Context, accountID int) (Secret, *Response, error) {

@@ -178,9 +178,13 @@ func TestManagedAccountsAdminKeepsCredentialsSecret(t *testing.T) {
 		Passphrase: ps.NewSecret(phrase)}
 	set := &ps.SetCredentialsOptions{Password: ps.NewSecret(pw), PrivateKey: ps.NewSecret(key), Passphrase: ps.NewSecret(phrase),
 		PublicKey: "pub"}
-	printed := fmt.Sprintf("%v %+v %#v %v %+v %#v", opts, opts, opts, set, *set, set)
-	for _, v := range []string{pw, key, phrase} {
-		assert.NotContains(t, printed, v)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%20v"} {
+		for _, v := range []any{opts, *opts, set, *set} {
+			printed := fmt.Sprintf(verb, v)
+			for _, secret := range []string{pw, key, phrase, fmt.Sprintf("%x", pw), fmt.Sprintf("%X", key)} {
+				assert.NotContains(t, printed, secret, "%s of %T", verb, v)
+			}
+		}
 	}
 
 	var logs ps.LogBuffer

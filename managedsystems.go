@@ -15,8 +15,8 @@ import (
 // and deletes them. The platforms and functional accounts systems are
 // managed with are read here too (platforms.go).
 //
-// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-managedsystems
-// and the pages of each route named below.
+// Each method's Reference: line names its page of the vendor's API
+// reference, https://docs.beyondtrust.com/bips/v26.2/reference/<page>.
 type ManagedSystemsService service
 
 // EntityType is the kind of a managed system: what it was created on.
@@ -137,6 +137,7 @@ const pathManagedSystems = "ManagedSystems"
 // decode; use All to read every page.
 //
 // API: GET ManagedSystems
+// Reference: get-api-public-v3-managedsystems
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) List(ctx context.Context, opts *ListManagedSystemsOptions) ([]ManagedSystem, *Response, error) {
 	q, err := opts.query()
@@ -151,6 +152,7 @@ func (s *ManagedSystemsService) List(ctx context.Context, opts *ListManagedSyste
 // size, default 1000). A failure is the last pair yielded.
 //
 // API: GET ManagedSystems?limit=&offset=, repeated
+// Reference: get-api-public-v3-managedsystems
 // Needs: as List.
 func (s *ManagedSystemsService) All(ctx context.Context, opts *ListManagedSystemsOptions) iter.Seq2[ManagedSystem, error] {
 	base := deref(opts)
@@ -168,6 +170,7 @@ func (s *ManagedSystemsService) All(ctx context.Context, opts *ListManagedSystem
 // Get returns the managed system with the ID.
 //
 // API: GET ManagedSystems/{id}
+// Reference: get-api-public-v3-managedsystems-id
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) Get(ctx context.Context, systemID int) (*ManagedSystem, *Response, error) {
 	return getByID[ManagedSystem](ctx, s.client, "systemID", systemID, pathManagedSystems)
@@ -180,6 +183,7 @@ func (s *ManagedSystemsService) Get(ctx context.Context, systemID int) (*Managed
 // error saying how many.
 //
 // API: GET ManagedSystems?name={name}
+// Reference: get-api-public-v3-managedsystems
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) Find(ctx context.Context, name string) (*ManagedSystem, *Response, error) {
 	return findByName(ctx, s.client, "name", name, pathManagedSystems, "name", "managed system",
@@ -189,6 +193,7 @@ func (s *ManagedSystemsService) Find(ctx context.Context, name string) (*Managed
 // GetByAsset returns the managed system of an asset.
 //
 // API: GET Assets/{assetId}/ManagedSystems
+// Reference: get-api-public-v3-assets-assetid-managedsystems
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) GetByAsset(ctx context.Context, assetID int) (*ManagedSystem, *Response, error) {
 	if err := checkID("assetID", assetID); err != nil {
@@ -200,6 +205,7 @@ func (s *ManagedSystemsService) GetByAsset(ctx context.Context, assetID int) (*M
 // GetByDatabase returns the managed system of a database.
 //
 // API: GET Databases/{databaseID}/ManagedSystems
+// Reference: get-api-public-v3-databases-databaseid-managedsystems
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) GetByDatabase(ctx context.Context, databaseID int) (*ManagedSystem, *Response, error) {
 	if err := checkID("databaseID", databaseID); err != nil {
@@ -212,6 +218,7 @@ func (s *ManagedSystemsService) GetByDatabase(ctx context.Context, databaseID in
 // time (opts nil: the server's default page).
 //
 // API: GET Workgroups/{id}/ManagedSystems
+// Reference: get-api-public-v3-workgroups-id-managedsystems
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) ListByWorkgroup(ctx context.Context, workgroupID int, opts *PageOptions) ([]ManagedSystem, *Response, error) {
 	return listByID[ManagedSystem](ctx, s.client, "workgroupID", workgroupID, opts, pathWorkgroups, pathManagedSystems)
@@ -221,6 +228,7 @@ func (s *ManagedSystemsService) ListByWorkgroup(ctx context.Context, workgroupID
 // page, as All does.
 //
 // API: GET Workgroups/{id}/ManagedSystems?limit=&offset=, repeated
+// Reference: get-api-public-v3-workgroups-id-managedsystems
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) AllByWorkgroup(ctx context.Context, workgroupID int, opts *PageOptions) iter.Seq2[ManagedSystem, error] {
 	return allByID(ctx, s.client, "workgroupID", workgroupID, opts, managedSystemKey, pathWorkgroups, pathManagedSystems)
@@ -229,7 +237,8 @@ func (s *ManagedSystemsService) AllByWorkgroup(ctx context.Context, workgroupID 
 // ListByFunctionalAccount returns the managed systems a functional account
 // manages (auto-management), a page at a time.
 //
-// API: GET FunctionalAccounts/{id}/ManagedSystems
+// API: GET FunctionalAccounts/{accountID}/ManagedSystems
+// Reference: get-api-public-v3-functionalaccounts-accountid-managedsystems
 // Needs: Password Safe System Management (Read) or Password Safe Account
 // Management (Read).
 func (s *ManagedSystemsService) ListByFunctionalAccount(ctx context.Context, functionalAccountID int, opts *PageOptions) ([]ManagedSystem, *Response, error) {
@@ -240,7 +249,8 @@ func (s *ManagedSystemsService) ListByFunctionalAccount(ctx context.Context, fun
 // AllByFunctionalAccount yields every managed system a functional account
 // manages, page after page, as All does.
 //
-// API: GET FunctionalAccounts/{id}/ManagedSystems?limit=&offset=, repeated
+// API: GET FunctionalAccounts/{accountID}/ManagedSystems?limit=&offset=, repeated
+// Reference: get-api-public-v3-functionalaccounts-accountid-managedsystems
 // Needs: as ListByFunctionalAccount.
 func (s *ManagedSystemsService) AllByFunctionalAccount(ctx context.Context, functionalAccountID int, opts *PageOptions) iter.Seq2[ManagedSystem, error] {
 	return allByID(ctx, s.client, "functionalAccountID", functionalAccountID, opts, managedSystemKey,
@@ -250,6 +260,7 @@ func (s *ManagedSystemsService) AllByFunctionalAccount(ctx context.Context, func
 // CreateOnAsset makes an asset a managed system and returns it.
 //
 // API: POST Assets/{assetId}/ManagedSystems
+// Reference: post-api-public-v3-assets-assetid-managedsystems
 // Needs: Password Safe System Management (Full control; Read/Write on
 // older servers).
 func (s *ManagedSystemsService) CreateOnAsset(ctx context.Context, assetID int, opts *CreateAssetSystemOptions) (*ManagedSystem, *Response, error) {
@@ -262,6 +273,7 @@ func (s *ManagedSystemsService) CreateOnAsset(ctx context.Context, assetID int, 
 // CreateOnDatabase makes a database a managed system and returns it.
 //
 // API: POST Databases/{databaseID}/ManagedSystems
+// Reference: post-api-public-v3-databases-databaseid-managedsystems
 // Needs: Password Safe System Management (Full control).
 func (s *ManagedSystemsService) CreateOnDatabase(ctx context.Context, databaseID int, opts *CreateDatabaseSystemOptions) (*ManagedSystem, *Response, error) {
 	if err := firstError(checkID("databaseID", databaseID), opts.validate()); err != nil {
@@ -274,6 +286,7 @@ func (s *ManagedSystemsService) CreateOnDatabase(ctx context.Context, databaseID
 // workgroup and returns it.
 //
 // API: POST Workgroups/{workgroupID}/ManagedSystems
+// Reference: post-api-public-v3-workgroups-workgroupid-managedsystems
 // Needs: Password Safe System Management (Full control).
 func (s *ManagedSystemsService) CreateOnWorkgroup(ctx context.Context, workgroupID int, opts *CreateWorkgroupSystemOptions) (*ManagedSystem, *Response, error) {
 	if err := firstError(checkID("workgroupID", workgroupID), opts.validate()); err != nil {
@@ -286,6 +299,7 @@ func (s *ManagedSystemsService) CreateOnWorkgroup(ctx context.Context, workgroup
 // Fields left zero in opts are not sent.
 //
 // API: PUT ManagedSystems/{id}
+// Reference: put-api-public-v3-managedsystems-id
 // Needs: Password Safe System Management (Full control).
 func (s *ManagedSystemsService) Update(ctx context.Context, systemID int, opts *UpdateManagedSystemOptions) (*ManagedSystem, *Response, error) {
 	if err := firstError(checkID("systemID", systemID), opts.validate()); err != nil {
@@ -297,6 +311,7 @@ func (s *ManagedSystemsService) Update(ctx context.Context, systemID int, opts *
 // Delete deletes a managed system (the asset or database stays).
 //
 // API: DELETE ManagedSystems/{id}
+// Reference: delete-api-public-v3-managedsystems-id
 // Needs: Password Safe System Management (Full control).
 func (s *ManagedSystemsService) Delete(ctx context.Context, systemID int) (*Response, error) {
 	if err := checkID("systemID", systemID); err != nil {

@@ -57,6 +57,7 @@ const (
 // ListPlatforms returns the platforms managed systems can run.
 //
 // API: GET Platforms
+// Reference: get-api-public-v3-platforms
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) ListPlatforms(ctx context.Context) ([]Platform, *Response, error) {
 	return callPage[Platform](ctx, s.client, get(pathPlatforms, ""))
@@ -65,6 +66,7 @@ func (s *ManagedSystemsService) ListPlatforms(ctx context.Context) ([]Platform, 
 // GetPlatform returns the platform with the ID.
 //
 // API: GET Platforms/{id}
+// Reference: get-api-public-v3-platforms-id
 // Needs: Password Safe System Management (Read).
 func (s *ManagedSystemsService) GetPlatform(ctx context.Context, platformID int) (*Platform, *Response, error) {
 	return getByID[Platform](ctx, s.client, "platformID", platformID, pathPlatforms)
@@ -73,6 +75,7 @@ func (s *ManagedSystemsService) GetPlatform(ctx context.Context, platformID int)
 // ListFunctionalAccounts returns the functional accounts.
 //
 // API: GET FunctionalAccounts
+// Reference: get-api-public-v3-functionalaccounts
 // Needs: Password Safe Account Management (Read) or Password Safe
 // Configuration Management (Read).
 func (s *ManagedSystemsService) ListFunctionalAccounts(ctx context.Context) ([]FunctionalAccount, *Response, error) {
@@ -82,6 +85,7 @@ func (s *ManagedSystemsService) ListFunctionalAccounts(ctx context.Context) ([]F
 // GetFunctionalAccount returns the functional account with the ID.
 //
 // API: GET FunctionalAccounts/{id}
+// Reference: get-api-public-v3-functionalaccounts-id
 // Needs: as ListFunctionalAccounts.
 func (s *ManagedSystemsService) GetFunctionalAccount(ctx context.Context, functionalAccountID int) (*FunctionalAccount, *Response, error) {
 	return getByID[FunctionalAccount](ctx, s.client, "functionalAccountID", functionalAccountID, pathFunctionalAccounts)

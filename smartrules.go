@@ -61,6 +61,7 @@ const pathSmartRules = "SmartRules"
 // type (nil: all).
 //
 // API: GET SmartRules
+// Reference: get-api-public-v3-smartrules
 // Needs: Read access to one or more Smart Rules.
 func (s *UserGroupsService) ListSmartRules(ctx context.Context, opts *ListSmartRulesOptions) ([]SmartRule, *Response, error) {
 	q, err := opts.query()
@@ -73,6 +74,7 @@ func (s *UserGroupsService) ListSmartRules(ctx context.Context, opts *ListSmartR
 // GetSmartRule returns the Smart Rule with the ID.
 //
 // API: GET SmartRules/{id}
+// Reference: get-api-public-v3-smartrules-id
 // Needs: Read access to the Smart Rule.
 func (s *UserGroupsService) GetSmartRule(ctx context.Context, smartRuleID int) (*SmartRule, *Response, error) {
 	return getByID[SmartRule](ctx, s.client, "smartRuleID", smartRuleID, pathSmartRules)
@@ -83,6 +85,7 @@ func (s *UserGroupsService) GetSmartRule(ctx context.Context, smartRuleID int) (
 // checked against it. No such rule is ErrNotFound.
 //
 // API: GET SmartRules?title={title}
+// Reference: get-api-public-v3-smartrules
 // Needs: Read access to the Smart Rule.
 func (s *UserGroupsService) FindSmartRule(ctx context.Context, title string) (*SmartRule, *Response, error) {
 	return findByName(ctx, s.client, "title", title, pathSmartRules, "title", "Smart Rule",
@@ -93,6 +96,7 @@ func (s *UserGroupsService) FindSmartRule(ctx context.Context, title string) (*S
 // read and write (the server's default filter).
 //
 // API: GET UserGroups/{userGroupId}/SmartRules
+// Reference: get-api-public-v3-usergroups-usergroupid-smartrules
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) ListGroupSmartRules(ctx context.Context, groupID int) ([]SmartRule, *Response, error) {
 	return listByID[SmartRule](ctx, s.client, "groupID", groupID, nil, pathUserGroups, pathSmartRules)
@@ -102,6 +106,7 @@ func (s *UserGroupsService) ListGroupSmartRules(ctx context.Context, groupID int
 // Rule.
 //
 // API: GET AccessLevels
+// Reference: get-api-public-v3-accesslevels
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) ListAccessLevels(ctx context.Context) ([]AccessLevel, *Response, error) {
 	return callPage[AccessLevel](ctx, s.client, get("AccessLevels", ""))

@@ -9,8 +9,8 @@ import (
 // members. Smart Rules and access levels, which are what a group is
 // granted, are read here too (smartrules.go).
 //
-// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-usergroups
-// and the pages of each route named below.
+// Each method's Reference: line names its page of the vendor's API
+// reference, https://docs.beyondtrust.com/bips/v26.2/reference/<page>.
 type UserGroupsService service
 
 // UserGroup is a group of users, local or from a directory.
@@ -31,6 +31,7 @@ const pathUserGroups = "UserGroups"
 // List returns the user groups, active or not.
 //
 // API: GET UserGroups
+// Reference: get-api-public-v3-usergroups
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) List(ctx context.Context) ([]UserGroup, *Response, error) {
 	return callPage[UserGroup](ctx, s.client, get(pathUserGroups, ""))
@@ -39,6 +40,7 @@ func (s *UserGroupsService) List(ctx context.Context) ([]UserGroup, *Response, e
 // Get returns the user group with the ID.
 //
 // API: GET UserGroups/{id}
+// Reference: get-api-public-v3-usergroups-id
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) Get(ctx context.Context, groupID int) (*UserGroup, *Response, error) {
 	return getByID[UserGroup](ctx, s.client, "groupID", groupID, pathUserGroups)
@@ -49,6 +51,7 @@ func (s *UserGroupsService) Get(ctx context.Context, groupID int) (*UserGroup, *
 // it. No such group is ErrNotFound.
 //
 // API: GET UserGroups?name={name}
+// Reference: get-api-public-v3-usergroups
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) Find(ctx context.Context, name string) (*UserGroup, *Response, error) {
 	return findByName(ctx, s.client, "name", name, pathUserGroups, "name", "user group",
@@ -59,6 +62,7 @@ func (s *UserGroupsService) Find(ctx context.Context, name string) (*UserGroup, 
 // first synchronizes the group's membership from the directory.
 //
 // API: GET UserGroups/{userGroupId}/Users
+// Reference: get-api-public-v3-usergroups-usergroupid-users
 // Needs: User Accounts Management (Read).
 func (s *UserGroupsService) Members(ctx context.Context, groupID int) ([]UserAccount, *Response, error) {
 	return listByID[UserAccount](ctx, s.client, "groupID", groupID, nil, pathUserGroups, pathUsers)

@@ -9,8 +9,8 @@ import (
 // ending a user's requests (RequestsService.TerminateUserRequests) needs.
 // Their groups are read here too.
 //
-// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-users
-// and the pages of each route named below.
+// Each method's Reference: line names its page of the vendor's API
+// reference, https://docs.beyondtrust.com/bips/v26.2/reference/<page>.
 type UsersService service
 
 // UserAccount is a BeyondInsight user: a local user, or one from Active
@@ -60,6 +60,7 @@ const pathUsers = "Users"
 // List returns the users (the active ones unless opts.IncludeInactive).
 //
 // API: GET Users
+// Reference: get-api-public-v3-users
 // Needs: User Accounts Management (Read).
 func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) ([]UserAccount, *Response, error) {
 	q, err := opts.query()
@@ -72,6 +73,7 @@ func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) ([]User
 // Get returns the user with the ID.
 //
 // API: GET Users/{id}
+// Reference: get-api-public-v3-users-id
 // Needs: User Accounts Management (Read).
 func (s *UsersService) Get(ctx context.Context, userID int) (*UserAccount, *Response, error) {
 	return getByID[UserAccount](ctx, s.client, "userID", userID, pathUsers)
@@ -84,6 +86,7 @@ func (s *UsersService) Get(ctx context.Context, userID int) (*UserAccount, *Resp
 // ErrNotFound.
 //
 // API: GET Users?username={userName}
+// Reference: get-api-public-v3-users
 // Needs: User Accounts Management (Read).
 func (s *UsersService) Find(ctx context.Context, userName string) (*UserAccount, *Response, error) {
 	return findByName(ctx, s.client, "userName", userName, pathUsers, "username", "user",
@@ -93,6 +96,7 @@ func (s *UsersService) Find(ctx context.Context, userName string) (*UserAccount,
 // ListGroups returns the user groups a user belongs to.
 //
 // API: GET Users/{userID}/UserGroups
+// Reference: get-api-public-v3-users-userid-usergroups
 // Needs: User Accounts Management (Read).
 func (s *UsersService) ListGroups(ctx context.Context, userID int) ([]UserGroup, *Response, error) {
 	return listByID[UserGroup](ctx, s.client, "userID", userID, nil, pathUsers, pathUserGroups)

@@ -9,8 +9,8 @@ import (
 // workgroup holds assets and managed systems; its ID or name is what the
 // Assets calls and ManagedSystemsService.ListByWorkgroup take.
 //
-// Reference: https://docs.beyondtrust.com/bips/v26.2/reference/get-api-public-v3-workgroups
-// and the pages of each route named below.
+// Each method's Reference: line names its page of the vendor's API
+// reference, https://docs.beyondtrust.com/bips/v26.2/reference/<page>.
 type WorkgroupsService service
 
 // Workgroup is a group of assets.
@@ -39,6 +39,7 @@ func (o *CreateWorkgroupOptions) validate() error {
 // List returns the workgroups.
 //
 // API: GET Workgroups
+// Reference: get-api-public-v3-workgroups
 // Needs: Asset Management (Read), Scan Management (Full control), or Read
 // access to a Smart Group of the workgroup's organization.
 func (s *WorkgroupsService) List(ctx context.Context) ([]Workgroup, *Response, error) {
@@ -48,6 +49,7 @@ func (s *WorkgroupsService) List(ctx context.Context) ([]Workgroup, *Response, e
 // Get returns the workgroup with the ID.
 //
 // API: GET Workgroups/{id}
+// Reference: get-api-public-v3-workgroups-id
 // Needs: as List.
 func (s *WorkgroupsService) Get(ctx context.Context, workgroupID int) (*Workgroup, *Response, error) {
 	return getByID[Workgroup](ctx, s.client, "workgroupID", workgroupID, pathWorkgroups)
@@ -58,6 +60,7 @@ func (s *WorkgroupsService) Get(ctx context.Context, workgroupID int) (*Workgrou
 // it. No such workgroup is ErrNotFound.
 //
 // API: GET Workgroups?name={name}
+// Reference: get-api-public-v3-workgroups
 // Needs: as List.
 func (s *WorkgroupsService) Find(ctx context.Context, name string) (*Workgroup, *Response, error) {
 	return findByName(ctx, s.client, "name", name, pathWorkgroups, "name", "workgroup",
@@ -67,6 +70,7 @@ func (s *WorkgroupsService) Find(ctx context.Context, name string) (*Workgroup, 
 // Create creates a workgroup and returns it.
 //
 // API: POST Workgroups
+// Reference: post-api-public-v3-workgroups
 // Needs: Asset Management (Full control).
 func (s *WorkgroupsService) Create(ctx context.Context, opts *CreateWorkgroupOptions) (*Workgroup, *Response, error) {
 	if err := opts.validate(); err != nil {

@@ -98,6 +98,7 @@ func (s *Server) accountDetails(a *account) accountDetailsJSON {
 // accountsOfSystem answers every managed account of a system, paged.
 //
 // API: GET ManagedSystems/{systemID}/ManagedAccounts?limit=&offset=
+// Reference: get-api-public-v3-managedsystems-systemid-managedaccounts
 func (s *Server) accountsOfSystem(c *call) reply {
 	if !c.user.readsAccounts() {
 		return needs(permAccountsRead)
@@ -118,6 +119,7 @@ func (s *Server) accountsOfSystem(c *call) reply {
 // getAccount answers one managed account, as its administrator sees it.
 //
 // API: GET ManagedAccounts/{id}
+// Reference: get-api-public-v3-managedaccounts-id
 func (s *Server) getAccount(c *call) reply {
 	if !c.user.readsAccounts() {
 		return needs(permAccountsRead)
@@ -154,6 +156,7 @@ func checkAccountBody(b *accountBodyJSON, create bool) string {
 // on the system is 409. It answers 201 and the account.
 //
 // API: POST ManagedSystems/{systemID}/ManagedAccounts
+// Reference: post-api-public-v3-managedsystems-systemid-managedaccounts
 func (s *Server) createAccount(c *call) reply {
 	if !c.user.admin {
 		return needs(permAccountsFull)
@@ -215,6 +218,7 @@ func (s *Server) setAccount(a *account, b *accountBodyJSON, now time.Time) {
 // as the account's.
 //
 // API: PUT ManagedAccounts/{id}
+// Reference: put-api-public-v3-managedaccounts-id
 func (s *Server) updateAccount(c *call) reply {
 	if !c.user.admin {
 		return needs(permAccountsFull)
@@ -242,6 +246,7 @@ func (s *Server) updateAccount(c *call) reply {
 // terminated) and its aliases no longer map it.
 //
 // API: DELETE ManagedAccounts/{id}
+// Reference: delete-api-public-v3-managedaccounts-id
 func (s *Server) deleteAccount(c *call) reply {
 	if !c.user.admin {
 		return needs(permAccountsFull)
@@ -295,6 +300,7 @@ func (s *Server) CredentialChanges() []CredentialChange {
 // fake does not model). 204.
 //
 // API: PUT ManagedAccounts/{managedAccountID}/Credentials
+// Reference: put-api-public-v3-managedaccounts-managedaccountid-credentials
 func (s *Server) setCredentials(c *call) reply {
 	if !c.user.admin && !c.user.isa {
 		return needs("the ISA role, the Credentials Manager role or " + permAccountsFull)
@@ -335,6 +341,7 @@ func (s *Server) setCredentials(c *call) reply {
 // (Queue is recorded; the fake's systems are always reachable). 204.
 //
 // API: POST ManagedAccounts/{managedAccountID}/Credentials/Change
+// Reference: post-api-public-v3-managedaccounts-managedaccountid-credentials-change
 func (s *Server) changeCredentials(c *call) reply {
 	if !c.user.admin {
 		return needs(permAccountsFull)
@@ -360,6 +367,7 @@ func (s *Server) changeCredentials(c *call) reply {
 // requestor of an active request for the account may read it.
 //
 // API: GET ManagedAccounts/{managedAccountID}/Credentials?type=totp
+// Reference: get-api-public-v3-managedaccounts-managedaccountid-credentials
 func (s *Server) accountTOTP(c *call) reply {
 	if typ, _ := c.query("type"); !strings.EqualFold(typ, "totp") {
 		return badRequest("type must be totp.")

@@ -58,6 +58,7 @@ func usersJSON(users []*user) []userAccountJSON {
 // so ?includeInactive= changes nothing.
 //
 // API: GET Users?username=&includeInactive=
+// Reference: get-api-public-v3-users
 func (s *Server) listUsers(c *call) reply {
 	if !c.user.readsUsers() {
 		return needs(permUsersRead)
@@ -72,6 +73,7 @@ func (s *Server) listUsers(c *call) reply {
 // getUser answers one user.
 //
 // API: GET Users/{id}
+// Reference: get-api-public-v3-users-id
 func (s *Server) getUser(c *call) reply {
 	if !c.user.readsUsers() {
 		return needs(permUsersRead)
@@ -86,6 +88,7 @@ func (s *Server) getUser(c *call) reply {
 // groupsOfUser answers the groups a user belongs to.
 //
 // API: GET Users/{userID}/UserGroups
+// Reference: get-api-public-v3-users-userid-usergroups
 func (s *Server) groupsOfUser(c *call) reply {
 	if !c.user.readsUsers() {
 		return needs(permUsersRead)
@@ -125,6 +128,7 @@ func (g *userGroup) json() userGroupJSON {
 // that name (case aside) as an object, 404 when there is none.
 //
 // API: GET UserGroups?name=
+// Reference: get-api-public-v3-usergroups
 func (s *Server) listUserGroups(c *call) reply {
 	if !c.user.readsUsers() {
 		return needs(permUsersRead)
@@ -151,6 +155,7 @@ func (s *Server) groupOfPath(c *call) *userGroup {
 // getUserGroup answers one user group.
 //
 // API: GET UserGroups/{id}
+// Reference: get-api-public-v3-usergroups-id
 func (s *Server) getUserGroup(c *call) reply {
 	if !c.user.readsUsers() {
 		return needs(permUsersRead)
@@ -165,6 +170,7 @@ func (s *Server) getUserGroup(c *call) reply {
 // groupMembers answers the users of a group.
 //
 // API: GET UserGroups/{userGroupId}/Users
+// Reference: get-api-public-v3-usergroups-usergroupid-users
 func (s *Server) groupMembers(c *call) reply {
 	if !c.user.readsUsers() {
 		return needs(permUsersRead)
@@ -219,6 +225,7 @@ func (s *Server) readableRules(u *user) []*smartRule {
 // Administrators and Auditor, who may read every rule there is).
 //
 // API: GET SmartRules?type=&title=
+// Reference: get-api-public-v3-smartrules
 func (s *Server) listSmartRules(c *call) reply {
 	rules := s.readableRules(c.user)
 	if len(rules) == 0 && !c.user.admin && !c.user.auditor {
@@ -248,6 +255,7 @@ func (s *Server) listSmartRules(c *call) reply {
 // getSmartRule answers one Smart Rule the caller may read (404 otherwise).
 //
 // API: GET SmartRules/{id}
+// Reference: get-api-public-v3-smartrules-id
 func (s *Server) getSmartRule(c *call) reply {
 	for _, r := range s.readableRules(c.user) {
 		if r.ID == c.id(0) {
@@ -260,6 +268,7 @@ func (s *Server) getSmartRule(c *call) reply {
 // groupSmartRules answers the Smart Rules a group may read and write.
 //
 // API: GET UserGroups/{userGroupId}/SmartRules
+// Reference: get-api-public-v3-usergroups-usergroupid-smartrules
 func (s *Server) groupSmartRules(c *call) reply {
 	if !c.user.readsUsers() {
 		return needs(permUsersRead)

@@ -14,9 +14,9 @@ import (
 // Managed systems, assets, workgroups, databases, platforms and functional
 // accounts: what turns the names a user knows into IDs, and what an
 // administrator onboards systems with. Shapes, query names and limits are
-// the vendor's reference pages' (docs.beyondtrust.com/bips, "API
-// Reference", the page of each route) and its Go client's; each handler
-// names its route.
+// the vendor's reference pages' and its Go client's: each handler names its
+// route (API:) and its page (Reference:, below
+// https://docs.beyondtrust.com/bips/v26.2/reference/).
 //
 // Permissions, as the fake models the feature permissions:
 //   - Password Safe System Management (Read): Administrators, Auditor,
@@ -177,6 +177,7 @@ func (s *Server) systemsJSON(keep func(*system) bool) []managedSystemJSON {
 // type) and ?name= (the system name, case aside), paged.
 //
 // API: GET ManagedSystems?type=&name=&limit=&offset=
+// Reference: get-api-public-v3-managedsystems
 func (s *Server) listSystems(c *call) reply {
 	if !c.user.readsSystems() {
 		return needs(permSystemsRead)
@@ -194,6 +195,7 @@ func (s *Server) listSystems(c *call) reply {
 // getSystem answers one managed system.
 //
 // API: GET ManagedSystems/{id}
+// Reference: get-api-public-v3-managedsystems-id
 func (s *Server) getSystem(c *call) reply {
 	if !c.user.readsSystems() {
 		return needs(permSystemsRead)
@@ -209,6 +211,7 @@ func (s *Server) getSystem(c *call) reply {
 // when the asset has none).
 //
 // API: GET Assets/{assetId}/ManagedSystems
+// Reference: get-api-public-v3-assets-assetid-managedsystems
 func (s *Server) systemOnAsset(c *call) reply {
 	return s.systemOn(c, func(x *systemExtra) bool { return x.asset != nil && x.asset.id == c.id(0) })
 }
@@ -216,6 +219,7 @@ func (s *Server) systemOnAsset(c *call) reply {
 // systemOnDatabase answers the managed system of a database.
 //
 // API: GET Databases/{databaseID}/ManagedSystems
+// Reference: get-api-public-v3-databases-databaseid-managedsystems
 func (s *Server) systemOnDatabase(c *call) reply {
 	return s.systemOn(c, func(x *systemExtra) bool { return x.database != nil && x.database.id == c.id(0) })
 }
@@ -235,6 +239,7 @@ func (s *Server) systemOn(c *call, on func(*systemExtra) bool) reply {
 // systemsInWorkgroup answers the managed systems of a workgroup, paged.
 //
 // API: GET Workgroups/{id}/ManagedSystems?limit=&offset=
+// Reference: get-api-public-v3-workgroups-id-managedsystems
 func (s *Server) systemsInWorkgroup(c *call) reply {
 	if !c.user.readsSystems() {
 		return needs(permSystemsRead)
@@ -250,7 +255,8 @@ func (s *Server) systemsInWorkgroup(c *call) reply {
 // account auto-manages, paged. Password Safe Account Management (Read)
 // will do as well.
 //
-// API: GET FunctionalAccounts/{id}/ManagedSystems?limit=&offset=
+// API: GET FunctionalAccounts/{accountID}/ManagedSystems?limit=&offset=
+// Reference: get-api-public-v3-functionalaccounts-accountid-managedsystems
 func (s *Server) systemsOfFunctionalAccount(c *call) reply {
 	if !c.user.readsSystems() && !c.user.readsAccounts() {
 		return needs(permSystemsRead)
@@ -266,6 +272,7 @@ func (s *Server) systemsOfFunctionalAccount(c *call) reply {
 // 409 when it has one). PlatformID is required.
 //
 // API: POST Assets/{assetId}/ManagedSystems
+// Reference: post-api-public-v3-assets-assetid-managedsystems
 func (s *Server) createSystemOnAsset(c *call) reply {
 	if !c.user.admin {
 		return needs(permSystemsFull)
@@ -292,6 +299,7 @@ func (s *Server) createSystemOnAsset(c *call) reply {
 // createSystemOnDatabase makes a database a managed system.
 //
 // API: POST Databases/{databaseID}/ManagedSystems
+// Reference: post-api-public-v3-databases-databaseid-managedsystems
 func (s *Server) createSystemOnDatabase(c *call) reply {
 	if !c.user.admin {
 		return needs(permSystemsFull)
@@ -319,6 +327,7 @@ func (s *Server) createSystemOnDatabase(c *call) reply {
 // required.
 //
 // API: POST Workgroups/{workgroupID}/ManagedSystems
+// Reference: post-api-public-v3-workgroups-workgroupid-managedsystems
 func (s *Server) createSystemInWorkgroup(c *call) reply {
 	if !c.user.admin {
 		return needs(permSystemsFull)
@@ -394,6 +403,7 @@ func (s *Server) setSystemLinks(x *systemExtra, body managedSystemJSON) {
 // system, WorkgroupID moves it.
 //
 // API: PUT ManagedSystems/{id}
+// Reference: put-api-public-v3-managedsystems-id
 func (s *Server) updateSystem(c *call) reply {
 	if !c.user.admin {
 		return needs(permSystemsFull)
@@ -428,6 +438,7 @@ func (s *Server) updateSystem(c *call) reply {
 // open requests end, as terminated). The asset or database stays.
 //
 // API: DELETE ManagedSystems/{id}
+// Reference: delete-api-public-v3-managedsystems-id
 func (s *Server) deleteSystem(c *call) reply {
 	if !c.user.admin {
 		return needs(permSystemsFull)
@@ -485,6 +496,7 @@ func newPlatformJSON(p *Platform) platformJSON {
 // listPlatforms answers the platforms.
 //
 // API: GET Platforms
+// Reference: get-api-public-v3-platforms
 func (s *Server) listPlatforms(c *call) reply {
 	if !c.user.readsSystems() {
 		return needs(permSystemsRead)
@@ -499,6 +511,7 @@ func (s *Server) listPlatforms(c *call) reply {
 // getPlatform answers one platform.
 //
 // API: GET Platforms/{id}
+// Reference: get-api-public-v3-platforms-id
 func (s *Server) getPlatform(c *call) reply {
 	if !c.user.readsSystems() {
 		return needs(permSystemsRead)
@@ -542,6 +555,7 @@ func (s *Server) functionalJSON(f *functionalAccount) functionalAccountJSON {
 // listFunctionalAccounts answers the functional accounts.
 //
 // API: GET FunctionalAccounts
+// Reference: get-api-public-v3-functionalaccounts
 func (s *Server) listFunctionalAccounts(c *call) reply {
 	if !c.user.readsAccounts() {
 		return needs(permAccountsRead)
@@ -556,6 +570,7 @@ func (s *Server) listFunctionalAccounts(c *call) reply {
 // getFunctionalAccount answers one functional account.
 //
 // API: GET FunctionalAccounts/{id}
+// Reference: get-api-public-v3-functionalaccounts-id
 func (s *Server) getFunctionalAccount(c *call) reply {
 	if !c.user.readsAccounts() {
 		return needs(permAccountsRead)
@@ -585,6 +600,7 @@ func (w *workgroup) json() workgroupJSON {
 // that name (case aside) as an object, 404 when there is none.
 //
 // API: GET Workgroups?name=
+// Reference: get-api-public-v3-workgroups
 func (s *Server) listWorkgroups(c *call) reply {
 	if !c.user.readsAssets() {
 		return needs(permAssetsRead)
@@ -606,6 +622,7 @@ func (s *Server) listWorkgroups(c *call) reply {
 // getWorkgroup answers one workgroup.
 //
 // API: GET Workgroups/{id}
+// Reference: get-api-public-v3-workgroups-id
 func (s *Server) getWorkgroup(c *call) reply {
 	if !c.user.readsAssets() {
 		return needs(permAssetsRead)
@@ -621,6 +638,7 @@ func (s *Server) getWorkgroup(c *call) reply {
 // (409).
 //
 // API: POST Workgroups
+// Reference: post-api-public-v3-workgroups
 func (s *Server) createWorkgroup(c *call) reply {
 	if !c.user.admin {
 		return needs(permAssetsFull)
@@ -679,6 +697,7 @@ func (s *Server) assetsJSON(keep func(*asset) bool) []assetJSON {
 // of that name as an object, 404 when there is none.
 //
 // API: GET Workgroups/{workgroupID}/Assets?limit=&offset=, GET Workgroups/{workgroupName}/Assets?name=
+// Reference: get-api-public-v3-workgroups-workgroupid-assets, get-api-public-v3-workgroups-workgroupname-assets
 func (s *Server) assetsInWorkgroup(c *call) reply {
 	if !c.user.readsAssets() {
 		return needs(permAssetsRead)
@@ -709,6 +728,7 @@ func (s *Server) workgroupOfPath(c *call) *workgroup {
 // getAsset answers one asset.
 //
 // API: GET Assets/{id}
+// Reference: get-api-public-v3-assets-id
 func (s *Server) getAsset(c *call) reply {
 	if !c.user.readsAssets() {
 		return needs(permAssetsRead)
@@ -739,6 +759,7 @@ type assetBodyJSON struct {
 // in the workgroup is 409.
 //
 // API: POST Workgroups/{workgroupID}/Assets
+// Reference: post-api-public-v3-workgroups-workgroupid-assets
 func (s *Server) createAsset(c *call) reply {
 	if !c.user.admin {
 		return needs(permAssetsFull)
@@ -788,6 +809,7 @@ func paddedIP(ip string) string {
 // required); WorkgroupID moves it.
 //
 // API: PUT Assets/{id}
+// Reference: put-api-public-v3-assets-id
 func (s *Server) updateAsset(c *call) reply {
 	if !c.user.admin {
 		return needs(permAssetsFull)
@@ -820,6 +842,7 @@ func (s *Server) updateAsset(c *call) reply {
 // stays, without an asset.
 //
 // API: DELETE Assets/{id}
+// Reference: delete-api-public-v3-assets-id
 func (s *Server) deleteAsset(c *call) reply {
 	if !c.user.admin {
 		return needs(permAssetsFull)
@@ -847,6 +870,7 @@ func (s *Server) deleteAsset(c *call) reply {
 // CIDR block. No criterion is 400. Paged as the lists are.
 //
 // API: POST Assets/Search?limit=&offset=
+// Reference: post-api-public-v3-assets-search
 func (s *Server) searchAssets(c *call) reply {
 	if !c.user.readsAssets() {
 		return needs(permAssetsRead)
@@ -924,6 +948,7 @@ func (s *Server) databasesJSON(keep func(*database) bool) []databaseJSON {
 // listDatabases answers every database.
 //
 // API: GET Databases
+// Reference: get-api-public-v3-databases
 func (s *Server) listDatabases(c *call) reply {
 	if !c.user.readsAssets() {
 		return needs(permAssetsRead)
@@ -934,6 +959,7 @@ func (s *Server) listDatabases(c *call) reply {
 // getDatabase answers one database.
 //
 // API: GET Databases/{id}
+// Reference: get-api-public-v3-databases-id
 func (s *Server) getDatabase(c *call) reply {
 	if !c.user.readsAssets() {
 		return needs(permAssetsRead)
@@ -948,6 +974,7 @@ func (s *Server) getDatabase(c *call) reply {
 // databasesOnAsset answers the databases on an asset.
 //
 // API: GET Assets/{assetID}/Databases
+// Reference: get-api-public-v3-assets-assetid-databases
 func (s *Server) databasesOnAsset(c *call) reply {
 	if !c.user.readsAssets() {
 		return needs(permAssetsRead)
