@@ -198,10 +198,7 @@ func (s *AssetsService) Search(ctx context.Context, opts *SearchAssetsOptions) (
 	if err := opts.validate(); err != nil {
 		return nil, nil, err
 	}
-	q, err := encodeQuery(opts)
-	if err != nil {
-		return nil, nil, err
-	}
+	q, _ := encodeQuery(opts) // limit and offset, validated: it cannot fail
 	r := post(pathAssets+"/Search", &opts.Criteria)
 	r.query = q
 	return callPage[Asset](ctx, s.client, r)

@@ -35,8 +35,9 @@ func (p *pagedSystems) respond(req *http.Request) (*http.Response, error) {
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	p.mu.Lock()
 	p.queries = append(p.queries, req.URL.RawQuery)
+	calls := len(p.queries)
 	p.mu.Unlock()
-	if p.failAt > 0 && offset >= p.failAt {
+	if p.failAt > 0 && offset >= p.failAt || calls > 20 { // a pager that loops fails, not hangs
 		return httpmock.NewStringResponse(http.StatusInternalServerError, `"boom"`), nil
 	}
 	if p.ignore {

@@ -379,7 +379,7 @@ var errNoTOTPCode = errors.New("expected the code as a JSON string, or an object
 // the code nor the body is ever quoted in an error.
 func decodeTOTP(_ http.Header, body []byte) (Secret, error) {
 	b := bytes.TrimSpace(body)
-	if len(b) > 0 && b[0] == '{' {
+	if bytes.HasPrefix(b, []byte("{")) {
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(b, &fields); err != nil {
 			return Secret{}, errNoTOTPCode
@@ -392,7 +392,7 @@ func decodeTOTP(_ http.Header, body []byte) (Secret, error) {
 		}
 	}
 	var code Secret
-	if len(b) == 0 || b[0] != '"' || json.Unmarshal(b, &code) != nil || code.IsZero() {
+	if json.Unmarshal(b, &code) != nil || code.IsZero() {
 		return Secret{}, errNoTOTPCode
 	}
 	return code, nil

@@ -63,10 +63,7 @@ const pathUsers = "Users"
 // Reference: get-api-public-v3-users
 // Needs: User Accounts Management (Read).
 func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) ([]UserAccount, *Response, error) {
-	q, err := opts.query()
-	if err != nil {
-		return nil, nil, err
-	}
+	q, _ := opts.query() // one bool: it cannot fail
 	return callPage[UserAccount](ctx, s.client, get(pathUsers, q))
 }
 
