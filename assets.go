@@ -182,7 +182,7 @@ func (s *AssetsService) Get(ctx context.Context, assetID int) (*Asset, *Response
 // Reference: get-api-public-v3-workgroups-workgroupname-assets
 // Needs: Asset Management (Read).
 func (s *AssetsService) Find(ctx context.Context, workgroupName, assetName string) (*Asset, *Response, error) {
-	if err := firstError(checkSegment("workgroupName", workgroupName), checkRequired("assetName", assetName)); err != nil {
+	if err := firstError(checkSegment("workgroupName", workgroupName), checkRequired("name", assetName)); err != nil {
 		return nil, nil, err
 	}
 	r := get(namePath(pathWorkgroups, workgroupName, pathAssets), nameQuery("name", assetName))

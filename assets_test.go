@@ -170,7 +170,7 @@ func TestAssetsValidation(t *testing.T) {
 		}},
 		{"Get", "assetID", func(c *ps.Client) error { _, _, err := c.Assets.Get(bg, 0); return err }},
 		{"Find workgroup", "workgroupName", func(c *ps.Client) error { _, _, err := c.Assets.Find(bg, "..", "db01"); return err }},
-		{"Find asset", "assetName", func(c *ps.Client) error { _, _, err := c.Assets.Find(bg, "Lab", ""); return err }},
+		{"Find asset", "name", func(c *ps.Client) error { _, _, err := c.Assets.Find(bg, "Lab", ""); return err }},
 		{"Search nil", "Criteria", func(c *ps.Client) error { _, _, err := c.Assets.Search(bg, nil); return err }},
 		{"Search nothing", "Criteria", func(c *ps.Client) error {
 			_, _, err := c.Assets.Search(bg, &ps.SearchAssetsOptions{Limit: 5})

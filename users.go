@@ -86,7 +86,7 @@ func (s *UsersService) Get(ctx context.Context, userID int) (*UserAccount, *Resp
 // Reference: get-api-public-v3-users
 // Needs: User Accounts Management (Read).
 func (s *UsersService) Find(ctx context.Context, userName string) (*UserAccount, *Response, error) {
-	return findByName(ctx, s.client, "userName", userName, pathUsers, "username", "user",
+	return findByName(ctx, s.client, "username", userName, pathUsers, "username", "user",
 		func(u *UserAccount) bool { return u.named(userName) })
 }
 

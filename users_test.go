@@ -130,7 +130,7 @@ func TestUsersValidation(t *testing.T) {
 	t.Parallel()
 	ps.CheckValidation(t, []ps.ValidationCase{
 		{"Users.Get", "userID", func(c *ps.Client) error { _, _, err := c.Users.Get(bg, 0); return err }},
-		{"Users.Find", "userName", func(c *ps.Client) error { _, _, err := c.Users.Find(bg, ""); return err }},
+		{"Users.Find", "username", func(c *ps.Client) error { _, _, err := c.Users.Find(bg, ""); return err }},
 		{"Users.ListGroups", "userID", func(c *ps.Client) error { _, _, err := c.Users.ListGroups(bg, -1); return err }},
 		{"UserGroups.Get", "groupID", func(c *ps.Client) error { _, _, err := c.UserGroups.Get(bg, 0); return err }},
 		{"UserGroups.Find", "name", func(c *ps.Client) error { _, _, err := c.UserGroups.Find(bg, ""); return err }},
