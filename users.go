@@ -36,11 +36,18 @@ type UserAccount struct {
 	UserType                    string // e.g. BeyondInsight, ActiveDirectory, LdapDirectory, Application
 }
 
-// named reports whether the user is the one named name: by UserName, or
-// as DOMAIN\UserName, case aside.
+// named reports whether the user is the one named name, case aside: by
+// UserName, as DOMAIN\UserName, or, for a user principal name
+// (name@domain), as UserName@DomainName or by EmailAddress.
 func (u *UserAccount) named(name string) bool {
-	return strings.EqualFold(u.UserName, name) ||
-		u.DomainName != "" && strings.EqualFold(u.DomainName+`\`+u.UserName, name)
+	if strings.EqualFold(u.UserName, name) {
+		return true
+	}
+	if u.DomainName != "" && strings.EqualFold(u.DomainName+`\`+u.UserName, name) {
+		return true
+	}
+	return strings.Contains(name, "@") && (u.DomainName != "" && strings.EqualFold(u.UserName+"@"+u.DomainName, name) ||
+		strings.EqualFold(u.EmailAddress, name))
 }
 
 // ListUsersOptions filters UsersService.List.
@@ -79,8 +86,8 @@ func (s *UsersService) Get(ctx context.Context, userID int) (*UserAccount, *Resp
 // Find returns the active user named userName: a BeyondInsight user name,
 // or DOMAIN\name or a user principal name for a directory user. The name
 // is sent as a query parameter, escaped, and the answer is checked against
-// it (UserName, or DomainName\UserName, case aside). No such user is
-// ErrNotFound.
+// it (UserName, DomainName\UserName, or for a UPN UserName@DomainName or
+// EmailAddress; case aside). No such user is ErrNotFound.
 //
 // API: GET Users?username={userName}
 // Reference: get-api-public-v3-users

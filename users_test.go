@@ -178,13 +178,15 @@ func TestUsersFindMatches(t *testing.T) {
 	t.Parallel()
 	c, mt := ps.NewMockClient(t)
 	mt.RegisterResponder("GET", ps.TestBase+"Users", ps.Respond(http.StatusOK,
-		`[{"UserID":1,"UserName":"alice","DomainName":"CORP"},{"UserID":2,"UserName":"bob"},{"UserID":3,"UserName":"carol@corp.example"}]`))
-	for name, want := range map[string]int{"alice": 1, `CORP\Alice`: 1, "BOB": 2, "carol@corp.example": 3} {
+		`[{"UserID":1,"UserName":"alice","DomainName":"CORP"},{"UserID":2,"UserName":"bob","EmailAddress":"bob@example.test"},`+
+			`{"UserID":3,"UserName":"carol@corp.example"},{"UserID":4,"UserName":"dave","DomainName":"corp.example","EmailAddress":"d@x.test"}]`))
+	for name, want := range map[string]int{"alice": 1, `CORP\Alice`: 1, "BOB": 2, "carol@corp.example": 3, "Dave@Corp.Example": 4,
+		"BOB@example.test": 2, "d@x.test": 4, "alice@corp": 1} {
 		u, _, err := c.Users.Find(bg, name)
 		require.NoError(t, err, name)
 		assert.Equal(t, want, u.UserID, name)
 	}
-	for _, name := range []string{`\bob`, `CORP\bob`, `OTHER\alice`, "CORP", "carol"} {
+	for _, name := range []string{`\bob`, `CORP\bob`, `OTHER\alice`, "CORP", "carol", "bob@", "@", "alice@other", `CORP\alice@corp`} {
 		_, _, err := c.Users.Find(bg, name)
 		assert.True(t, errors.Is(err, ps.ErrNotFound), name)
 	}
