@@ -279,7 +279,11 @@ func TestE2EUsersAndGroups(t *testing.T) {
 
 	users, _, err := aude.Users.List(bg, &ps.ListUsersOptions{IncludeInactive: true})
 	require.NoError(t, err)
-	assert.Len(t, users, 8)
+	require.Len(t, users, len(e.srv.Users()))
+	for i, u := range e.srv.Users() {
+		assert.Equal(t, u.ID, users[i].UserID)
+		assert.Equal(t, u.UserName, users[i].UserName)
+	}
 	secured, _, err := aude.Users.Find(bg, "SECURED")
 	require.NoError(t, err)
 	assert.Equal(t, &ps.UserAccount{UserID: 5, UserName: "secured", FirstName: "Sam", LastName: "Secured",
