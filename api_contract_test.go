@@ -68,6 +68,10 @@ var (
 	_ func(*SessionsService, context.Context, string, *ReplayControl) (*ReplayState, *Response, error)       = (*SessionsService).ControlReplay
 	_ func(*SessionsService, context.Context, string) (*Response, error)                                     = (*SessionsService).EndReplay
 
+	// Inventory: the names API.md fixes.
+	_ func(*UsersService, context.Context, string) (*UserAccount, *Response, error)            = (*UsersService).Find
+	_ func(*ManagedSystemsService, context.Context, string) (*ManagedSystem, *Response, error) = (*ManagedSystemsService).Find
+
 	_ func(string) Secret                = NewSecret
 	_ func(Secret) string                = Secret.Value
 	_ func(Secret) bool                  = Secret.IsZero
@@ -159,6 +163,7 @@ func TestContractValues(t *testing.T) {
 		Password: Secret{}, Text: Secret{}, FileName: "", Notes: "", Urls: []SecretURL{}, OwnerID: 0, OwnerType: "",
 		Owners: []SecretOwner{}, PasswordRuleID: 0, CreatedOn: Time{}, ModifiedOn: Time{}, CreatedBy: "", ModifiedBy: "",
 		SecretValueModifiedOn: Time{}}
+	_, _, _, _, _ = c.ManagedSystems, c.Assets, c.Workgroups, c.Users, c.UserGroups
 	for _, p := range [][2]ManagedAccountType{
 		{ManagedAccountTypeSystem, "system"}, {ManagedAccountTypeRecent, "recent"}, {ManagedAccountTypeDomainLinked, "domainlinked"},
 		{ManagedAccountTypeDatabase, "database"}, {ManagedAccountTypeCloud, "cloud"}, {ManagedAccountTypeApplication, "application"},

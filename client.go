@@ -29,6 +29,12 @@ type Client struct {
 	Secrets *SecretsService
 	Folders *FoldersService
 	Safes   *SafesService
+	// Inventory: every name a user knows resolves to its ID.
+	ManagedSystems *ManagedSystemsService
+	Assets         *AssetsService
+	Workgroups     *WorkgroupsService
+	Users          *UsersService
+	UserGroups     *UserGroupsService
 
 	common service
 
@@ -115,6 +121,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	c.Secrets = (*SecretsService)(&c.common)
 	c.Folders = (*FoldersService)(&c.common)
 	c.Safes = (*SafesService)(&c.common)
+	c.ManagedSystems = (*ManagedSystemsService)(&c.common)
+	c.Assets = (*AssetsService)(&c.common)
+	c.Workgroups = (*WorkgroupsService)(&c.common)
+	c.Users = (*UsersService)(&c.common)
+	c.UserGroups = (*UserGroupsService)(&c.common)
 	return c, nil
 }
 

@@ -14,8 +14,9 @@
 // session the server dropped is signed in again, once, transparently. A
 // Client is safe for concurrent use by many goroutines. Its services group
 // the calls: Secrets, Folders and Safes (Secrets Safe), Requests, Aliases,
-// ManagedAccounts and Sessions; Do reaches any endpoint without a typed
-// method.
+// ManagedAccounts and Sessions; the inventory, ManagedSystems, Assets,
+// Workgroups, Users and UserGroups; Do reaches any endpoint without a
+// typed method.
 //
 // # Secrets Safe
 //
@@ -31,6 +32,22 @@
 // AliasesService.Checkout, ManagedAccountsService.Checkout) create the
 // request, wait for approval, run a function with the credential and always
 // check the request in.
+//
+// # Inventory
+//
+// Locking a system's sessions, ending a user's requests, listing a
+// system's accounts: these take IDs, and a user knows names. Each
+// inventory service finds by name what the API can filter by name
+// (ManagedSystemsService.Find, AssetsService.Find, WorkgroupsService.Find,
+// UsersService.Find, UserGroupsService.Find and FindSmartRule): the name
+// is escaped, the answer is checked against it, none is ErrNotFound and
+// several an error. Lists that the server pages have an All that reads
+// page after page as the loop asks for more (PageOptions for the page).
+// Platforms and functional accounts are read through ManagedSystems,
+// databases through Assets, Smart Rules and access levels through
+// UserGroups. The administrator's calls on managed accounts (ListBySystem,
+// GetByID, Create, Update, Delete, SetCredentials, ChangeCredentials,
+// TOTP) sit beside the requester's on ManagedAccountsService.
 //
 // # Errors
 //

@@ -3,6 +3,7 @@ package passwordsafe
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -350,4 +351,90 @@ func reachableHolds(v any, needle string) bool {
 		found = found || strings.Contains(s, needle) || bytes.Contains(b, []byte(needle))
 	})
 	return found
+}
+
+// ---- Route tables (shared with the external test package) ----
+
+// RouteCase is one call of a typed method and what it must send: Method,
+// Path (below the base URL), the exact Query and the JSON Body ("" for
+// none). The server answers Status (default 200) with Answer; Want is
+// what Call must return (nil: not checked).
+type RouteCase struct {
+	Name                string
+	Method, Path, Query string
+	Body                string
+	Status              int
+	Answer              string
+	Call                func(*Client) (any, *Response, error)
+	Want                any
+}
+
+// CheckRoutes runs each case against a fresh httpmock client: one request
+// with the method, path, query and body given, the answer decoded as Want,
+// and the Response returned with the answer's status.
+func CheckRoutes(t *testing.T, cases []RouteCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			status := tc.Status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			rec := &recorder{}
+			mt.RegisterNoResponder(rec.wrap(respond(status, tc.Answer)))
+			got, resp, err := tc.Call(c)
+			require.NoError(t, err)
+			require.NotNil(t, resp)
+			assert.Equal(t, status, resp.StatusCode)
+			require.Equal(t, 1, rec.count(), "one request")
+			r := rec.last(t)
+			assert.Equal(t, tc.Method, r.Method)
+			assert.Equal(t, "/custom/prefix/"+tc.Path, r.URL.EscapedPath())
+			assert.Equal(t, tc.Query, r.URL.RawQuery)
+			if tc.Body == "" {
+				assert.Empty(t, r.Body)
+			} else {
+				assert.JSONEq(t, tc.Body, string(r.Body))
+				assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+			}
+			if tc.Want != nil {
+				assert.Equal(t, tc.Want, got)
+			}
+		})
+	}
+}
+
+// ValidationCase is a call that must be refused before any I/O, with a
+// *ValidationError for Field.
+type ValidationCase struct {
+	Name, Field string
+	Call        func(*Client) error
+}
+
+// CheckValidation runs each case and checks the error and that nothing,
+// not even a sign-in, was sent.
+func CheckValidation(t *testing.T, cases []ValidationCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			rec := &recorder{}
+			mt.RegisterNoResponder(rec.wrap(respond(http.StatusOK, `{}`)))
+			assertValidation(t, tc.Call(c), tc.Field)
+			assert.Zero(t, rec.count(), "nothing is sent")
+			assert.Zero(t, signIns(mt), "no sign-in")
+		})
+	}
+}
+
+// AssertDecodes checks that body decodes into want, field for field (the
+// JSON names the server spells, such as DnsName, reach their fields).
+func AssertDecodes[T any](t *testing.T, body string, want *T) {
+	t.Helper()
+	got := new(T)
+	require.NoError(t, json.Unmarshal([]byte(body), got))
+	assert.Equal(t, want, got)
 }

@@ -193,7 +193,7 @@ type pagedOptions[O any] interface {
 
 // allOf is an All: every row of the list at path, filtered by opts, page
 // after page of opts' Limit (default defaultPageSize) from its Offset,
-// as allPages reads them. Invalid options are the only pair yielded.
+// as allPages (inventory.go) reads them. Invalid options are the only pair yielded.
 func allOf[T any, O any, P pagedOptions[O], K comparable](ctx context.Context, c *Client, path string, opts P,
 	key func(T) K) iter.Seq2[T, error] {
 	var base O
@@ -207,59 +207,11 @@ func allOf[T any, O any, P pagedOptions[O], K comparable](ctx context.Context, c
 	if *limit == 0 {
 		*limit = defaultPageSize
 	}
-	return allPages(ctx, c, path, *limit, *offset, func(start int) (string, error) {
+	return allPages(ctx, c, *limit, *offset, func(_, start int) *request {
 		page := base
 		_, at := P(&page).page()
 		*at = start
-		return P(&page).query()
-	}, key)
+		q, _ := P(&page).query() // base is valid, and so is every offset the pager asks for
+		return get(path, q)
+	}, func(v *T) K { return key(*v) })
 }
-
-// allPages yields every row of a paged list, asking for page after page as
-// the loop asks for more: query(offset) is the page's query (the caller's
-// filters, the page size limit and offset), starting at offset. It stops
-// after a page shorter than limit, or longer (the server ignored limit and
-// sent everything), or at the TotalCount a wrapped answer gives. A server
-// that ignores offset (a page begins with the previous page's first row,
-// told by key) ends it with an error rather than a loop. A failure is the
-// last pair yielded.
-func allPages[T any, K comparable](ctx context.Context, c *Client, path string, limit, offset int,
-	query func(offset int) (string, error), key func(T) K) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		var prevFirst K
-		for page := offset; ; {
-			q, err := query(page)
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			n := 0
-			total, err := streamPage(ctx, c, get(path, q), func(v T) error {
-				if n == 0 {
-					if page != offset && key(v) == prevFirst {
-						return fmt.Errorf("passwordsafe: GET %s: %w", path, errOffsetIgnored)
-					}
-					prevFirst = key(v)
-				}
-				n++
-				if !yield(v, nil) {
-					return errStopped
-				}
-				return nil
-			})
-			switch {
-			case errors.Is(err, errStopped):
-				return
-			case err != nil:
-				yield(zero, err)
-				return
-			case n != limit, total >= 0 && page+n >= total:
-				return
-			}
-			page += n
-		}
-	}
-}
-
-var errOffsetIgnored = errors.New("the server ignored offset (a page began with the previous page's first row)")

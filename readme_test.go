@@ -284,9 +284,50 @@ func readmeSnippet14(ctx context.Context, client *passwordsafe.Client, acct *pas
 
 var _ = []any{readmeSnippetEnv, readmeSnippetBackoff, readmeSnippet0, readmeSnippet1, readmeSnippet2, readmeSnippet3, readmeSnippet4,
 	readmeSnippet5, readmeSnippet6, readmeSnippet7, readmeSnippet8, readmeSnippet9, readmeSnippet10,
-	readmeSnippet11, readmeSnippet12, readmeSnippet13, readmeSnippet14, x509.NewCertPool, tls.LoadX509KeyPair,
+	readmeSnippet11, readmeSnippet12, readmeSnippet13, readmeSnippet14, readmeSnippetFindIDs, x509.NewCertPool, tls.LoadX509KeyPair,
 	filepath.Join, os.WriteFile, errors.As, log.Printf, fmt.Println,
 	readmeSnippetSecretCredential, readmeSnippetSecretText, readmeSnippetSecretFile}
+
+// readmeSnippetFindIDs is "Find IDs by name".
+func readmeSnippetFindIDs(ctx context.Context, client *passwordsafe.Client) error {
+	sys, _, err := client.ManagedSystems.Find(ctx, "db01")
+	if err != nil {
+		return err // errors.Is(err, passwordsafe.ErrNotFound): no such system
+	}
+	asset, _, err := client.Assets.Find(ctx, "BeyondTrust Workgroup", "db01")
+	if err != nil {
+		return err
+	}
+	wg, _, err := client.Workgroups.Find(ctx, "BeyondTrust Workgroup")
+	if err != nil {
+		return err
+	}
+	user, _, err := client.Users.Find(ctx, `CORP\alice`)
+	if err != nil {
+		return err
+	}
+	fmt.Println(sys.ManagedSystemID, asset.AssetID, wg.ID, user.UserID)
+
+	// Incident response: every session on db01, every request of alice.
+	_, _, err = client.Sessions.LockSystemSessions(ctx, sys.ManagedSystemID, nil)
+	if err != nil {
+		return err
+	}
+	_, _, err = client.Requests.TerminateUserRequests(ctx, user.UserID,
+		&passwordsafe.TerminateRequestsOptions{Reason: "account compromised"})
+	if err != nil {
+		return err
+	}
+
+	// An auditor: every account of db01, requestable or not.
+	for acct, err := range client.ManagedAccounts.AllBySystem(ctx, sys.ManagedSystemID, nil) {
+		if err != nil {
+			return err
+		}
+		fmt.Println(acct.ManagedAccountID, acct.AccountName, acct.LastChangeDate)
+	}
+	return nil
+}
 
 func TestReadmeSnippetsCompile(t *testing.T) {
 	t.Parallel()

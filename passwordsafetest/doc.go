@@ -42,6 +42,9 @@
 // sign-in and bearer tokens (see "Newer endpoints" and "Sign-in extras");
 // and Secrets Safe: safes, folders and credential, text and file secrets
 // (see "Secrets Safe").
+// and the inventory: managed systems, assets, workgroups, databases,
+// platforms, functional accounts, users, user groups, Smart Rules, and the
+// administrator's managed account calls (see "Inventory").
 // Its server side uses the standard library only; Client is the one place
 // it uses package passwordsafe, and only its public API.
 //
@@ -110,6 +113,18 @@
 //	Safe "dev"             members: admin
 //	  dev/sandbox          token (Text)
 //
+// Inventory (see "Inventory"):
+//
+//	Workgroups          1 BeyondTrust Workgroup (every system), 2 Lab
+//	Assets              1-6: one per system, same ID and name; 7 lab-printer (Lab, 10.30.0.7, no system)
+//	Databases           1 orders on db01 (PostgreSQL, PlatformID 20, port 5432), not managed
+//	Platforms           1 Windows, 2 Linux, 10 Generic Platform, 20 PostgreSQL, 25 Active Directory
+//	Functional account  1 svc-rotate (Linux), auto-manages web01 and db01
+//	Smart Rules         1 All Managed Systems, 2 Linux Accounts, 3 Lab Assets
+//	User groups         1 Administrators (admin), 2 Auditors (auditor), 3 Requestors (requestor,
+//	                    reqapprover, secured), 4 Approvers, 5 ISA, 6 Incident Response (quarantine)
+//	TOTP                web01/root, secret DefaultTOTPSecret
+//
 // Request IDs count from 1001, session IDs from 7001. The session proxy
 // answers on ports 4422 (SSH) and 4489 (RDP) at the host the client called.
 //
@@ -133,6 +148,11 @@
 //   - The default safes, folders and secrets are there only when the test
 //     seeds none of its own. A folder or a safe that a seeded folder or
 //     secret names, but the seed does not list, is created.
+//   - The default workgroups, assets, databases, functional account and
+//     TOTP secret come with the default systems; the default Smart Rules
+//     and user groups come together, unless the test seeds either; the
+//     default platforms are always there (a seeded platform of the same ID
+//     replaces one).
 //   - WithoutDefaults (or "noDefaults": true in a seed file) starts from
 //     nothing: only what the seed says.
 //   - IDs left 0 are given the next free number (sessions: from 7001);
@@ -147,10 +167,12 @@
 //
 // A JSON seed file holds a Seed; the names are those of the json tags of
 // Seed, User, System, Account, Policy, Alias, AccountRef,
-// RecordedSession, ScreenFrame, Node, Safe, Folder and SafeSecret ("nodes",
-// a session's "id" and "frames", "safes", "folders", "secrets" and a user's
-// "secretsSafe" joined version 1 later, as optional fields: older files
-// still read; a File secret's "content" is base64). "version" is required and must
+// RecordedSession, ScreenFrame, Node, Safe, Folder, SafeSecret and the
+// inventory's Workgroup, Asset, Database, Platform, FunctionalAccount,
+// SmartRule, UserGroup and AccountTOTP ("nodes", a session's "id" and
+// "frames", "safes", "folders", "secrets", a user's "secretsSafe" and the
+// inventory joined version 1 later, as optional fields: older files still
+// read; a File secret's "content" is base64). "version" is required and must
 // be 1; unknown fields and trailing data are errors.
 // testdata/seed.example.json in this package is a complete example:
 //
@@ -174,6 +196,14 @@
 //	  "secrets":  [{"path": "payments/db/dsn", "type": "Text", "text": "postgres://..."},
 //	               {"path": "payments/db/admin", "username": "dba", "password": "optional"},
 //	               {"path": "payments/db/ca.pem", "type": "File", "content": "LS0tLS1CRUdJTi..."}]
+//	  "workgroups": [{"name": "Databases", "organizationId": "0f1e2d3c-..."}],
+//	  "assets":     [{"name": "pg-host", "workgroup": "Databases", "ipAddress": "10.1.0.5"}],
+//	  "databases":  [{"asset": "pg-host", "platformId": 20, "instance": "main", "port": 5432, "system": "pg-prod"}],
+//	  "platforms":  [{"id": 20, "name": "PostgreSQL", "entityTypeId": 2, "defaultPort": 5432}],
+//	  "functionalAccounts": [{"platformId": 2, "accountName": "svc-rotate", "systems": ["bastion"]}],
+//	  "smartRules": [{"title": "Production databases", "type": "ManagedAccount"}],
+//	  "userGroups": [{"name": "DBAs", "members": ["oncall"], "smartRules": ["Production databases"]}],
+//	  "totp":       [{"system": "bastion", "account": "deploy", "secret": "JBSWY3DPEHPK3PXP"}]
 //	}
 //
 // Roles are Requestor, Approver, Administrators (or admin), Auditor, ISA,
@@ -324,6 +354,48 @@
 //		t.Errorf("stored %+v", s)
 //	}
 //
+// # Inventory
+//
+// What turns the names a user knows into IDs, and what an administrator
+// onboards systems with: GET ManagedSystems (?type=, ?name=), by ID, by
+// asset, database, workgroup or functional account, created on an asset,
+// a database or in a workgroup, updated and deleted; Platforms and
+// FunctionalAccounts; Workgroups (?name=) and their Assets (by workgroup
+// ID or name, ?name=), POST Assets/Search, assets created, updated and
+// deleted, Databases; Users (?username=), their groups, UserGroups
+// (?name=), their members and Smart Rules, SmartRules (?type=, ?title=);
+// and on managed accounts: every account of a system, one by ID, create,
+// update, delete, PUT .../Credentials, POST .../Credentials/Change and
+// GET .../Credentials?type=totp.
+//
+// The roles stand for the feature permissions the calls need:
+//
+//	Password Safe System Management (Read)   Administrators, Auditor, Quarantine
+//	Password Safe Account Management (Read)  Administrators, Auditor, Quarantine
+//	User Accounts Management (Read)          Administrators, Auditor, Quarantine
+//	Asset Management (Read)                  Administrators, Auditor
+//	Smart Rules                              Administrators and Auditor all; others those of their groups
+//	every create, update and delete          Administrators (setting a credential: the ISA role too)
+//	the TOTP code                            Administrators, ISA, or an active request for the account
+//
+// so the auditor lists a system's accounts and the incident responder
+// finds the system and the user to act on, where requestable accounts
+// (GET ManagedAccounts) show them nothing. Anyone else gets 403 "4031 -
+// ...", naming the permission.
+//
+// Where the reference leaves the wire open the fake chose, and the
+// handler's doc comment says so: lists answer a bare array, or with
+// ?limit= the {"TotalCount": N, "Data": [...]} page; GET Workgroups?name=,
+// UserGroups?name=, SmartRules?title= and Workgroups/{name}/Assets?name=
+// answer one object (404 when there is none), GET Users?username= and
+// ManagedSystems?name= a list; create calls answer 201 and the object,
+// deletes 200 with no body; bodies with an unknown field are refused
+// (400), so a misspelt field shows. The TOTP code is a JSON string,
+// computed (RFC 6238) from the account's seeded secret by the fake's clock:
+// TOTPCode tells a test what it is. State accessors: Workgroups, Assets,
+// SystemLinks (where a system lives), CredentialChanges (who set or
+// changed which account's credential, never the value), Password.
+//
 // # Sign-in extras
 //
 // WithMFA(code) makes the API registration enforce multi-factor
@@ -381,7 +453,11 @@
 // 1) requests SSH access to root on web01 (SystemID 1, AccountID 11) as
 // request 1001, reads its password "recorded-password-1", opens session
 // 7001 (a ticket at 127.0.0.1:4422), which admin lists, replays, locks and
-// terminates, and checks the request in. Every call gets the same answer,
+// terminates, and checks the request in. Then the auditor and the incident
+// responder find systems, assets, workgroups and users by name, and admin
+// creates workgroup 3 DMZ, asset 8 gw01 in it, makes it managed system 7
+// with managed account 62 svc, sets and changes its credential, and
+// deletes them. Every call gets the same answer,
 // whatever IDs it names. Each fixture is one file, fixtures/<name>.json,
 // in the format of a recording (see "Recording your own vault").
 //
@@ -486,6 +562,57 @@
 //	safes_update               PUT Secrets-Safe/Safes/{id}             204 empty
 //	safes_delete               DELETE Secrets-Safe/Safes/{id}          204 empty
 //	error_403_secrets          GET Secrets-Safe/Secrets                403 "User does not have permission to do this: it needs Secrets Safe (Read)."
+//	managed_systems_list       GET ManagedSystems                      200 [ManagedSystem]
+//	managed_systems_find       GET ManagedSystems?name=                200 [ManagedSystem]
+//	managed_systems_get        GET ManagedSystems/1                    200 ManagedSystem
+//	managed_systems_by_asset   GET Assets/1/ManagedSystems             200 ManagedSystem
+//	managed_systems_by_workgroup GET Workgroups/1/ManagedSystems         200 [ManagedSystem]
+//	managed_systems_by_functional_account GET FunctionalAccounts/1/ManagedSystems 200 [ManagedSystem]
+//	platforms_list             GET Platforms                           200 [Platform]
+//	platforms_get              GET Platforms/2                         200 Platform
+//	functional_accounts_list   GET FunctionalAccounts                  200 [FunctionalAccount]
+//	functional_accounts_get    GET FunctionalAccounts/1                200 FunctionalAccount
+//	workgroups_list            GET Workgroups                          200 [Workgroup]
+//	workgroups_find            GET Workgroups?name=                    200 Workgroup
+//	workgroups_get             GET Workgroups/2                        200 Workgroup
+//	assets_by_workgroup        GET Workgroups/1/Assets                 200 [Asset]
+//	assets_find                GET Workgroups/Lab/Assets?name=         200 Asset
+//	assets_get                 GET Assets/7                            200 Asset
+//	assets_search              POST Assets/Search                      200 [Asset]
+//	databases_list             GET Databases                           200 [Database]
+//	databases_get              GET Databases/1                         200 Database
+//	databases_by_asset         GET Assets/2/Databases                  200 [Database]
+//	users_list                 GET Users                               200 [UserAccount]
+//	users_find                 GET Users?username=                     200 [UserAccount]
+//	users_get                  GET Users/1                             200 UserAccount
+//	users_groups               GET Users/4/UserGroups                  200 [UserGroup]
+//	user_groups_list           GET UserGroups                          200 [UserGroup]
+//	user_groups_find           GET UserGroups?name=                    200 UserGroup
+//	user_groups_get            GET UserGroups/2                        200 UserGroup
+//	user_groups_members        GET UserGroups/3/Users                  200 [UserAccount]
+//	user_groups_smart_rules    GET UserGroups/3/SmartRules             200 [SmartRule]
+//	smart_rules_list           GET SmartRules                          200 [SmartRule]
+//	smart_rules_find           GET SmartRules?title=                   200 SmartRule
+//	smart_rules_get            GET SmartRules/2                        200 SmartRule
+//	managed_accounts_by_system GET ManagedSystems/2/ManagedAccounts    200 [ManagedAccountDetails]
+//	managed_accounts_get_by_id GET ManagedAccounts/21                  200 ManagedAccountDetails
+//	managed_accounts_totp      GET ManagedAccounts/11/Credentials?type= 200 "recorded-password-4"
+//	workgroups_create          POST Workgroups                         201 Workgroup
+//	assets_create              POST Workgroups/3/Assets                201 Asset
+//	assets_update              PUT Assets/8                            200 Asset
+//	managed_systems_create_on_asset POST Assets/8/ManagedSystems            201 ManagedSystem
+//	managed_systems_update     PUT ManagedSystems/7                    200 ManagedSystem
+//	managed_systems_create_on_workgroup POST Workgroups/3/ManagedSystems        201 ManagedSystem
+//	managed_systems_create_on_database POST Databases/1/ManagedSystems         201 ManagedSystem
+//	managed_systems_by_database GET Databases/1/ManagedSystems          200 ManagedSystem
+//	managed_accounts_create    POST ManagedSystems/7/ManagedAccounts   201 ManagedAccountDetails
+//	managed_accounts_update    PUT ManagedAccounts/62                  200 ManagedAccountDetails
+//	managed_accounts_set_credentials PUT ManagedAccounts/62/Credentials      204 empty
+//	managed_accounts_change_credentials POST ManagedAccounts/62/Credentials/Change 204 empty
+//	managed_accounts_delete    DELETE ManagedAccounts/62               200 empty
+//	managed_systems_delete     DELETE ManagedSystems/8                 200 empty
+//	assets_delete              DELETE Assets/8                         200 empty
+//	error_4031                 GET ManagedSystems                      403 "4031 - User does not have permission to use this API. It needs Password Safe System Management (Read)."
 //	error_401                  GET Requests                            401 "User is not signed in or the session has expired. Sign in with POST Auth/SignAppin."
 //	error_404                  GET Aliases/999                         404 "Alias 999 was not found."
 //	error_409                  POST Requests                           409 "Conflicting request exists. This user already has request 1001 for the account."
@@ -544,6 +671,44 @@
 //	SecretsMoved      Moved, Renamed, Skipped
 //	Folder            Id, Name, Description, ParentId, UserGroupId
 //	Safe              Id, Name, Description
+//	ManagedSystem     ManagedSystemID, EntityTypeID, AssetID, DatabaseID, DirectoryID, CloudID, WorkgroupID,
+//	                  HostName, DnsName, IPAddress, InstanceName, IsDefaultInstance, Template, ForestName,
+//	                  UseSSL, OracleInternetDirectoryID, OracleInternetDirectoryServiceName, SystemName,
+//	                  PlatformID, NetBiosName, Port, Timeout, Description, ContactEmail, PasswordRuleID,
+//	                  DSSKeyRuleID, ReleaseDuration, MaxReleaseDuration, ISAReleaseDuration,
+//	                  AutoManagementFlag, FunctionalAccountID, LoginAccountID, ElevationCommand,
+//	                  SshKeyEnforcementMode, CheckPasswordFlag, ChangePasswordAfterAnyReleaseFlag,
+//	                  ResetPasswordOnMismatchFlag, ChangeFrequencyType, ChangeFrequencyDays, ChangeTime,
+//	                  AccountNameFormat, RemoteClientType, ApplicationHostID, IsApplicationHost, AccessURL
+//	Platform          PlatformID, Name, ShortName, PortFlag, DefaultPort, SupportsElevationFlag,
+//	                  DomainNameFlag, AutoManagementFlag, DSSAutoManagementFlag, ManageableFlag, DSSFlag,
+//	                  LoginAccountFlag, DefaultSessionType, ApplicationHostFlag, RequiresApplicationHost,
+//	                  RequiresTenantID, RequiresObjectID, RequiresSecret
+//	FunctionalAccount FunctionalAccountID, PlatformID, DomainName, AccountName, DisplayName, Description,
+//	                  ElevationCommand, SystemReferenceCount, TenantID, ObjectID, AzureInstance
+//	Workgroup         ID, OrganizationID, Name
+//	Asset             WorkgroupID, AssetID, AssetName, AssetType, DnsName, DomainName, IPAddress, MacAddress,
+//	                  OperatingSystem, CreateDate, LastUpdateDate, Description
+//	Database          AssetID, DatabaseID, PlatformID, InstanceName, IsDefaultInstance, Port, Version,
+//	                  Template
+//	UserAccount       UserID, UserName, DomainName, DistinguishedName, FirstName, LastName, EmailAddress,
+//	                  LastLoginDate, LastLoginAuthenticationType, LastLoginConfigurationName,
+//	                  LastLoginSAMLIDPURL, LastLoginSSOURL, IsQuarantined, IsActive, ClientID, ClientSecret,
+//	                  AccessPolicyID, UserType
+//	UserGroup         GroupID, Name, Description, DistinguishedName, GroupType, AccountAttribute,
+//	                  MembershipAttribute, IsActive, ApplicationRegistrationIDs
+//	SmartRule         SmartRuleID, OrganizationID, Title, Description, Category, Status, LastProcessedDate,
+//	                  IsReadOnly, RuleType
+//	ManagedAccountDetails ManagedAccountID, ManagedSystemID, DomainName, AccountName, DistinguishedName,
+//	                      PasswordFallbackFlag, UserPrincipalName, SAMAccountName, LoginAccountFlag, Description,
+//	                      PasswordRuleID, ApiEnabled, ReleaseNotificationEmail, ChangeServicesFlag,
+//	                      RestartServicesFlag, ChangeTasksFlag, ReleaseDuration, MaxReleaseDuration,
+//	                      ISAReleaseDuration, MaxConcurrentRequests, AutoManagementFlag, DSSAutoManagementFlag,
+//	                      CheckPasswordFlag, ResetPasswordOnMismatchFlag, ChangePasswordAfterAnyReleaseFlag,
+//	                      ChangeFrequencyType, ChangeFrequencyDays, ChangeTime, ParentAccountID,
+//	                      IsSubscribedAccount, LastChangeDate, NextChangeDate, IsChanging, ChangeState,
+//	                      UseOwnCredentials, WorkgroupID, ChangeIISAppPoolFlag, RestartIISAppPoolFlag,
+//	                      ChangeWindowsAutoLogonFlag, ChangeComPlusFlag, ChangeDComFlag, ChangeSComFlag, ObjectID
 //
 // # Recording your own vault
 //

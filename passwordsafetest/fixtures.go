@@ -191,8 +191,67 @@ var fixtureTable = []fixtureSpec{
 		body: `{"Name":"fixtures","Description":"recorded, changed"}`},
 	{name: "safes_delete", as: "admin", call: "DELETE Secrets-Safe/Safes/{safe}"},
 	{name: "error_403_secrets", as: "approver", call: "GET Secrets-Safe/Secrets", status: http.StatusForbidden},
+	// Inventory: every name a user knows resolves to its ID; then
+	// onboarding a system and its account, and taking them away.
+	{name: "managed_systems_list", as: "admin", call: "GET ManagedSystems"},
+	{name: "managed_systems_find", as: "quarantine", call: "GET ManagedSystems?name=db01", when: "name"},
+	{name: "managed_systems_get", as: "admin", call: "GET ManagedSystems/1"},
+	{name: "managed_systems_by_asset", as: "admin", call: "GET Assets/1/ManagedSystems"},
+	{name: "managed_systems_by_workgroup", as: "admin", call: "GET Workgroups/1/ManagedSystems"},
+	{name: "managed_systems_by_functional_account", as: "admin", call: "GET FunctionalAccounts/1/ManagedSystems"},
+	{name: "platforms_list", as: "admin", call: "GET Platforms"},
+	{name: "platforms_get", as: "admin", call: "GET Platforms/2"},
+	{name: "functional_accounts_list", as: "admin", call: "GET FunctionalAccounts"},
+	{name: "functional_accounts_get", as: "admin", call: "GET FunctionalAccounts/1"},
+	{name: "workgroups_list", as: "admin", call: "GET Workgroups"},
+	{name: "workgroups_find", as: "admin", call: "GET Workgroups?name=Lab", when: "name"},
+	{name: "workgroups_get", as: "admin", call: "GET Workgroups/2", save: "workgroupName=Name"},
+	{name: "assets_by_workgroup", as: "admin", call: "GET Workgroups/1/Assets"},
+	{name: "assets_find", as: "admin", call: "GET Workgroups/{workgroupName}/Assets?name=lab-printer", when: "name"},
+	{name: "assets_get", as: "admin", call: "GET Assets/7"},
+	{name: "assets_search", as: "admin", call: "POST Assets/Search", body: `{"IPAddress":"10.30.0.0/24"}`},
+	{name: "databases_list", as: "admin", call: "GET Databases"},
+	{name: "databases_get", as: "admin", call: "GET Databases/1"},
+	{name: "databases_by_asset", as: "admin", call: "GET Assets/2/Databases"},
+	{name: "users_list", as: "auditor", call: "GET Users"},
+	{name: "users_find", as: "quarantine", call: "GET Users?username=requestor", when: "username"},
+	{name: "users_get", as: "auditor", call: "GET Users/1"},
+	{name: "users_groups", as: "auditor", call: "GET Users/4/UserGroups"},
+	{name: "user_groups_list", as: "auditor", call: "GET UserGroups"},
+	{name: "user_groups_find", as: "auditor", call: "GET UserGroups?name=Auditors", when: "name"},
+	{name: "user_groups_get", as: "auditor", call: "GET UserGroups/2"},
+	{name: "user_groups_members", as: "auditor", call: "GET UserGroups/3/Users"},
+	{name: "user_groups_smart_rules", as: "auditor", call: "GET UserGroups/3/SmartRules"},
+	{name: "smart_rules_list", as: "auditor", call: "GET SmartRules"},
+	{name: "smart_rules_find", as: "auditor", call: "GET SmartRules?title=Linux%20Accounts", when: "title"},
+	{name: "smart_rules_get", as: "auditor", call: "GET SmartRules/2"},
+	{name: "managed_accounts_by_system", as: "auditor", call: "GET ManagedSystems/2/ManagedAccounts"},
+	{name: "managed_accounts_get_by_id", as: "auditor", call: "GET ManagedAccounts/21"},
+	{name: "managed_accounts_totp", as: "admin", call: "GET ManagedAccounts/11/Credentials?type=totp"},
+	{name: "workgroups_create", as: "admin", call: "POST Workgroups", body: `{"Name":"DMZ"}`, save: "workgroup=ID"},
+	{name: "assets_create", as: "admin", call: "POST Workgroups/{workgroup}/Assets",
+		body: `{"WorkgroupID":{workgroup},"IPAddress":"10.40.0.5","AssetName":"gw01"}`, save: "asset=AssetID"},
+	{name: "assets_update", as: "admin", call: "PUT Assets/{asset}", body: `{"IPAddress":"10.40.0.6","AssetName":"gw01"}`},
+	{name: "managed_systems_create_on_asset", as: "admin", call: "POST Assets/{asset}/ManagedSystems", body: `{"PlatformID":2}`,
+		save: "system=ManagedSystemID"},
+	{name: "managed_systems_update", as: "admin", call: "PUT ManagedSystems/{system}", body: `{"Description":"gateway"}`},
+	{name: "managed_systems_create_on_workgroup", as: "admin", call: "POST Workgroups/{workgroup}/ManagedSystems",
+		body: `{"EntityTypeID":1,"PlatformID":2,"HostName":"gw02","IPAddress":"10.40.0.7"}`, save: "other=ManagedSystemID"},
+	{name: "managed_systems_create_on_database", as: "admin", call: "POST Databases/1/ManagedSystems", body: `{}`},
+	{name: "managed_systems_by_database", as: "admin", call: "GET Databases/1/ManagedSystems"},
+	{name: "managed_accounts_create", as: "admin", call: "POST ManagedSystems/{system}/ManagedAccounts",
+		body: `{"AccountName":"svc","Password":"Fixture-Pa55!"}`, save: "account=ManagedAccountID"},
+	{name: "managed_accounts_update", as: "admin", call: "PUT ManagedAccounts/{account}", body: `{"AccountName":"svc","Description":"fixture"}`},
+	{name: "managed_accounts_set_credentials", as: "admin", call: "PUT ManagedAccounts/{account}/Credentials",
+		body: `{"Password":"Fixture-Pa55-2!"}`},
+	{name: "managed_accounts_change_credentials", as: "admin", call: "POST ManagedAccounts/{account}/Credentials/Change",
+		body: `{"Queue":false}`},
+	{name: "managed_accounts_delete", as: "admin", call: "DELETE ManagedAccounts/{account}"},
+	{name: "managed_systems_delete", as: "admin", call: "DELETE ManagedSystems/{other}"},
+	{name: "assets_delete", as: "admin", call: "DELETE Assets/{asset}"},
 
 	// Errors of every call.
+	{name: "error_4031", as: "requestor", call: "GET ManagedSystems", status: http.StatusForbidden},
 	{name: "error_401", call: "GET Requests", status: http.StatusUnauthorized},
 	{name: "error_404", as: "requestor", call: "GET Aliases/999", status: http.StatusNotFound},
 	{name: "auth_signout", as: "requestor", call: "POST Auth/Signout"},
@@ -322,8 +381,9 @@ func Fixtures() *FixtureSet {
 // (".../api/public/v3/", case-insensitive, IDs in the path matching any
 // ID) and by the query parameters listed in the package documentation
 // (GET Aliases?name=, GET ManagedAccounts?systemName=&accountName=, the
-// replay's ?screen=, ?png= and ?jpeg=). A call no fixture answers is an
-// error naming it.
+// replay's ?screen=, ?png= and ?jpeg=, and the inventory's ?name=,
+// ?username= and ?title=). A call no fixture answers is an error naming
+// it.
 func (s *FixtureSet) Respond(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)

@@ -152,15 +152,6 @@ func (s *Server) secretJSON(c *call, sec *ssSecret, value int) secretJSON {
 	return out
 }
 
-func (s *Server) userByID(id int) *user {
-	for _, u := range s.users {
-		if u.id == id {
-			return u
-		}
-	}
-	return nil
-}
-
 // Permission and visibility.
 
 var secretsLevelWords = []string{"", "Read", "Read/Write", "Manage", "Full control"}

@@ -46,6 +46,15 @@ type Seed struct {
 	Safes   []Safe       `json:"safes,omitempty"`
 	Folders []Folder     `json:"folders,omitempty"`
 	Secrets []SafeSecret `json:"secrets,omitempty"`
+	// The inventory beside systems and accounts (inventory_seed.go).
+	Workgroups         []Workgroup         `json:"workgroups,omitempty"`
+	Assets             []Asset             `json:"assets,omitempty"`
+	Databases          []Database          `json:"databases,omitempty"`
+	Platforms          []Platform          `json:"platforms,omitempty"`
+	FunctionalAccounts []FunctionalAccount `json:"functionalAccounts,omitempty"`
+	SmartRules         []SmartRule         `json:"smartRules,omitempty"`
+	UserGroups         []UserGroup         `json:"userGroups,omitempty"`
+	TOTP               []AccountTOTP       `json:"totp,omitempty"` // TOTP secrets of managed accounts
 }
 
 // Role is a role a user holds. Roles are independent: an administrator
@@ -234,6 +243,7 @@ const LiveSessionID = 7000
 func DefaultSeed() Seed {
 	everyone := []string{"approver", "reqapprover", "admin"}
 	linux := []string{"View", "SSH"}
+	inv := defaultInventory()
 	return Seed{
 		Version: SeedVersion,
 		Users: []User{
@@ -278,6 +288,8 @@ func DefaultSeed() Seed {
 		Sessions: []RecordedSession{
 			{ID: LiveSessionID, User: "reqapprover", System: "db02", Account: "postgres", Live: true, DurationSeconds: 90},
 		},
+		Workgroups: inv.Workgroups, Assets: inv.Assets, Databases: inv.Databases, FunctionalAccounts: inv.FunctionalAccounts,
+		SmartRules: inv.SmartRules, UserGroups: inv.UserGroups, TOTP: inv.TOTP,
 		Nodes: []Node{
 			{ID: NodeID, HostName: "localhost", DisplayName: "Local node"},
 			{ID: RetiredNodeID, HostName: "ps-node-old.example.test", DisplayName: "Retired node", Inactive: true},
@@ -350,6 +362,7 @@ func (s *Seed) merge(o Seed) {
 	s.Safes = append(s.Safes, o.Safes...)
 	s.Folders = append(s.Folders, o.Folders...)
 	s.Secrets = append(s.Secrets, o.Secrets...)
+	s.mergeInventory(o)
 }
 
 // withDefaults combines the test's seed with the default seed: default
@@ -394,6 +407,7 @@ func (s Seed) withDefaults() Seed {
 	out.Safes = append(out.Safes, s.Safes...)
 	out.Folders = append(out.Folders, s.Folders...)
 	out.Secrets = append(out.Secrets, s.Secrets...)
+	out.inventoryDefaults(s, d)
 	return out
 }
 
@@ -571,6 +585,9 @@ func (s *Server) load(seed Seed, now time.Time) error {
 		return err
 	}
 	if err := s.loadSecretsSafe(seed, now); err != nil {
+		return err
+	}
+	if err := s.loadInventoryExtras(seed, now); err != nil {
 		return err
 	}
 	return s.loadSessions(seed.Sessions, now)

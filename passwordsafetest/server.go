@@ -54,6 +54,7 @@ type Server struct {
 	terminations []Termination
 	nodes        []*node
 	ss           secretsSafe // Secrets Safe (secretsseed.go)
+	inv          inventory   // workgroups, assets, databases, ... (inventory_seed.go)
 }
 
 // NewServer starts a fake Password Safe on a free loopback port and
@@ -456,7 +457,7 @@ func (s *Server) routeTable() []route {
 	r := func(method, pattern string, auth bool, h func(*call) reply) route {
 		return route{method: method, pattern: strings.Split(pattern, "/"), auth: auth, h: h}
 	}
-	return []route{
+	return append([]route{
 		r(http.MethodPost, "Auth/SignAppin", false, s.signAppin),
 		r(http.MethodPost, "Auth/connect/token", false, s.issueToken),
 		r(http.MethodPost, "Auth/Signout", false, s.signOut),
@@ -536,6 +537,60 @@ func (s *Server) routeTable() []route {
 		r(http.MethodGet, "pbsm/replay/*", true, s.replayStatus),
 		r(http.MethodPut, "pbsm/replay/*", true, s.controlReplay),
 		r(http.MethodDelete, "pbsm/replay/*", true, s.endReplay),
+	}, s.inventoryRoutes(r)...)
+}
+
+// inventoryRoutes are the endpoints of the inventory families
+// (inventory.go, directory.go, accounts_admin.go).
+func (s *Server) inventoryRoutes(r func(method, pattern string, auth bool, h func(*call) reply) route) []route {
+	return []route{
+		r(http.MethodGet, "ManagedSystems", true, s.listSystems),
+		r(http.MethodGet, "ManagedSystems/#", true, s.getSystem),
+		r(http.MethodPut, "ManagedSystems/#", true, s.updateSystem),
+		r(http.MethodDelete, "ManagedSystems/#", true, s.deleteSystem),
+		r(http.MethodGet, "Assets/#/ManagedSystems", true, s.systemOnAsset),
+		r(http.MethodPost, "Assets/#/ManagedSystems", true, s.createSystemOnAsset),
+		r(http.MethodGet, "Databases/#/ManagedSystems", true, s.systemOnDatabase),
+		r(http.MethodPost, "Databases/#/ManagedSystems", true, s.createSystemOnDatabase),
+		r(http.MethodGet, "Workgroups/#/ManagedSystems", true, s.systemsInWorkgroup),
+		r(http.MethodPost, "Workgroups/#/ManagedSystems", true, s.createSystemInWorkgroup),
+		r(http.MethodGet, "FunctionalAccounts/#/ManagedSystems", true, s.systemsOfFunctionalAccount),
+		r(http.MethodGet, "Platforms", true, s.listPlatforms),
+		r(http.MethodGet, "Platforms/#", true, s.getPlatform),
+		r(http.MethodGet, "FunctionalAccounts", true, s.listFunctionalAccounts),
+		r(http.MethodGet, "FunctionalAccounts/#", true, s.getFunctionalAccount),
+
+		r(http.MethodGet, "Workgroups", true, s.listWorkgroups),
+		r(http.MethodPost, "Workgroups", true, s.createWorkgroup),
+		r(http.MethodGet, "Workgroups/#", true, s.getWorkgroup),
+		r(http.MethodGet, "Workgroups/*/Assets", true, s.assetsInWorkgroup),
+		r(http.MethodPost, "Workgroups/#/Assets", true, s.createAsset),
+		r(http.MethodPost, "Assets/Search", true, s.searchAssets),
+		r(http.MethodGet, "Assets/#", true, s.getAsset),
+		r(http.MethodPut, "Assets/#", true, s.updateAsset),
+		r(http.MethodDelete, "Assets/#", true, s.deleteAsset),
+		r(http.MethodGet, "Databases", true, s.listDatabases),
+		r(http.MethodGet, "Databases/#", true, s.getDatabase),
+		r(http.MethodGet, "Assets/#/Databases", true, s.databasesOnAsset),
+
+		r(http.MethodGet, "Users", true, s.listUsers),
+		r(http.MethodGet, "Users/#", true, s.getUser),
+		r(http.MethodGet, "Users/#/UserGroups", true, s.groupsOfUser),
+		r(http.MethodGet, "UserGroups", true, s.listUserGroups),
+		r(http.MethodGet, "UserGroups/#", true, s.getUserGroup),
+		r(http.MethodGet, "UserGroups/#/Users", true, s.groupMembers),
+		r(http.MethodGet, "UserGroups/#/SmartRules", true, s.groupSmartRules),
+		r(http.MethodGet, "SmartRules", true, s.listSmartRules),
+		r(http.MethodGet, "SmartRules/#", true, s.getSmartRule),
+
+		r(http.MethodGet, "ManagedSystems/#/ManagedAccounts", true, s.accountsOfSystem),
+		r(http.MethodPost, "ManagedSystems/#/ManagedAccounts", true, s.createAccount),
+		r(http.MethodGet, "ManagedAccounts/#", true, s.getAccount),
+		r(http.MethodPut, "ManagedAccounts/#", true, s.updateAccount),
+		r(http.MethodDelete, "ManagedAccounts/#", true, s.deleteAccount),
+		r(http.MethodPut, "ManagedAccounts/#/Credentials", true, s.setCredentials),
+		r(http.MethodPost, "ManagedAccounts/#/Credentials/Change", true, s.changeCredentials),
+		r(http.MethodGet, "ManagedAccounts/#/Credentials", true, s.accountTOTP),
 	}
 }
 
