@@ -31,6 +31,7 @@ type Client struct {
 	basePath string // its path, escaped, with one trailing slash
 	cfg      *clientConfig
 	auth     *authState
+	bg       *background // work left running after its caller's ctx ended (SignOut waits)
 
 	own           *http.Transport // the SDK's own transport; nil with WithHTTPClient
 	callerTimeout time.Duration   // the caller's http.Client.Timeout, per attempt
@@ -82,6 +83,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		basePath:   base.EscapedPath(),
 		cfg:        cfg,
 		auth:       &authState{},
+		bg:         newBackground(),
 		acceptJSON: []string{"application/json"},
 		userAgent:  []string{ua},
 	}

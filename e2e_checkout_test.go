@@ -198,6 +198,24 @@ func (e *e2e) assertOneCheckedIn(h coHelper, tg coTarget) passwordsafetest.Reque
 	return rq
 }
 
+// whenArrived holds the next call to method and path, runs f once it has
+// arrived, then lets it go on: f acts between that call and what came
+// before it (a fault for the calls after it, say), without a clock.
+func (e *e2e) whenArrived(method, path string, f func()) {
+	hold := e.srv.Next(method, path).Hold()
+	e.t.Cleanup(hold.Release)
+	ctx := waitCtx(e.t)
+	go func() {
+		select {
+		case <-hold.Arrived():
+		case <-ctx.Done():
+			return
+		}
+		f()
+		hold.Release()
+	}()
+}
+
 // waitCtx bounds a test's waits on the fake (for an approval, a poll, a
 // request to appear), so that a regression fails the test with a deadline
 // error instead of hanging it. No test comes near it: it is not a margin
@@ -279,7 +297,7 @@ func TestE2ECheckoutAnswerLost(t *testing.T) {
 					require.NoError(t, <-approved)
 				}
 				assert.Equal(t, []string{want}, got.runs(), "fn ran once, with the credential")
-				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"), "one search for the lost request")
+				assert.Equal(t, 2, e.srv.Calls("GET", "Requests"), "the list before the POST, and one search for the lost request")
 				e.assertOneCheckedIn(h, tc.tg)
 			})
 		})
@@ -294,7 +312,9 @@ func TestE2ECheckoutAnswerLostSearchFails(t *testing.T) {
 	forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 		c := h.client(e, coOpts{})
 		e.srv.Next("POST", h.post(webRoot)).LoseAnswer()
-		e.srv.Next("GET", "Requests").Fail(http.StatusInternalServerError) // not retried
+		e.whenArrived("POST", h.post(webRoot), func() {
+			e.srv.Next("GET", "Requests").Fail(http.StatusInternalServerError) // the search; not retried
+		})
 
 		err := h.run(waitCtx(t), c, webRoot, coOpts{}, fnMustNotRun(t))
 		var ce *ps.CheckoutError
@@ -333,7 +353,7 @@ func TestE2ECheckoutFiveHundredAfterCreate(t *testing.T) {
 				require.NoError(t, h.run(waitCtx(t), c, webRoot, coOpts{}, got.fn))
 
 				assert.Equal(t, []string{want}, got.runs())
-				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"))
+				assert.Equal(t, 2, e.srv.Calls("GET", "Requests"), "the list before the POST, and one search")
 				e.assertOneCheckedIn(h, webRoot)
 			})
 		})
@@ -359,7 +379,7 @@ func TestE2ECheckoutFiveHundredNothingCreated(t *testing.T) {
 				assert.False(t, errors.As(err, &ce), "returned as it came: %v", err)
 
 				assert.Equal(t, 1, e.srv.Calls("POST", h.post(webRoot)), "not repeated")
-				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"), "one search")
+				assert.Equal(t, 2, e.srv.Calls("GET", "Requests"), "the list before the POST, and one search")
 				assert.Empty(t, e.srv.Requests())
 				assert.Empty(t, e.srv.OpenRequests())
 				assert.Empty(t, e.srv.Checkins())
@@ -578,7 +598,7 @@ func TestE2ECheckoutReusesLeftover(t *testing.T) {
 				reqs := e.srv.Requests()
 				require.Len(t, reqs, 1, "the leftover was reused, nothing new created")
 				assert.Equal(t, leftover, reqs[0].RequestID)
-				assert.Zero(t, e.srv.Calls("GET", "Requests"), "no search: the answer came")
+				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"), "the list before the POST; no search: the answer came")
 				if release {
 					assert.Empty(t, e.srv.OpenRequests())
 					checkins := e.srv.Checkins()
@@ -716,10 +736,11 @@ func TestE2ECheckoutConflict(t *testing.T) {
 		var er *ps.ErrorResponse
 		require.ErrorAs(t, err, &er)
 		assert.Equal(t, http.StatusConflict, er.StatusCode)
-		assert.Contains(t, err.Error(), "pass ConflictOption reuse to take yours over, or renew to replace it")
+		assert.Contains(t, err.Error(), "request "+strconv.Itoa(leftover)+" of this user for the account is open: "+
+			"pass ConflictOption reuse to take it over, or renew to replace it")
 
 		assert.Equal(t, 2, e.srv.Calls("POST", h.post(webRoot)), "the earlier run's and Checkout's")
-		assert.Zero(t, e.srv.Calls("GET", "Requests"), "a 409 proves nothing was created: no search")
+		assert.Equal(t, 1, e.srv.Calls("GET", "Requests"), "the list before the POST; a 409 proves nothing was created: no search")
 		reqs := e.srv.Requests()
 		require.Len(t, reqs, 1)
 		assert.Equal(t, leftover, reqs[0].RequestID)

@@ -18,8 +18,8 @@ import (
 // offline. It knows the managed account postgres on db01 (system 3,
 // account 7) and answers requests as the real server does: for account 7
 // request 42, released at once; for account 8 request 43, pending for one
-// poll, then approved; for account 9 request 44, denied. It remembers the
-// requests checked in.
+// poll, then approved; for account 9 request 44, denied. It lists no open
+// request, and remembers the requests checked in.
 type managedDemo struct {
 	*httptest.Server
 	mu        sync.Mutex
@@ -39,6 +39,9 @@ func newManagedDemo() *managedDemo {
 			return
 		}
 		demoReply(w, http.StatusNotFound, `"Managed Account not found"`)
+	})
+	mux.HandleFunc("GET "+api+"Requests", func(w http.ResponseWriter, r *http.Request) {
+		demoReply(w, http.StatusOK, `[]`) // no open request: Checkout lists them before it posts
 	})
 	mux.HandleFunc("POST "+api+"Requests", func(w http.ResponseWriter, r *http.Request) {
 		var body struct{ AccountID int }
@@ -167,10 +170,12 @@ func ExampleCheckoutError() {
 	if errors.As(err, &ce) {
 		fmt.Println("request:", ce.RequestID, "checked in:", ce.CheckedIn)
 	}
-	fmt.Println("denied:", errors.Is(err, passwordsafe.ErrNoPermission))
+	fmt.Println("denied:", errors.Is(err, passwordsafe.ErrDenied), "(4031:", errors.Is(err, passwordsafe.ErrNoPermission), ")")
+	fmt.Println(err)
 	// Output:
 	// request: 44 checked in: false
-	// denied: true
+	// denied: true (4031: true )
+	// passwordsafe: GET Credentials/44: 403 Forbidden: 4031 Request was denied.: request 44 is no longer open (its check-in answered: passwordsafe: PUT Requests/44/Checkin: 403 Forbidden: 4031 Request is not active.)
 }
 
 // WaitCredentials is for callers who check the request in themselves.

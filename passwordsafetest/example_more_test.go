@@ -48,7 +48,8 @@ func ExampleServer_WaitForRequest() {
 // Test that code survives a network that breaks after the server acted:
 // the POST creating the request reached the server, but its answer is
 // lost. The SDK never repeats such a POST; Checkout finds the request it
-// made and checks it in.
+// made (the one that was not open when it listed them before the POST)
+// and checks it in.
 func ExampleServer_Next() {
 	srv, err := passwordsafetest.Start("127.0.0.1:0")
 	if err != nil {
@@ -74,6 +75,7 @@ func ExampleServer_Next() {
 	// checkout: <nil>
 	// POST Requests: 1 open: 0
 	// POST Auth/SignAppin -> 200
+	// GET Requests -> 200
 	// POST Requests -> 0
 	// GET Requests -> 200
 	// GET Credentials/1001 -> 200
