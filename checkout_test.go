@@ -271,6 +271,51 @@ func TestCheckoutReusedRequestWaitFailsLeftOpen(t *testing.T) {
 	}
 }
 
+// A check-in refused with 401 even after the sign-in anew that every call
+// makes signs in again and is tried again, twice at most; a session that
+// stays refused ends it, and the error says the request may be open.
+func TestCheckoutCheckinSignsInAgain(t *testing.T) {
+	t.Parallel()
+	unauthorized := respond(http.StatusUnauthorized, `"Not signed in."`)
+	for _, tc := range []struct {
+		name              string
+		refusals, puts    int
+		signIns           int
+		checkedIn         bool
+		wantErrorContains string
+	}{
+		{"refused once", 1, 2, 2, true, ""},
+		{"refused twice (the session lost twice)", 2, 3, 2, true, ""},
+		{"refused four times", 4, 5, 3, true, ""},
+		{"refused for good", 99, 6, 4, false, "checking in request 42: passwordsafe: PUT Requests/42/Checkin: 401 Unauthorized"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t, instantPolls())
+			checkoutMock(t, mt, http.StatusCreated, 0, http.StatusNoContent)
+			rs := make([]httpmock.Responder, 0, tc.refusals+1)
+			for range tc.refusals {
+				rs = append(rs, unauthorized)
+			}
+			checkins := &recorder{}
+			mt.RegisterResponder(http.MethodPut, testBase+"Requests/42/Checkin", checkins.wrap(sequence(append(rs,
+				respond(http.StatusNoContent, ""))...)))
+			mt.RegisterResponder(http.MethodGet, testBase+"Requests", sequence(respond(http.StatusOK, `[]`),
+				respond(http.StatusOK, `[{"RequestID":42,"SystemID":1,"AccountID":2,"Status":"Active"}]`)))
+
+			err := c.Requests.Checkout(context.Background(), checkoutOpts, func(context.Context, Secret) error { return nil })
+			assert.Equal(t, tc.puts, checkins.count())
+			assert.Equal(t, tc.signIns, signIns(mt))
+			if tc.checkedIn {
+				require.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, ErrUnauthorized)
+			assert.Contains(t, err.Error(), tc.wantErrorContains)
+		})
+	}
+}
+
 func TestCheckoutJoinsCheckinError(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t, instantPolls())
@@ -1134,6 +1179,43 @@ func TestWaitCredentials(t *testing.T) {
 	_, err = c.Requests.WaitCredentials(context.Background(), 42, &CredentialsOptions{Type: "pin"})
 	assertValidation(t, err, "type")
 	assert.Equal(t, int32(3), reads.Load(), "invalid input sends nothing")
+}
+
+// A request denied or expired while WaitCredentials waits: the error
+// matches ErrDenied or ErrExpired (and still the 403 and 4031 it is); any
+// other 4031 matches neither.
+func TestWaitCredentialsDeniedOrExpired(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		body      string
+		want, not error
+	}{
+		{`"4031 - Request 42 is no longer active (denied)."`, ErrDenied, ErrExpired},
+		{`"4031 - Request was rejected by the approver."`, ErrDenied, ErrExpired},
+		{`"4031 - Request 42 is no longer active (expired)."`, ErrExpired, ErrDenied},
+		{`"4031 - User does not have permission to request the account."`, nil, nil},
+		{`"4033 - Request was denied."`, nil, nil}, // not a 4031
+	} {
+		t.Run(tc.body, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t, instantPolls())
+			mt.RegisterResponder(http.MethodGet, testBase+"Credentials/42", sequence(
+				respond(http.StatusForbidden, `"4034 - Request is not yet approved."`), respond(http.StatusForbidden, tc.body)))
+			_, err := c.Requests.WaitCredentials(context.Background(), 42, nil)
+			var er *ErrorResponse
+			require.ErrorAs(t, err, &er)
+			assert.ErrorIs(t, err, ErrForbidden)
+			assert.Equal(t, er.Error(), err.Error(), "reads as the server's answer")
+			if tc.want == nil {
+				assert.NotErrorIs(t, err, ErrDenied)
+				assert.NotErrorIs(t, err, ErrExpired)
+				return
+			}
+			assert.ErrorIs(t, err, ErrNoPermission)
+			assert.ErrorIs(t, err, tc.want)
+			assert.NotErrorIs(t, err, tc.not)
+		})
+	}
 }
 
 func TestWaitCredentialsContextEnds(t *testing.T) {
