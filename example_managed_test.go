@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/passwordsafe-go/passwordsafe"
@@ -121,6 +122,34 @@ func ExampleManagedAccountsService_Checkout() {
 	// credential: [REDACTED]
 	// checked in: [42]
 	// true
+}
+
+// A lookup answered with another account than the one named is refused:
+// Checkout then requests nothing.
+func ExampleAccountMismatchError() {
+	mux := demoMux(`{"UserId":7,"UserName":"deploybot"}`)
+	mux.HandleFunc("GET "+demoAPI+"ManagedAccounts", func(w http.ResponseWriter, r *http.Request) {
+		demoReply(w, http.StatusOK, `{"SystemId":9,"SystemName":"prod-db","AccountId":99,"AccountName":"sa"}`)
+	})
+	var posts atomic.Int32
+	mux.HandleFunc("POST "+demoAPI+"Requests", func(w http.ResponseWriter, r *http.Request) { posts.Add(1) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	client, err := passwordsafe.NewClient(srv.URL, passwordsafe.WithAPIKey("0123-api-key", "deploybot"))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	err = client.ManagedAccounts.Checkout(context.Background(), "web01", "root", &passwordsafe.CheckoutOptions{DurationMinutes: 5},
+		func(context.Context, *passwordsafe.Lease) error { return nil })
+	var me *passwordsafe.AccountMismatchError
+	fmt.Println(errors.As(err, &me), me.Got.SystemName, me.Got.AccountName)
+	fmt.Println(err)
+	fmt.Println("requests made:", posts.Load())
+	// Output:
+	// true prod-db sa
+	// passwordsafe: GET ManagedAccounts: asked for web01/root, the server answered prod-db/sa: nothing was requested
+	// requests made: 0
 }
 
 // Checkout waits for approval, runs fn, and checks the request in even
