@@ -25,9 +25,7 @@ func TestE2EWatchFollowsLiveSession(t *testing.T) {
 	admin := srv.Client(t, "admin")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a hung loop fails fast
 	defer cancel()
-	live, _, err := admin.Sessions.List(ctx, &ps.ListSessionsOptions{Status: []ps.SessionStatus{ps.SessionInProgress}})
-	require.NoError(t, err)
-	require.Len(t, live, 1)
+	live := theLiveSession(ctx, t, admin)
 
 	var uptimes []string
 	for frame, err := range admin.Sessions.Watch(ctx, &live[0], &ps.WatchOptions{Interval: time.Millisecond}) {
@@ -63,9 +61,7 @@ func TestE2EWatchContextEndsWhileStarting(t *testing.T) {
 	admin := srv.Client(t, "admin")
 	wctx, wcancel := context.WithTimeout(context.Background(), 30*time.Second) // a hung loop fails fast
 	defer wcancel()
-	live, _, err := admin.Sessions.List(wctx, &ps.ListSessionsOptions{Status: []ps.SessionStatus{ps.SessionInProgress}})
-	require.NoError(t, err)
-	require.Len(t, live, 1)
+	live := theLiveSession(wctx, t, admin)
 
 	queued := srv.Next("POST", "pbsm/replay").Queue()
 	ctx, cancel := context.WithCancel(wctx)
@@ -86,4 +82,13 @@ func TestE2EWatchContextEndsWhileStarting(t *testing.T) {
 	assert.Empty(t, srv.Replays(), "the replay started late was ended")
 	assert.Equal(t, 1, srv.Calls("POST", "pbsm/replay"))
 	assert.Equal(t, 1, srv.Calls("DELETE", "pbsm/replay/*"))
+}
+
+// theLiveSession lists the sessions in progress, of which there must be one.
+func theLiveSession(ctx context.Context, t *testing.T, admin *ps.Client) []ps.Session {
+	t.Helper()
+	live, _, err := admin.Sessions.List(ctx, &ps.ListSessionsOptions{Status: []ps.SessionStatus{ps.SessionInProgress}})
+	require.NoError(t, err)
+	require.Len(t, live, 1)
+	return live
 }
