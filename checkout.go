@@ -136,7 +136,7 @@ func (s *RequestsService) spec(opts *CreateRequestOptions, releaseReused bool) *
 		conflict:      opts.ConflictOption,
 		checkinReason: opts.CheckinReason,
 		releaseReused: releaseReused,
-		owns: func(_ context.Context, r *Request) (bool, error) {
+		owns: func(_ context.Context, r *openRequest) (bool, error) {
 			return r.SystemID == opts.SystemID && r.AccountID == opts.AccountID, nil
 		},
 	}
@@ -180,7 +180,7 @@ func (s *AliasesService) Checkout(ctx context.Context, aliasID int, opts *Create
 		access:        opts.AccessType,
 		conflict:      opts.ConflictOption,
 		checkinReason: opts.CheckinReason,
-		owns: func(ctx context.Context, r *Request) (bool, error) {
+		owns: func(ctx context.Context, r *openRequest) (bool, error) {
 			switch r.AliasID {
 			case aliasID:
 				return true, nil
@@ -254,7 +254,27 @@ type requestSpec struct {
 
 	// owns reports whether a listed request is for the account (or alias)
 	// the POST asked for.
-	owns func(context.Context, *Request) (bool, error)
+	owns func(context.Context, *openRequest) (bool, error)
+}
+
+// openRequest is what Checkout reads of a request in GET Requests: which
+// one it is, and for which account, alias, application and access. The
+// rest of Request (dates, names) is not decoded: Checkout lists the open
+// requests before every POST.
+type openRequest struct {
+	RequestID     int // the server may spell it RequestId; so the others
+	SystemID      int
+	AccountID     int
+	AliasID       int
+	ApplicationID int
+	Status        string
+	AccessType    AccessType
+}
+
+// openRequests lists the user's open requests (the requestor queue).
+func (c *Client) openRequests(ctx context.Context) ([]openRequest, error) {
+	list, _, err := callList[openRequest](ctx, c, get("Requests", ""))
+	return list, err
 }
 
 func (sp *requestSpec) release(c *Client, reused bool) bool {
@@ -313,7 +333,7 @@ func checkout[T any](ctx context.Context, c *Client, sp *requestSpec,
 // posting again. When ctx ends while the POST is in flight, it leaves the
 // POST to finish in the background (see settleLeft).
 func (c *Client) startRequest(ctx context.Context, sp *requestSpec) (id int, reused bool, err error) {
-	before, _, err := c.Requests.List(ctx, nil)
+	before, err := c.openRequests(ctx)
 	if err != nil {
 		return 0, false, err
 	}
@@ -350,7 +370,7 @@ func (c *Client) startRequest(ctx context.Context, sp *requestSpec) (id int, reu
 // answer has come: the request it created is checked in (one it reused
 // only when reused requests are to be released); when its answer was lost,
 // the request found as in startRequest is. ctx bounds the whole.
-func (c *Client) settleLeft(ctx context.Context, sp *requestSpec, before []Request, cr *CreatedRequest, err error) {
+func (c *Client) settleLeft(ctx context.Context, sp *requestSpec, before []openRequest, cr *CreatedRequest, err error) {
 	id := 0
 	switch {
 	case err == nil:
@@ -372,10 +392,10 @@ func (c *Client) settleLeft(ctx context.Context, sp *requestSpec, before []Reque
 
 // conflictHint says what a 409 means and what to do, from the user's
 // requests for the account that were open when Checkout began.
-func (c *Client) conflictHint(ctx context.Context, sp *requestSpec, before []Request) string {
+func (c *Client) conflictHint(ctx context.Context, sp *requestSpec, before []openRequest) string {
 	lctx, cancel := detach(ctx, checkinTimeout)
 	defer cancel()
-	var own *Request
+	var own *openRequest
 	for i := range before {
 		if ok, err := sp.owns(lctx, &before[i]); err == nil && ok {
 			own = &before[i]
@@ -430,15 +450,15 @@ func (c *Client) mayHaveReached(err error, path string) bool {
 // before, the requests open before the POST; 0 when there is none. Two or
 // more such requests are an error: the server allows one per user, account
 // and access type, so they cannot be told apart.
-func (c *Client) findCreated(ctx context.Context, sp *requestSpec, before []Request) (int, error) {
-	list, _, err := c.Requests.List(ctx, nil)
+func (c *Client) findCreated(ctx context.Context, sp *requestSpec, before []openRequest) (int, error) {
+	list, err := c.openRequests(ctx)
 	if err != nil {
 		return 0, err
 	}
 	var found []int
 	for i := range list {
 		r := &list[i]
-		if slices.ContainsFunc(before, func(b Request) bool { return b.RequestID == r.RequestID }) ||
+		if slices.ContainsFunc(before, func(b openRequest) bool { return b.RequestID == r.RequestID }) ||
 			!sameAccess(r.AccessType, sp.access) || (sp.appID != 0 && r.ApplicationID != 0 && r.ApplicationID != sp.appID) {
 			continue
 		}
@@ -526,11 +546,11 @@ func (c *Client) openState(ctx context.Context, id int) openState {
 }
 
 func (c *Client) listOpen(ctx context.Context, id int) openState {
-	open, _, err := c.Requests.List(ctx, nil)
+	open, err := c.openRequests(ctx)
 	if err != nil {
 		return stateUnknown
 	}
-	if slices.ContainsFunc(open, func(r Request) bool { return r.RequestID == id }) {
+	if slices.ContainsFunc(open, func(r openRequest) bool { return r.RequestID == id }) {
 		return stateOpen
 	}
 	return stateEnded
