@@ -171,12 +171,15 @@ func (c *Client) SignIn(ctx context.Context) (*User, error) {
 // Before signing out it waits, until ctx ends, for the work calls left to
 // the Client when their caller's context ended (a Checkout whose POST was
 // in flight: see CheckoutError.Background; a Watch whose replay was
-// starting): nothing a Checkout opened stays open once SignOut returns nil.
+// starting). What that work could not end (a check-in that failed) is
+// returned, joined to the sign-out's error: nothing a Checkout opened
+// stays open once SignOut returns nil.
 //
 // API: POST Auth/Signout
 func (c *Client) SignOut(ctx context.Context) error {
-	if err := c.bg.wait(ctx); err != nil {
-		return fmt.Errorf("passwordsafe: waiting for background check-ins before signing out: %w", err)
+	left, werr := c.bg.settle(ctx)
+	if werr != nil {
+		return fmt.Errorf("passwordsafe: waiting for background check-ins before signing out: %w", werr)
 	}
 	var err error
 	xerr := c.auth.exclusive(ctx, false,
@@ -191,9 +194,9 @@ func (c *Client) SignOut(ctx context.Context) error {
 			return nil
 		})
 	if xerr != nil {
-		return xerr
+		return errors.Join(xerr, left)
 	}
-	return err
+	return errors.Join(err, left)
 }
 
 // signIn performs the sign-in exchange. Only a flight leader calls it.

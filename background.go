@@ -2,6 +2,7 @@ package passwordsafe
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -13,11 +14,13 @@ import (
 const backgroundBound = 2 * time.Minute
 
 // background counts the work calls left running after their callers had
-// gone, so that SignOut can wait for it.
+// gone, so that SignOut can wait for it, and keeps what that work could not
+// end, so that SignOut can say so.
 type background struct {
-	mu   sync.Mutex
-	n    int
-	idle chan struct{} // closed while n is 0; replaced when work starts
+	mu     sync.Mutex
+	n      int
+	idle   chan struct{} // closed while n is 0; replaced when work starts
+	failed []error       // what may have been left open, since SignOut last asked
 }
 
 func newBackground() *background {
@@ -44,17 +47,28 @@ func (b *background) done() {
 	b.mu.Unlock()
 }
 
-// wait returns once no work is left, or ctx's error when ctx ends first.
-func (b *background) wait(ctx context.Context) error {
+// fail records what a piece of work may have left open.
+func (b *background) fail(err error) {
+	b.mu.Lock()
+	b.failed = append(b.failed, err)
+	b.mu.Unlock()
+}
+
+// settle waits until no work is left, then returns (and forgets) what the
+// work may have left open, joined; or ctx's error when ctx ends first.
+func (b *background) settle(ctx context.Context) (left, err error) {
 	b.mu.Lock()
 	idle := b.idle
 	b.mu.Unlock()
 	select {
 	case <-idle:
-		return nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	left, b.failed = errors.Join(b.failed...), nil
+	return left, nil
 }
 
 // outcome is what a call in flight came back with.

@@ -379,15 +379,22 @@ func (c *Client) settleLeft(ctx context.Context, sp *requestSpec, before []openR
 		}
 	case c.mayHaveReached(err, sp.path):
 		lctx, cancel := context.WithTimeout(ctx, checkinTimeout)
-		id, _ = c.findCreated(lctx, sp, before)
+		var ferr error
+		id, ferr = c.findCreated(lctx, sp, before)
 		cancel()
+		if ferr != nil {
+			c.bg.fail(fmt.Errorf("passwordsafe: POST %s, left to the background: its answer was lost (%v), and a request "+
+				"it may have created could not be looked for: %w", sp.path, err, ferr))
+		}
 	}
 	if id == 0 {
 		return
 	}
 	cctx, cancel := context.WithTimeout(ctx, checkinTimeout)
 	defer cancel()
-	_, _ = c.checkin(cctx, id, sp.checkinReason)
+	if ended, cerr := c.checkin(cctx, id, sp.checkinReason); cerr != nil && !ended {
+		c.bg.fail(fmt.Errorf("passwordsafe: request %d, left to the background, may still be open: checking it in: %w", id, cerr))
+	}
 }
 
 // conflictHint says what a 409 means and what to do, from the user's

@@ -755,12 +755,15 @@ func (h *heldPost) respond(req *http.Request) (*http.Response, error) {
 	return h.then(req)
 }
 
-// idle waits, up to d, for the client's background work to end.
-func idle(t *testing.T, c *Client, d time.Duration) {
+// idle waits, up to d, for the client's background work to end, and
+// returns what it may have left open.
+func idle(t *testing.T, c *Client, d time.Duration) error {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	require.NoError(t, c.bg.wait(ctx), "the background work did not end")
+	left, err := c.bg.settle(ctx)
+	require.NoError(t, err, "the background work did not end")
+	return left
 }
 
 // The caller's context ends while the POST is in flight: Checkout returns
@@ -882,8 +885,55 @@ func TestSignOutWaitEndsWithItsContext(t *testing.T) {
 	assert.Zero(t, signOuts.count())
 
 	close(post.release)
-	idle(t, c, 10*time.Second)
+	assert.NoError(t, idle(t, c, 10*time.Second))
 	assert.Equal(t, 1, m.checkins.count())
+}
+
+// What the background work could not end is not lost: SignOut signs out
+// and returns it, naming the request, so that SignOut returns nil only
+// when nothing a Checkout opened is left open.
+func TestSignOutReportsWhatTheBackgroundLeftOpen(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		answer httpmock.Responder
+		list   string
+		want   string
+	}{
+		{"the check-in fails", respond(http.StatusCreated, `42`), theList(),
+			"passwordsafe: request 42, left to the background, may still be open: checking it in: passwordsafe: PUT Requests/42/Checkin: 500 Internal Server Error"},
+		{"the search fails", fail(io.ErrUnexpectedEOF), "",
+			"passwordsafe: POST Requests, left to the background: its answer was lost (passwordsafe: POST Requests: "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t, instantPolls())
+			post := newHeldPost(tc.answer)
+			m := newLostMock(t, mt, "Requests", post.respond, tc.list)
+			if tc.list == "" {
+				mt.RegisterResponder(http.MethodGet, testBase+"Requests", m.lists.wrap(sequence(respond(http.StatusOK, `[]`),
+					respond(http.StatusForbidden, `"4033 - Approver only."`))))
+			}
+			mt.RegisterResponder(http.MethodPut, testBase+"Requests/42/Checkin", m.checkins.wrap(respond(http.StatusInternalServerError, `"down"`)))
+			signOuts := &recorder{}
+			mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", signOuts.wrap(respond(http.StatusOK, "")))
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() {
+				<-post.arrived
+				cancel()
+			}()
+			require.ErrorIs(t, c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error { return nil }), context.Canceled)
+			close(post.release)
+
+			sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer scancel()
+			err := c.SignOut(sctx)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Equal(t, 1, signOuts.count(), "signed out all the same")
+			assert.NoError(t, c.SignOut(sctx), "reported once")
+		})
+	}
 }
 
 // The background work is bounded: the POST left in flight carries a
@@ -911,7 +961,7 @@ func TestCheckoutBackgroundIsBounded(t *testing.T) {
 	err := c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error { return nil })
 	require.ErrorIs(t, err, context.Canceled)
 	close(post.release)
-	idle(t, c, 10*time.Second)
+	require.NoError(t, idle(t, c, 10*time.Second))
 	end := time.Now()
 
 	require.Equal(t, 1, m.checkins.count())

@@ -217,8 +217,11 @@ func (w *watcher) run(ctx context.Context, yield func(ReplayFrame, error) bool) 
 			return rp, err
 		},
 		func(ctx context.Context, rp *Replay, err error) {
-			if err == nil {
-				_, _ = w.s.EndReplay(ctx, rp.ID)
+			if err != nil {
+				return
+			}
+			if _, err := w.s.EndReplay(ctx, rp.ID); err != nil {
+				w.s.client.bg.fail(fmt.Errorf("passwordsafe: the replay started as ctx ended may still be open: %w", err))
 			}
 		})
 	if gone {

@@ -594,18 +594,24 @@ func TestWatchContextEndsWhileWaiting(t *testing.T) {
 // start that fails leaves nothing to end.
 func TestWatchContextEndsWhileStarting(t *testing.T) {
 	t.Parallel()
+	started := respond(http.StatusOK, `{"id":"`+replayID+`","token":"t","ticket":"k"}`)
 	for _, tc := range []struct {
-		name   string
-		answer httpmock.Responder
-		ended  int
+		name    string
+		answer  httpmock.Responder
+		ended   int
+		endFail httpmock.Responder
+		left    string // what SignOut reports
 	}{
-		{"started", respond(http.StatusOK, `{"id":"`+replayID+`","token":"t","ticket":"k"}`), 1},
-		{"refused", respond(http.StatusBadRequest, `"No session matches."`), 0},
+		{"started", started, 1, nil, ""},
+		{"refused", respond(http.StatusBadRequest, `"No session matches."`), 0, nil, ""},
+		{"started, and the end fails", started, 1, respond(http.StatusInternalServerError, `"down"`),
+			"passwordsafe: the replay started as ctx ended may still be open: passwordsafe: DELETE pbsm/replay/" + replayID +
+				": 500 Internal Server Error: down"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, mt := newMockClient(t)
-			rec := watchScript{states: []string{wstate(0, 0, true)}, screens: []string{screenA}}.install(t, mt)
+			rec := watchScript{states: []string{wstate(0, 0, true)}, screens: []string{screenA}, delete: tc.endFail}.install(t, mt)
 			post := newHeldPost(tc.answer)
 			mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", respond(http.StatusOK, ""))
 			var startDeadline time.Time
@@ -632,7 +638,11 @@ func TestWatchContextEndsWhileStarting(t *testing.T) {
 			close(post.release)
 			sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer scancel()
-			require.NoError(t, c.SignOut(sctx))
+			if err := c.SignOut(sctx); tc.left == "" {
+				require.NoError(t, err)
+			} else {
+				require.EqualError(t, err, tc.left)
+			}
 			assert.Zero(t, c.bg.n)
 			want := []string{wPost}
 			if tc.ended > 0 {
@@ -656,7 +666,10 @@ func TestWatchContextEndedBeforeStart(t *testing.T) {
 	frames, err := drain(t, c.Sessions.Watch(ctx, liveSSH(), nil))
 	assert.Empty(t, frames)
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.Empty(t, callLog(rec))
+	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer scancel()
+	require.NoError(t, c.SignOut(sctx), "nothing to wait for, nothing to sign out")
+	assert.Empty(t, callLog(rec), "not even in the background")
 }
 
 // stepClock hands each wait to the test, which fires it.
