@@ -81,28 +81,37 @@ func BenchmarkCheckout(b *testing.B) {
 	}
 }
 
-// BenchmarkCheckoutPaired times one Checkout (with a context that can end)
-// and the three steps by hand per iteration, in alternating order, and
-// reports their ratio, which holds still on a busy machine.
+// BenchmarkCheckoutPaired times one Checkout and the three steps by hand
+// per iteration, in alternating order, and reports their ratio, which
+// holds still on a busy machine: with context.Background (ctx=none: the
+// POST runs inline) and with a context that can end (ctx=deadline: the
+// POST runs on a detached context, in a goroutine).
 func BenchmarkCheckoutPaired(b *testing.B) {
 	s := newBenchServer(b)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	deadline, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	c := newCheckoutBenchClient(b, s)
-	checkout := func() {
-		if err := c.Requests.Checkout(ctx, benchCheckoutOpts, benchNoop); err != nil {
-			b.Fatal(err)
-		}
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+	}{{"ctx=none", context.Background()}, {"ctx=deadline", deadline}} {
+		b.Run(tc.name, func(b *testing.B) {
+			c := newCheckoutBenchClient(b, s)
+			checkout := func() {
+				if err := c.Requests.Checkout(tc.ctx, benchCheckoutOpts, benchNoop); err != nil {
+					b.Fatal(err)
+				}
+			}
+			steps := func() {
+				if err := benchSteps(tc.ctx, c); err != nil {
+					b.Fatal(err)
+				}
+			}
+			coTime, stTime, n := paired(b, checkout, steps)
+			b.ReportMetric(float64(coTime.Nanoseconds())/float64(n), "checkout-ns/op")
+			b.ReportMetric(float64(stTime.Nanoseconds())/float64(n), "steps-ns/op")
+			b.ReportMetric(float64(coTime)/float64(stTime), "checkout/steps")
+		})
 	}
-	steps := func() {
-		if err := benchSteps(ctx, c); err != nil {
-			b.Fatal(err)
-		}
-	}
-	coTime, stTime, n := paired(b, checkout, steps)
-	b.ReportMetric(float64(coTime.Nanoseconds())/float64(n), "checkout-ns/op")
-	b.ReportMetric(float64(stTime.Nanoseconds())/float64(n), "steps-ns/op")
-	b.ReportMetric(float64(coTime)/float64(stTime), "checkout/steps")
 }
 
 func newCheckoutBenchClient(b *testing.B, s *benchServer) *ps.Client {
