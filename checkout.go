@@ -416,12 +416,19 @@ func (c *Client) conflictHint(ctx context.Context, sp *requestSpec, before []ope
 	id := strconv.Itoa(own.RequestID)
 	pending := strings.EqualFold(own.Status, "pending")
 	switch {
+	case sp.conflict == ConflictRenew:
+		return "request " + id + " of this user for the account was open when Checkout began, and ConflictOption renew " +
+			"did not replace it: another user may hold the account; try again once it ends"
 	case pending && sp.conflict == ConflictReuse:
 		return "request " + id + " of this user for the account is still pending, and ConflictOption reuse takes over only " +
 			"an approved request: wait for it with Requests.WaitCredentials(ctx, " + id + ", nil), or pass renew to replace it"
 	case pending:
 		return "request " + id + " of this user for the account is still pending: wait for it with " +
 			"Requests.WaitCredentials(ctx, " + id + ", nil), or pass ConflictOption renew to replace it"
+	case sp.conflict == ConflictReuse:
+		return "request " + id + " of this user for the account is open for " + string(own.AccessType) + " access, and " +
+			"ConflictOption reuse takes over only a request of the access type asked for: check it in with " +
+			"Requests.Checkin(ctx, " + id + ", reason), or pass renew to replace it"
 	}
 	return "request " + id + " of this user for the account is open: pass ConflictOption reuse to take it over, " +
 		"or renew to replace it"

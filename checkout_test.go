@@ -477,6 +477,11 @@ func TestCheckoutConflictSaysWhatToDo(t *testing.T) {
 		{"own pending, reuse", own("Pending"), ConflictReuse, "request 40 of this user for the account is still pending, " +
 			"and ConflictOption reuse takes over only an approved request: wait for it with Requests.WaitCredentials(ctx, 40, nil), " +
 			"or pass renew to replace it"},
+		{"own active, reuse (another access type)", strings.Replace(own("Active"), `"View"`, `"RDP"`, 1), ConflictReuse,
+			"request 40 of this user for the account is open for RDP access, and ConflictOption reuse takes over only a " +
+				"request of the access type asked for: check it in with Requests.Checkin(ctx, 40, reason), or pass renew to replace it"},
+		{"own, renew", own("Active"), ConflictRenew, "request 40 of this user for the account was open when Checkout " +
+			"began, and ConflictOption renew did not replace it: another user may hold the account; try again once it ends"},
 		{"none of the user's", `[{"RequestID":39,"SystemID":1,"AccountID":3,"Status":"Active"}]`, ConflictRenew,
 			"no request of this user for the account was open when Checkout began: another user holds the account (it is " +
 				"released to one user at a time), or a request of this user was made meanwhile; try again once it ends"},
@@ -1161,6 +1166,14 @@ func TestCheckoutValidatesBeforeSending(t *testing.T) {
 			return c.Aliases.Checkout(context.Background(), 0, &CreateAliasRequestOptions{DurationMinutes: 1}, afn)
 		}},
 		{"alias opts", "opts", func() error { return c.Aliases.Checkout(context.Background(), 3, nil, afn) }},
+		{"check-in reason", "CheckinReason", func() error {
+			return c.Requests.Checkout(context.Background(), &CreateRequestOptions{SystemID: 1, AccountID: 1, DurationMinutes: 1,
+				CheckinReason: strings.Repeat("é", 1001)}, fn)
+		}},
+		{"alias check-in reason", "CheckinReason", func() error {
+			return c.Aliases.Checkout(context.Background(), 3, &CreateAliasRequestOptions{DurationMinutes: 1,
+				CheckinReason: strings.Repeat("é", 1001)}, afn)
+		}},
 	}
 	for _, tc := range cases {
 		assertValidation(t, tc.run(), tc.field)

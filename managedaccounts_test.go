@@ -409,6 +409,7 @@ func TestManagedAccountsValidation(t *testing.T) {
 		{"checkout reason", "Reason", checkout("db01", "sa", with(func(o *CheckoutOptions) { o.Reason = strings.Repeat("é", 1001) }))},
 		{"checkout ticket", "TicketNumber", checkout("db01", "sa", with(func(o *CheckoutOptions) { o.TicketNumber = strings.Repeat("x", 21) }))},
 		{"checkout credential", "CredentialType", checkout("db01", "sa", with(func(o *CheckoutOptions) { o.CredentialType = "key" }))},
+		{"checkout check-in reason", "CheckinReason", checkout("db01", "sa", with(func(o *CheckoutOptions) { o.CheckinReason = strings.Repeat("é", 1001) }))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { assertValidation(t, tc.run(), tc.field) })
@@ -422,6 +423,7 @@ func TestManagedAccountsValidation(t *testing.T) {
 		with(func(o *CheckoutOptions) { o.DurationMinutes = 1 }),
 		with(func(o *CheckoutOptions) { o.DurationMinutes = 525600; o.Reason = strings.Repeat("é", 1000) }),
 		with(func(o *CheckoutOptions) { o.TicketNumber = strings.Repeat("x", 20); o.AccessType = AccessRDP }),
+		with(func(o *CheckoutOptions) { o.CheckinReason = strings.Repeat("é", 1000) }),
 	} {
 		assert.NoError(t, o.validate())
 	}
