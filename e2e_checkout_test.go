@@ -1061,6 +1061,8 @@ func TestE2ECheckoutReplicasShareOneUser(t *testing.T) {
 				go func() { aDone <- h.run(waitCtx(t), a, webRoot, coOpts{}, held.fn) }()
 				select {
 				case <-held.in:
+				case err := <-aDone:
+					t.Fatalf("A's checkout returned before its fn ran: %v", err)
 				case <-waitCtx(t).Done():
 					t.Fatal("A's fn never ran")
 				}
