@@ -742,6 +742,29 @@ func TestCheckoutAnswerLostLookupFails(t *testing.T) {
 	assert.Zero(t, m.checkins.count())
 }
 
+// With a context that can end but does not, Checkout runs its POST on a
+// detached context and carries on with its answer: the whole of it, fn
+// and the check-in included, as with context.Background. Nothing is left
+// to the background.
+func TestCheckoutWithAContextThatCanEnd(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, instantPolls())
+	reads, checkins := checkoutMock(t, mt, http.StatusCreated, 1, http.StatusNoContent)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ran := false
+	var err error
+	within(t, 10*time.Second, "Checkout with a context that can end", func() {
+		err = c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error { ran = true; return nil })
+	})
+	require.NoError(t, err)
+	assert.True(t, ran)
+	assert.Equal(t, int32(2), reads.Load())
+	assert.Equal(t, int32(1), checkins.Load())
+	assert.NoError(t, idle(t, c, 10*time.Second))
+	assert.Zero(t, c.bg.n)
+}
+
 // heldPost is a POST responder that stays in flight until the test
 // releases it, then answers with then: the server is slow, and the caller's
 // context can end while the POST is under way.

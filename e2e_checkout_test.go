@@ -227,9 +227,11 @@ func (e *e2e) whenArrived(method, path string, f func()) {
 // waitCtx bounds a test's waits on the fake (for an approval, a poll, a
 // request to appear), so that a regression fails the test with a deadline
 // error instead of hanging it. No test comes near it: it is not a margin
-// that real work races.
+// that real work races (each wait here is milliseconds, seconds on a
+// machine under heavy load), and it is short enough that a mutation run's
+// per-mutant timeout sees a failure, not a hang.
 func waitCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -548,7 +550,7 @@ func TestE2ECheckoutDeniedOrExpiredWhileWaiting(t *testing.T) {
 			t.Parallel()
 			forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 				ended := make(chan error, 1)
-				ctx := waitCtx(t)
+				ctx, stop := context.WithCancel(waitCtx(t))
 				go func() {
 					rq, err := e.srv.WaitForRequest(ctx, passwordsafetest.StatusPending)
 					if err == nil {
@@ -561,6 +563,7 @@ func TestE2ECheckoutDeniedOrExpiredWhileWaiting(t *testing.T) {
 					ended <- err
 				}()
 				err := h.run(waitCtx(t), h.client(e, coOpts{}), dbPostgres, coOpts{}, fnMustNotRun(t))
+				stop() // a checkout that returned without a pending request fails here, not at the bound
 				require.NoError(t, <-ended)
 
 				reqs := e.srv.Requests()
