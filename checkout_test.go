@@ -435,7 +435,9 @@ func TestCheckoutStopsWhenDenied(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, testBase+"Requests", sequence(respond(http.StatusOK, `[]`),
 		respond(http.StatusInternalServerError, `"down"`)))
 
-	err := c.Requests.Checkout(context.Background(), checkoutOpts, func(context.Context, Secret) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a wait that misses the denial fails here
+	defer cancel()
+	err := c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error {
 		t.Error("fn ran for a denied request")
 		return nil
 	})
@@ -1014,6 +1016,7 @@ func TestCheckoutNoSearchWhenNothingWasCreated(t *testing.T) {
 		"connection refused": {fail(&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}), 4}, // retried: nothing was sent
 		"403":                {respond(http.StatusForbidden, `"4031 - No access."`), 1},
 		"400":                {respond(http.StatusBadRequest, `"DurationMinutes is required."`), 1},
+		"499, the last 4xx":  {respond(499, `"Client Closed Request"`), 1},
 		"429 every time":     {respond(http.StatusTooManyRequests, ""), 4},
 	}
 	for name, tc := range cases {
@@ -1134,6 +1137,8 @@ func TestCheckoutAnswerLostPicksTheRightOne(t *testing.T) {
 			[]string{requestEntry(42, 1, 2, 0, "App", t0)}},
 		{"the one not open before", checkoutOpts, []string{requestEntry(30, 1, 2, 0, "View", t0.Add(time.Hour)),
 			requestEntry(42, 1, 2, 0, "view", t0), requestEntry(50, 1, 2, 0, "", t0.Add(time.Hour))}},
+		{"access type not listed (View)", checkoutOpts, []string{requestEntry(42, 1, 2, 0, "", t0),
+			requestEntry(43, 1, 2, 0, "SSH", t0)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -1287,7 +1292,9 @@ func TestWaitCredentialsDeniedOrExpired(t *testing.T) {
 			c, mt := newMockClient(t, instantPolls())
 			mt.RegisterResponder(http.MethodGet, testBase+"Credentials/42", sequence(
 				respond(http.StatusForbidden, `"4034 - Request is not yet approved."`), respond(http.StatusForbidden, tc.body)))
-			_, err := c.Requests.WaitCredentials(context.Background(), 42, nil)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a wait that misses the end fails here
+			defer cancel()
+			_, err := c.Requests.WaitCredentials(ctx, 42, nil)
 			var er *ErrorResponse
 			require.ErrorAs(t, err, &er)
 			assert.ErrorIs(t, err, ErrForbidden)
