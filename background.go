@@ -19,14 +19,8 @@ const backgroundBound = 2 * time.Minute
 type background struct {
 	mu     sync.Mutex
 	n      int
-	idle   chan struct{} // closed while n is 0; replaced when work starts
+	idle   chan struct{} // closed when n falls to 0; made anew when work starts
 	failed []error       // what may have been left open, since SignOut last asked
-}
-
-func newBackground() *background {
-	b := &background{idle: make(chan struct{})}
-	close(b.idle)
-	return b
 }
 
 func (b *background) add() {
@@ -58,14 +52,16 @@ func (b *background) fail(err error) {
 // work may have left open, joined; or ctx's error when ctx ends first.
 func (b *background) settle(ctx context.Context) (left, err error) {
 	b.mu.Lock()
-	idle := b.idle
-	b.mu.Unlock()
-	select {
-	case <-idle:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if b.n > 0 {
+		idle := b.idle
+		b.mu.Unlock()
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		b.mu.Lock()
 	}
-	b.mu.Lock()
 	defer b.mu.Unlock()
 	left, b.failed = errors.Join(b.failed...), nil
 	return left, nil

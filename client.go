@@ -83,7 +83,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		basePath:   base.EscapedPath(),
 		cfg:        cfg,
 		auth:       &authState{},
-		bg:         newBackground(),
+		bg:         &background{},
 		acceptJSON: []string{"application/json"},
 		userAgent:  []string{ua},
 	}
