@@ -1132,7 +1132,7 @@ func TestCheckoutAnswerLostPicksTheRightOne(t *testing.T) {
 		list []string
 	}{
 		{"another application", &CreateRequestOptions{AccessType: AccessApp, ApplicationID: Ptr(5), SystemID: 1, AccountID: 2, DurationMinutes: 5},
-			[]string{app(42, 5, t0), app(50, 6, t0.Add(time.Second))}},
+			[]string{app(42, 5, t0), app(51, 6, t0.Add(time.Second))}}, // 51: new too, for another application
 		{"application not listed", &CreateRequestOptions{AccessType: AccessApp, ApplicationID: Ptr(5), SystemID: 1, AccountID: 2, DurationMinutes: 5},
 			[]string{requestEntry(42, 1, 2, 0, "App", t0)}},
 		{"the one not open before", checkoutOpts, []string{requestEntry(30, 1, 2, 0, "View", t0.Add(time.Hour)),
