@@ -785,6 +785,17 @@ func (h *heldPost) respond(req *http.Request) (*http.Response, error) {
 	return h.then(req)
 }
 
+// callerCtx is the caller's context, which ends once the POST has arrived
+// at the server: the caller gives up while the POST is in flight.
+func (h *heldPost) callerCtx() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-h.arrived
+		cancel()
+	}()
+	return ctx
+}
+
 // idle waits, up to d, for the client's background work to end, and
 // returns what it may have left open.
 func idle(t *testing.T, c *Client, d time.Duration) error {
@@ -837,11 +848,7 @@ func TestCheckoutContextEndsWhilePostInFlight(t *testing.T) {
 					return httpmock.NewStringResponse(200, ""), nil
 				})
 
-			ctx, cancel := context.WithCancel(context.Background())
-			go func() {
-				<-post.arrived
-				cancel()
-			}()
+			ctx := post.callerCtx()
 			var err error
 			within(t, 10*time.Second, "Checkout after its ctx ended", func() {
 				err = c.Requests.Checkout(ctx, &CreateRequestOptions{SystemID: 1, AccountID: 2, DurationMinutes: 10,
@@ -899,11 +906,7 @@ func TestSignOutWaitEndsWithItsContext(t *testing.T) {
 	m := newLostMock(t, mt, "Requests", post.respond, theList())
 	signOuts := &recorder{}
 	mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", signOuts.wrap(respond(http.StatusOK, "")))
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-post.arrived
-		cancel()
-	}()
+	ctx := post.callerCtx()
 	err := c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error { return nil })
 	require.ErrorIs(t, err, context.Canceled)
 
@@ -947,11 +950,7 @@ func TestSignOutReportsWhatTheBackgroundLeftOpen(t *testing.T) {
 			mt.RegisterResponder(http.MethodPut, testBase+"Requests/42/Checkin", m.checkins.wrap(respond(http.StatusInternalServerError, `"down"`)))
 			signOuts := &recorder{}
 			mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", signOuts.wrap(respond(http.StatusOK, "")))
-			ctx, cancel := context.WithCancel(context.Background())
-			go func() {
-				<-post.arrived
-				cancel()
-			}()
+			ctx := post.callerCtx()
 			require.ErrorIs(t, c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error { return nil }), context.Canceled)
 			close(post.release)
 
@@ -982,11 +981,7 @@ func TestCheckoutBackgroundIsBounded(t *testing.T) {
 		checkinDeadline, _ = req.Context().Deadline()
 		return httpmock.NewStringResponse(http.StatusNoContent, ""), nil
 	}))
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-post.arrived
-		cancel()
-	}()
+	ctx := post.callerCtx()
 	start := time.Now()
 	err := c.Requests.Checkout(ctx, checkoutOpts, func(context.Context, Secret) error { return nil })
 	require.ErrorIs(t, err, context.Canceled)

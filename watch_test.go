@@ -619,11 +619,7 @@ func TestWatchContextEndsWhileStarting(t *testing.T) {
 				startDeadline, _ = req.Context().Deadline()
 				return post.respond(req)
 			}))
-			ctx, cancel := context.WithCancel(context.Background())
-			go func() {
-				<-post.arrived
-				cancel()
-			}()
+			ctx := post.callerCtx()
 			start := time.Now()
 			var frames []ReplayFrame
 			var err error
