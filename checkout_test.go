@@ -1047,6 +1047,30 @@ func TestCheckoutNoSearchWhenNothingWasCreated(t *testing.T) {
 	}
 }
 
+// A POST refused with 401 (the session expired) whose sign-in anew fails
+// before anything is sent (the bearer token cannot be had): nothing was
+// created, so nothing is looked for.
+func TestCheckoutNoSearchWhenSignInAnewFails(t *testing.T) {
+	t.Parallel()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodPost, testBase+"Auth/SignAppin", signInResponder(testSessionID))
+	var tokens atomic.Int32
+	c, err := NewClient(testBase, WithHTTPClient(&http.Client{Transport: mt}), instantPolls(),
+		WithBearerToken(func(context.Context) (string, error) {
+			if tokens.Add(1) > 1 {
+				return "", errors.New("the token broker is down")
+			}
+			return "tok-1", nil
+		}))
+	require.NoError(t, err)
+	m := newLostMock(t, mt, "Requests", respond(http.StatusUnauthorized, `"Session expired."`), theList())
+	err = c.Requests.Checkout(context.Background(), checkoutOpts, func(context.Context, Secret) error { return nil })
+	require.ErrorContains(t, err, "the token broker is down")
+	assert.Equal(t, 1, m.posts.count())
+	assert.Equal(t, 1, m.lists.count(), "the list before the POST, and no search after it")
+	assert.Zero(t, m.checkins.count())
+}
+
 func TestAliasCheckoutAnswerLost(t *testing.T) {
 	t.Parallel()
 	aliasList := "[" + strings.Join([]string{
@@ -1096,6 +1120,22 @@ func TestAliasCheckoutAnswerLostWithoutAliasID(t *testing.T) {
 	assert.Equal(t, 1, aliasGets.count(), "the alias is read once")
 	assert.Equal(t, 1, m.checkins.count())
 	assert.Zero(t, mt.GetCallCountInfo()["PUT "+testBase+"Requests/41/Checkin"])
+}
+
+// The same, when reading the alias to recognise the request fails: the
+// error says the request may exist and that looking for it failed.
+func TestAliasCheckoutAnswerLostAliasLookupFails(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, instantPolls())
+	m := newLostMock(t, mt, "Aliases/5/Requests", respond(http.StatusServiceUnavailable, ""),
+		"["+requestEntry(42, 7, 8, 0, "View", t0)+"]") // no AliasID: the alias must be read
+	mt.RegisterResponder(http.MethodGet, testBase+"Aliases/5", respond(http.StatusForbidden, `"4031 - No access."`))
+	err := c.Aliases.Checkout(context.Background(), 5, &CreateAliasRequestOptions{DurationMinutes: 5},
+		func(context.Context, *AliasCredentials) error { t.Error("fn ran"); return nil })
+	var ce *CheckoutError
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, err.Error(), "the request may have been created, and looking for it failed (passwordsafe: GET Aliases/5: 403")
+	assert.Zero(t, m.checkins.count())
 }
 
 func TestAliasMaps(t *testing.T) {
