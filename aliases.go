@@ -41,6 +41,11 @@ type CreateAliasRequestOptions struct {
 	TicketSystemID         *int           `json:"TicketSystemID,omitempty"`
 	TicketNumber           string         `json:"TicketNumber,omitempty"` // ≤ 20 characters
 	RotateOnCheckin        *bool          `json:"RotateOnCheckin,omitempty"`
+
+	// CheckinReason is the reason AliasesService.Checkout sends with the
+	// check-in (PUT Requests/{id}/Checkin {"Reason"}), ≤ 1000 characters.
+	// It is never sent with the request itself; CreateRequest ignores it.
+	CheckinReason string `json:"-"`
 }
 
 func (o *CreateAliasRequestOptions) validate() error {
@@ -50,6 +55,7 @@ func (o *CreateAliasRequestOptions) validate() error {
 	return firstError(
 		checkEnum("AccessType", o.AccessType, AccessView, AccessRDP, AccessSSH),
 		checkRequestTerms(o.DurationMinutes, o.Reason, o.ConflictOption, o.TicketNumber),
+		checkLen("CheckinReason", o.CheckinReason, maxReason),
 	)
 }
 

@@ -221,6 +221,7 @@ func TestAliasesCreateRequestValidation(t *testing.T) {
 		{"ConflictOption unknown", 3, mod(func(o *CreateAliasRequestOptions) { o.ConflictOption = "RENEW" }), "ConflictOption"},
 		{"TicketNumber 21 characters", 3, mod(func(o *CreateAliasRequestOptions) { o.TicketNumber = strings.Repeat("ß", 21) }), "TicketNumber"},
 		{"Reason 1001 characters", 3, mod(func(o *CreateAliasRequestOptions) { o.Reason = strings.Repeat("ж", 1001) }), "Reason"},
+		{"CheckinReason 1001 characters", 3, mod(func(o *CreateAliasRequestOptions) { o.CheckinReason = strings.Repeat("ж", 1001) }), "CheckinReason"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

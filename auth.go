@@ -58,6 +58,10 @@ type authState struct {
 	// OAuth token; written only by a flight leader, read under mu.
 	token       string
 	tokenExpiry time.Time
+
+	// mfaCode is the last multi-factor code sent, kept under mu only to
+	// scrub it from what a server echoes later.
+	mfaCode string
 }
 
 // flight is one sign-in or sign-out in progress; others wait on done.
@@ -172,8 +176,19 @@ func (c *Client) SignIn(ctx context.Context) (*User, error) {
 // session had already expired) is not an error. A sign-in in flight is
 // waited for first. Whatever the answer, the session is forgotten.
 //
+// Before signing out it waits, until ctx ends, for the work calls left to
+// the Client when their caller's context ended (a Checkout whose POST was
+// in flight: see CheckoutError.Background; a Watch whose replay was
+// starting). What that work could not end (a check-in that failed) is
+// returned, joined to the sign-out's error: nothing a Checkout opened
+// stays open once SignOut returns nil.
+//
 // API: POST Auth/Signout
 func (c *Client) SignOut(ctx context.Context) error {
+	left, werr := c.bg.settle(ctx)
+	if werr != nil {
+		return fmt.Errorf("passwordsafe: waiting for background check-ins before signing out: %w", werr)
+	}
 	var err error
 	xerr := c.auth.exclusive(ctx, false,
 		func() bool { return c.auth.cur.Load() == nil && c.auth.inflight == nil },
@@ -187,9 +202,9 @@ func (c *Client) SignOut(ctx context.Context) error {
 			return nil
 		})
 	if xerr != nil {
-		return xerr
+		return errors.Join(xerr, left)
 	}
-	return err
+	return errors.Join(err, left)
 }
 
 // signIn performs the sign-in exchange. Only a flight leader calls it.
@@ -274,6 +289,9 @@ func (c *Client) answerChallenge(ctx context.Context, authz string, prev *sessio
 	if code == "" || strings.ContainsAny(code, "\r\n\x00;") {
 		return nil, invalid("challenge", "the multi-factor code is empty or holds a character PS-Auth cannot carry (CR, LF, NUL or ';')")
 	}
+	c.auth.mu.Lock()
+	c.auth.mfaCode = code // a server may echo it in any later answer
+	c.auth.mu.Unlock()
 	return c.postSignIn(ctx, authz+" challenge="+code+";", prev, []string{code})
 }
 
@@ -314,7 +332,7 @@ func (c *Client) authorization(ctx context.Context, again bool) (authz string, r
 func (c *Client) appendKnownSecrets(out []string) []string {
 	out = append(out, c.cfg.apiKey, c.cfg.runAsPassword, c.cfg.oauthSecret)
 	c.auth.mu.Lock()
-	out = append(out, c.auth.token)
+	out = append(out, c.auth.token, c.auth.mfaCode)
 	c.auth.mu.Unlock()
 	if s := c.auth.cur.Load(); s != nil {
 		out = append(out, s.values...)

@@ -757,6 +757,26 @@ func TestMFAChallengeAnswered(t *testing.T) {
 	assert.Equal(t, "ASP.NET_SessionId="+testSessionID, api.last(t).Header.Get("Cookie"))
 }
 
+// The multi-factor code is a credential too: a server that echoes it in a
+// later answer (an error message, a header) never shows it to the caller.
+func TestMFACodeEchoedLaterIsRedacted(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t, WithMFA(func(context.Context, string) (string, error) { return "864209", nil }))
+	mfaServer(t, mt, "864209")
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(http.StatusBadRequest, `"Bad request from a session signed in with challenge 864209."`)
+		resp.Header.Set("X-Debug", "challenge=864209")
+		return resp, nil
+	})
+	_, resp, err := c.Requests.List(context.Background(), nil)
+	var er *ErrorResponse
+	require.ErrorAs(t, err, &er)
+	assert.Equal(t, "Bad request from a session signed in with challenge [REDACTED].", er.Message)
+	assert.NotContains(t, err.Error(), "864209")
+	assert.Equal(t, "challenge=[REDACTED]", resp.Header.Get("X-Debug"))
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, resp.Header, er), "864209")
+}
+
 func TestMFAChallengeFailures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -74,8 +74,9 @@ func benchSessions(n int) []byte {
 }
 
 // benchServer answers sign-in, GET Sessions/{id} (one session) and GET
-// Sessions (list), checks the session cookie, and counts the TCP
-// connections it accepts.
+// Sessions (list), and what a Checkout calls (GET Requests, POST Requests
+// creating request 42, GET Credentials/42, PUT Requests/42/Checkin),
+// checks the session cookie, and counts the TCP connections it accepts.
 type benchServer struct {
 	ts      *httptest.Server
 	one     []byte
@@ -162,6 +163,15 @@ func (s *benchServer) serve(w http.ResponseWriter, r *http.Request) {
 		h["Content-Type"] = []string{"application/octet-stream"}
 		h["Content-Length"] = []string{strconv.Itoa(len(body))}
 		_, _ = w.Write(body)
+	case r.Method == http.MethodGet && path == "Requests":
+		_, _ = io.WriteString(w, benchOpenRequests)
+	case r.Method == http.MethodPost && path == "Requests":
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `42`)
+	case r.Method == http.MethodGet && path == "Credentials/42":
+		_, _ = io.WriteString(w, `"s3cr3t-pw"`)
+	case r.Method == http.MethodPut && path == "Requests/42/Checkin":
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, `"No such resource."`)
@@ -269,39 +279,23 @@ func BenchmarkSessionsGetHTTP2(b *testing.B) {
 	}
 	sdk()
 	std()
-	pairedRatio(b, sdk, std, &sdkAllocs, &stdAllocs)
+	n := reportPaired(b, countMallocs(sdk, &sdkAllocs), countMallocs(std, &stdAllocs))
+	b.ReportMetric(float64(sdkAllocs)/float64(n), "sdk-allocs/call")
+	b.ReportMetric(float64(stdAllocs)/float64(n), "std-allocs/call")
 }
 
-// pairedRatio times sdk and std in alternating pairs and reports each one's
-// time per call, their ratio, and each one's allocations per call.
-func pairedRatio(b *testing.B, sdk, std func(), sdkAllocs, stdAllocs *uint64) {
-	var sdkTime, stdTime time.Duration
+// countMallocs wraps f to add the heap allocations each call makes to *n:
+// the process's, so those of the in-process server too, the same on both
+// sides of a pair.
+func countMallocs(f func(), n *uint64) func() {
 	var ms runtime.MemStats
-	timed := func(f func(), total *time.Duration, allocs *uint64) {
+	return func() {
 		runtime.ReadMemStats(&ms)
 		before := ms.Mallocs
-		start := time.Now()
 		f()
-		*total += time.Since(start)
 		runtime.ReadMemStats(&ms)
-		*allocs += ms.Mallocs - before
+		*n += ms.Mallocs - before
 	}
-	n := 0
-	for b.Loop() {
-		if n%2 == 0 {
-			timed(sdk, &sdkTime, sdkAllocs)
-			timed(std, &stdTime, stdAllocs)
-		} else {
-			timed(std, &stdTime, stdAllocs)
-			timed(sdk, &sdkTime, sdkAllocs)
-		}
-		n++
-	}
-	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(n), "sdk-ns/call")
-	b.ReportMetric(float64(stdTime.Nanoseconds())/float64(n), "std-ns/call")
-	b.ReportMetric(float64(sdkTime)/float64(stdTime), "sdk/std")
-	b.ReportMetric(float64(*sdkAllocs)/float64(n), "sdk-allocs/call")
-	b.ReportMetric(float64(*stdAllocs)/float64(n), "std-allocs/call")
 }
 
 // BenchmarkSessionsGetPaired makes one SDK call and one net/http call per
@@ -330,6 +324,28 @@ func BenchmarkSessionsGetPaired(b *testing.B) {
 		}
 	}
 	reportPaired(b, sdk, std)
+}
+
+// paired runs x and y once per iteration, in alternating order, and
+// returns the time each took in all and the number of iterations: a pair
+// sees the same load, so their ratio holds still on a busy machine.
+func paired(b *testing.B, x, y func()) (tx, ty time.Duration, n int) {
+	timed := func(f func(), total *time.Duration) {
+		start := time.Now()
+		f()
+		*total += time.Since(start)
+	}
+	for b.Loop() {
+		if n%2 == 0 {
+			timed(x, &tx)
+			timed(y, &ty)
+		} else {
+			timed(y, &ty)
+			timed(x, &tx)
+		}
+		n++
+	}
+	return tx, ty, n
 }
 
 const benchListSize = 100_000 // the API's largest answer
@@ -766,28 +782,14 @@ func BenchmarkSecretsFindPaired(b *testing.B) {
 }
 
 // reportPaired runs sdk and std once each per iteration, in alternating
-// order, and reports the time of each and their ratio.
-func reportPaired(b *testing.B, sdk, std func()) {
-	var sdkTime, stdTime time.Duration
-	timed := func(f func(), total *time.Duration) {
-		start := time.Now()
-		f()
-		*total += time.Since(start)
-	}
-	n := 0
-	for b.Loop() {
-		if n%2 == 0 {
-			timed(sdk, &sdkTime)
-			timed(std, &stdTime)
-		} else {
-			timed(std, &stdTime)
-			timed(sdk, &sdkTime)
-		}
-		n++
-	}
+// order (paired), reports the time of each and their ratio, and returns
+// the number of pairs.
+func reportPaired(b *testing.B, sdk, std func()) int {
+	sdkTime, stdTime, n := paired(b, sdk, std)
 	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(n), "sdk-ns/call")
 	b.ReportMetric(float64(stdTime.Nanoseconds())/float64(n), "std-ns/call")
 	b.ReportMetric(float64(sdkTime)/float64(stdTime), "sdk/std")
+	return n
 }
 
 // rawDownload is the floor for File: one GET by hand, io.Copy of its body.

@@ -43,6 +43,7 @@ type Client struct {
 	basePath string // its path, escaped, with one trailing slash
 	cfg      *clientConfig
 	auth     *authState
+	bg       *background // work left running after its caller's ctx ended (SignOut waits)
 
 	own *ownTransport // the SDK's own transport; nil with WithHTTPClient
 
@@ -99,6 +100,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		basePath:   base.EscapedPath(),
 		cfg:        cfg,
 		auth:       &authState{},
+		bg:         &background{},
 		acceptJSON: []string{"application/json"},
 		userAgent:  []string{ua},
 	}

@@ -31,7 +31,11 @@
 // The borrow-and-return helpers (RequestsService.Checkout,
 // AliasesService.Checkout, ManagedAccountsService.Checkout) create the
 // request, wait for approval, run a function with the credential and always
-// check the request in.
+// check the request in (with CheckinReason). They never leave a request of
+// their own open and never take over another process's: a lost answer to
+// the POST is resolved only to a request that was not open before it, and
+// a context that ends while the POST is in flight leaves the check-in to
+// the Client, which Client.SignOut waits for.
 //
 // # Inventory
 //
@@ -67,8 +71,13 @@
 //     the call expects, or a credential that is not valid UTF-8). The server
 //     may have acted; a POST is not sent again.
 //   - *CheckoutError: a Checkout that stopped before its function ran (a
-//     409, a wait that ended first): it carries the request's ID, whether
-//     it was checked in, and what to do next, and unwraps to the cause.
+//     409, a wait that ended first, ctx ended while the request was being
+//     made: Background): it carries the request's ID, whether it was
+//     checked in, and what to do next, and unwraps to the cause. A request
+//     denied or expired while Checkout or WaitCredentials waited matches
+//     ErrDenied or ErrExpired.
+//   - *AccountMismatchError: a lookup by name (ManagedAccountsService.Get,
+//     and so Checkout) answered with another account than the one named.
 //   - *BodyTooLargeError: a 2xx answer larger than the call accepts (1 MiB
 //     for one object, 16 MiB for a session file or snapshot, 256 MiB for a
 //     list, FileSecretMaxBytes for a file secret).

@@ -49,7 +49,8 @@ var (
 // coOpts are the terms the tests vary.
 type coOpts struct {
 	conflict      ps.ConflictOption
-	releaseReused bool // the client option, or CheckoutOptions.ReleaseReused for ManagedAccounts
+	releaseReused bool   // the client option, or CheckoutOptions.ReleaseReused for ManagedAccounts
+	checkinReason string // CheckinReason of each helper's options
 }
 
 // coHelper is one of the three Checkout helpers behind one shape: fn gets
@@ -75,7 +76,7 @@ var coHelpers = []coHelper{
 		creds: "Credentials/*",
 		run: func(ctx context.Context, c *ps.Client, tg coTarget, o coOpts, fn func(context.Context, string) error) error {
 			return c.Requests.Checkout(ctx, &ps.CreateRequestOptions{SystemID: tg.systemID, AccountID: tg.accountID,
-				DurationMinutes: 10, Reason: coReason, ConflictOption: o.conflict},
+				DurationMinutes: 10, Reason: coReason, ConflictOption: o.conflict, CheckinReason: o.checkinReason},
 				func(ctx context.Context, cred ps.Secret) error { return fn(ctx, cred.Value()) })
 		},
 		leftover: func(c *ps.Client, tg coTarget) (int, error) {
@@ -93,7 +94,7 @@ var coHelpers = []coHelper{
 		creds: "Aliases/*/Credentials/*",
 		run: func(ctx context.Context, c *ps.Client, tg coTarget, o coOpts, fn func(context.Context, string) error) error {
 			return c.Aliases.Checkout(ctx, tg.aliasID, &ps.CreateAliasRequestOptions{DurationMinutes: 10, Reason: coReason,
-				ConflictOption: o.conflict},
+				ConflictOption: o.conflict, CheckinReason: o.checkinReason},
 				func(ctx context.Context, cred *ps.AliasCredentials) error {
 					if cred.SystemName != tg.system || cred.AccountName != tg.account {
 						return fmt.Errorf("alias credentials for %s/%s, want %s/%s", cred.SystemName, cred.AccountName, tg.system, tg.account)
@@ -116,7 +117,7 @@ var coHelpers = []coHelper{
 		creds: "Credentials/*",
 		run: func(ctx context.Context, c *ps.Client, tg coTarget, o coOpts, fn func(context.Context, string) error) error {
 			return c.ManagedAccounts.Checkout(ctx, tg.system, tg.account, &ps.CheckoutOptions{DurationMinutes: 10,
-				Reason: coReason, ConflictOption: o.conflict, ReleaseReused: o.releaseReused},
+				Reason: coReason, ConflictOption: o.conflict, ReleaseReused: o.releaseReused, CheckinReason: o.checkinReason},
 				func(ctx context.Context, l *ps.Lease) error {
 					if l.SystemID != tg.systemID || l.AccountID != tg.accountID || l.RequestID == 0 {
 						return fmt.Errorf("lease %+v, want %s/%s", l, tg.system, tg.account)
@@ -176,6 +177,13 @@ func (e *e2e) creates() int {
 // the helper's route; it is checked in, once, by the requestor, with the
 // reason Checkout sends (none); nothing is open. It returns the request.
 func (e *e2e) assertOneCheckedIn(h coHelper, tg coTarget) passwordsafetest.RequestInfo {
+	e.t.Helper()
+	return e.assertOneCheckedInWith(h, tg, "")
+}
+
+// assertOneCheckedInWith is assertOneCheckedIn with the check-in reason
+// Checkout was given.
+func (e *e2e) assertOneCheckedInWith(h coHelper, tg coTarget, checkinReason string) passwordsafetest.RequestInfo {
 	t := e.t
 	t.Helper()
 	assert.Equal(t, 1, e.srv.Calls("POST", h.post(tg)), "one POST on the helper's route")
@@ -193,17 +201,37 @@ func (e *e2e) assertOneCheckedIn(h coHelper, tg coTarget) passwordsafetest.Reque
 	if assert.Len(t, checkins, 1, "checked in once") {
 		assert.Equal(t, rq.RequestID, checkins[0].RequestID)
 		assert.Equal(t, "requestor", checkins[0].User)
-		assert.Equal(t, "", checkins[0].Reason, "Checkout checks in without a reason")
+		assert.Equal(t, checkinReason, checkins[0].Reason, "the reason Checkout was given for the check-in")
 	}
 	return rq
+}
+
+// whenArrived holds the next call to method and path, runs f once it has
+// arrived, then lets it go on: f acts between that call and what came
+// before it (a fault for the calls after it, say), without a clock.
+func (e *e2e) whenArrived(method, path string, f func()) {
+	hold := e.srv.Next(method, path).Hold()
+	e.t.Cleanup(hold.Release)
+	ctx := waitCtx(e.t)
+	go func() {
+		select {
+		case <-hold.Arrived():
+		case <-ctx.Done():
+			return
+		}
+		f()
+		hold.Release()
+	}()
 }
 
 // waitCtx bounds a test's waits on the fake (for an approval, a poll, a
 // request to appear), so that a regression fails the test with a deadline
 // error instead of hanging it. No test comes near it: it is not a margin
-// that real work races.
+// that real work races (each wait here is milliseconds, seconds on a
+// machine under heavy load), and it is short enough that a mutation run's
+// per-mutant timeout sees a failure, not a hang.
 func waitCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -279,7 +307,7 @@ func TestE2ECheckoutAnswerLost(t *testing.T) {
 					require.NoError(t, <-approved)
 				}
 				assert.Equal(t, []string{want}, got.runs(), "fn ran once, with the credential")
-				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"), "one search for the lost request")
+				assert.Equal(t, 2, e.srv.Calls("GET", "Requests"), "the list before the POST, and one search for the lost request")
 				e.assertOneCheckedIn(h, tc.tg)
 			})
 		})
@@ -294,7 +322,9 @@ func TestE2ECheckoutAnswerLostSearchFails(t *testing.T) {
 	forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 		c := h.client(e, coOpts{})
 		e.srv.Next("POST", h.post(webRoot)).LoseAnswer()
-		e.srv.Next("GET", "Requests").Fail(http.StatusInternalServerError) // not retried
+		e.whenArrived("POST", h.post(webRoot), func() {
+			e.srv.Next("GET", "Requests").Fail(http.StatusInternalServerError) // the search; not retried
+		})
 
 		err := h.run(waitCtx(t), c, webRoot, coOpts{}, fnMustNotRun(t))
 		var ce *ps.CheckoutError
@@ -333,7 +363,7 @@ func TestE2ECheckoutFiveHundredAfterCreate(t *testing.T) {
 				require.NoError(t, h.run(waitCtx(t), c, webRoot, coOpts{}, got.fn))
 
 				assert.Equal(t, []string{want}, got.runs())
-				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"))
+				assert.Equal(t, 2, e.srv.Calls("GET", "Requests"), "the list before the POST, and one search")
 				e.assertOneCheckedIn(h, webRoot)
 			})
 		})
@@ -359,7 +389,7 @@ func TestE2ECheckoutFiveHundredNothingCreated(t *testing.T) {
 				assert.False(t, errors.As(err, &ce), "returned as it came: %v", err)
 
 				assert.Equal(t, 1, e.srv.Calls("POST", h.post(webRoot)), "not repeated")
-				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"), "one search")
+				assert.Equal(t, 2, e.srv.Calls("GET", "Requests"), "the list before the POST, and one search")
 				assert.Empty(t, e.srv.Requests())
 				assert.Empty(t, e.srv.OpenRequests())
 				assert.Empty(t, e.srv.Checkins())
@@ -520,7 +550,7 @@ func TestE2ECheckoutDeniedOrExpiredWhileWaiting(t *testing.T) {
 			t.Parallel()
 			forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
 				ended := make(chan error, 1)
-				ctx := waitCtx(t)
+				ctx, stop := context.WithCancel(waitCtx(t))
 				go func() {
 					rq, err := e.srv.WaitForRequest(ctx, passwordsafetest.StatusPending)
 					if err == nil {
@@ -533,6 +563,7 @@ func TestE2ECheckoutDeniedOrExpiredWhileWaiting(t *testing.T) {
 					ended <- err
 				}()
 				err := h.run(waitCtx(t), h.client(e, coOpts{}), dbPostgres, coOpts{}, fnMustNotRun(t))
+				stop() // a checkout that returned without a pending request fails here, not at the bound
 				require.NoError(t, <-ended)
 
 				reqs := e.srv.Requests()
@@ -545,6 +576,13 @@ func TestE2ECheckoutDeniedOrExpiredWhileWaiting(t *testing.T) {
 				assert.False(t, ce.CheckedIn)
 				assert.ErrorIs(t, err, ps.ErrForbidden)
 				assert.NotErrorIs(t, err, ps.ErrNotApproved)
+				if end == "denied" {
+					assert.ErrorIs(t, err, ps.ErrDenied)
+					assert.NotErrorIs(t, err, ps.ErrExpired)
+				} else {
+					assert.ErrorIs(t, err, ps.ErrExpired)
+					assert.NotErrorIs(t, err, ps.ErrDenied)
+				}
 				assert.Contains(t, err.Error(), "request "+strconv.Itoa(id)+" is no longer open")
 				assert.NotContains(t, err.Error(), "may still be open")
 				assert.Equal(t, 1, e.creates())
@@ -578,7 +616,7 @@ func TestE2ECheckoutReusesLeftover(t *testing.T) {
 				reqs := e.srv.Requests()
 				require.Len(t, reqs, 1, "the leftover was reused, nothing new created")
 				assert.Equal(t, leftover, reqs[0].RequestID)
-				assert.Zero(t, e.srv.Calls("GET", "Requests"), "no search: the answer came")
+				assert.Equal(t, 1, e.srv.Calls("GET", "Requests"), "the list before the POST; no search: the answer came")
 				if release {
 					assert.Empty(t, e.srv.OpenRequests())
 					checkins := e.srv.Checkins()
@@ -716,10 +754,11 @@ func TestE2ECheckoutConflict(t *testing.T) {
 		var er *ps.ErrorResponse
 		require.ErrorAs(t, err, &er)
 		assert.Equal(t, http.StatusConflict, er.StatusCode)
-		assert.Contains(t, err.Error(), "pass ConflictOption reuse to take yours over, or renew to replace it")
+		assert.Contains(t, err.Error(), "request "+strconv.Itoa(leftover)+" of this user for the account is open: "+
+			"pass ConflictOption reuse to take it over, or renew to replace it")
 
 		assert.Equal(t, 2, e.srv.Calls("POST", h.post(webRoot)), "the earlier run's and Checkout's")
-		assert.Zero(t, e.srv.Calls("GET", "Requests"), "a 409 proves nothing was created: no search")
+		assert.Equal(t, 1, e.srv.Calls("GET", "Requests"), "the list before the POST; a 409 proves nothing was created: no search")
 		reqs := e.srv.Requests()
 		require.Len(t, reqs, 1)
 		assert.Equal(t, leftover, reqs[0].RequestID)
@@ -978,4 +1017,260 @@ func collect[T any](seq func(func(T, error) bool)) ([]T, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// ---- issue 16: never someone else's request, never after the deadline ----
+
+// holdFn is an fn that stays inside until the test lets it go: the
+// checkout that runs it holds its request meanwhile.
+type holdFn struct {
+	in, out chan struct{}
+	cred    string
+}
+
+func newHoldFn() *holdFn { return &holdFn{in: make(chan struct{}), out: make(chan struct{})} }
+
+func (h *holdFn) fn(_ context.Context, cred string) error {
+	h.cred = cred
+	close(h.in)
+	<-h.out
+	return nil
+}
+
+// 8. Two replicas of one service share one API user. A holds the account
+// (its fn is running); B's POST reaches the server, which refuses it (409)
+// or reuses A's request for it (200), and B never gets the answer (a
+// gateway's 504 in its place, or a broken connection). B then sees A's
+// request among the open ones, but it was open before B's POST, so it is
+// not B's: B neither runs fn on it nor checks it in, even when told to
+// release reused requests. A's request stays A's, and A checks it in.
+func TestE2ECheckoutReplicasShareOneUser(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		b     coOpts
+		fault func(passwordsafetest.Fault)
+	}{
+		{"a 504 in front of the 409", coOpts{}, func(f passwordsafetest.Fault) { f.ActThenFail(http.StatusGatewayTimeout) }},
+		{"the answer to a reuse (200) lost", coOpts{conflict: ps.ConflictReuse, releaseReused: true},
+			func(f passwordsafetest.Fault) { f.LoseAnswer() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
+				a, b := h.client(e, coOpts{}), h.client(e, tc.b)
+				held := newHoldFn()
+				aDone := make(chan error, 1)
+				go func() { aDone <- h.run(waitCtx(t), a, webRoot, coOpts{}, held.fn) }()
+				select {
+				case <-held.in:
+				case err := <-aDone:
+					t.Fatalf("A's checkout returned before its fn ran: %v", err)
+				case <-waitCtx(t).Done():
+					t.Fatal("A's fn never ran")
+				}
+				open := e.srv.OpenRequests()
+				require.Len(t, open, 1)
+				theirs := open[0].RequestID
+
+				tc.fault(e.srv.Next("POST", h.post(webRoot)))
+				err := h.run(waitCtx(t), b, webRoot, tc.b, fnMustNotRun(t))
+				require.Error(t, err)
+				var ce *ps.CheckoutError
+				assert.False(t, errors.As(err, &ce) && ce.RequestID != 0, "B names no request: %v", err)
+				// B left A's request alone while A is inside fn.
+				open = e.srv.OpenRequests()
+				require.Len(t, open, 1, "A's request is still open")
+				assert.Equal(t, theirs, open[0].RequestID)
+				assert.Equal(t, passwordsafetest.StatusActive, open[0].Status)
+				assert.Empty(t, e.srv.Checkins(), "B checked nothing in")
+
+				close(held.out)
+				require.NoError(t, <-aDone)
+				assert.NotEmpty(t, held.cred, "A's fn got the credential")
+				assert.Equal(t, 2, e.srv.Calls("POST", h.post(webRoot)), "one POST each")
+				require.Len(t, e.srv.Requests(), 1, "only A's request was created")
+				checkins := e.srv.Checkins()
+				require.Len(t, checkins, 1, "checked in once, by A after its fn")
+				assert.Equal(t, theirs, checkins[0].RequestID)
+				assert.Empty(t, e.srv.OpenRequests())
+			})
+		})
+	}
+}
+
+// 9. The caller's deadline passes while the server holds the POST (a busy
+// server's queue): Checkout returns at once, saying a request may yet be
+// created, and the server creates it after the client's deadline. The
+// client reads the answer in the background and checks that request in,
+// with the check-in reason; SignOut waits for it. One POST, nothing open
+// once SignOut returns, and the check-in is the requestor's.
+func TestE2ECheckoutDeadlineWhileServerHoldsPost(t *testing.T) {
+	t.Parallel()
+	forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
+		c := h.client(e, coOpts{})
+		queued := e.srv.Next("POST", h.post(webRoot)).Queue()
+		ctx := newExpiringCtx()
+		go func() {
+			<-queued.Arrived()
+			ctx.expire()
+		}()
+		o := coOpts{checkinReason: "gave up waiting"}
+		err := h.run(ctx, c, webRoot, o, fnMustNotRun(t))
+		var ce *ps.CheckoutError
+		require.ErrorAs(t, err, &ce)
+		assert.True(t, ce.Background)
+		assert.Zero(t, ce.RequestID)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Contains(t, err.Error(), "the request may yet be created")
+		assert.Empty(t, e.srv.Requests(), "returned while the server still held the POST")
+
+		queued.Release() // the server creates the request now, after the client's deadline
+		require.NoError(t, c.SignOut(waitCtx(t)))
+		e.assertOneCheckedInWith(h, webRoot, "gave up waiting")
+		assert.Zero(t, e.srv.Calls("GET", h.creds), "fn's credential is never read")
+	})
+}
+
+// 10. The server's clock is 30 s behind the client's and the answer to the
+// POST is lost: Checkout finds the request by the lists, not by dates,
+// carries on with it and checks it in. No bare error, nothing left open.
+func TestE2ECheckoutServerClock30sBehind(t *testing.T) {
+	t.Parallel()
+	for _, skew := range []time.Duration{-30 * time.Second, 30 * time.Second} {
+		t.Run(skew.String(), func(t *testing.T) {
+			t.Parallel()
+			for _, h := range coHelpers {
+				t.Run(h.name, func(t *testing.T) {
+					t.Parallel()
+					e := newE2E(t, passwordsafetest.WithClockSkew(skew))
+					c := h.client(e, coOpts{})
+					e.srv.Next("POST", h.post(webRoot)).LoseAnswer()
+					want := e.srv.Password("web01", "root")
+					var got recordFn
+					require.NoError(t, h.run(waitCtx(t), c, webRoot, coOpts{}, got.fn))
+					assert.Equal(t, []string{want}, got.runs())
+					rq := e.assertOneCheckedIn(h, webRoot)
+					assert.WithinDuration(t, time.Now().Add(skew), rq.Created, 10*time.Second, "the server's clock is off")
+				})
+			}
+		})
+	}
+}
+
+// 11. A leftover of an earlier run that is still pending, and ConflictReuse:
+// the server hands over only an approved request, so it answers 409, and
+// creates no second request beside the pending one. The message says so
+// and what to do; doing it ends the leftover.
+func TestE2ECheckoutReusePendingLeftover(t *testing.T) {
+	t.Parallel()
+	forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
+		c := h.client(e, coOpts{conflict: ps.ConflictReuse})
+		leftover, err := h.leftover(e.as("requestor"), dbPostgres) // pending: needs an approval
+		require.NoError(t, err)
+
+		err = h.run(waitCtx(t), c, dbPostgres, coOpts{conflict: ps.ConflictReuse}, fnMustNotRun(t))
+		assert.ErrorIs(t, err, ps.ErrConflict)
+		var ce *ps.CheckoutError
+		require.ErrorAs(t, err, &ce)
+		id := strconv.Itoa(leftover)
+		assert.Contains(t, err.Error(), "request "+id+" of this user for the account is still pending, and ConflictOption "+
+			"reuse takes over only an approved request: wait for it with Requests.WaitCredentials(ctx, "+id+", nil)")
+		reqs := e.srv.Requests()
+		require.Len(t, reqs, 1, "no second request beside the pending one")
+		assert.Equal(t, passwordsafetest.StatusPending, reqs[0].Status)
+
+		// The advice works: once approved, the same checkout reuses it.
+		require.NoError(t, e.srv.Approve(leftover, "approver"))
+		var got recordFn
+		require.NoError(t, h.run(waitCtx(t), h.client(e, coOpts{releaseReused: true}), dbPostgres,
+			coOpts{conflict: ps.ConflictReuse, releaseReused: true}, got.fn))
+		assert.Len(t, got.runs(), 1)
+		assert.Empty(t, e.srv.OpenRequests())
+		require.Len(t, e.srv.Checkins(), 1)
+		assert.Equal(t, leftover, e.srv.Checkins()[0].RequestID)
+	})
+}
+
+// 12. Many concurrent checkouts of one account with ConflictReuse: the
+// first creates the request, the others reuse it while it is open, and
+// some find it checked in by its creator before they read the credential.
+// Every error says what is true: the reused request is no longer open
+// (never "left open" beside "no longer active"). Each request is checked
+// in once, by the checkout that created it; nothing is left open.
+func TestE2ECheckoutConcurrentReuses(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	c := e.as("requestor")
+	const n = 48
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- managedHelper().run(waitCtx(t), c, webRoot, coOpts{conflict: ps.ConflictReuse},
+				func(context.Context, string) error { return nil })
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-waitCtx(t).Done():
+		t.Fatal("the concurrent checkouts hang")
+	}
+	close(errs)
+	for err := range errs {
+		if err == nil {
+			continue
+		}
+		var ce *ps.CheckoutError
+		require.ErrorAs(t, err, &ce, "%v", err)
+		assert.True(t, ce.Reused, "%v", err)
+		msg := err.Error()
+		assert.True(t, strings.HasSuffix(msg, "request "+strconv.Itoa(ce.RequestID)+", which the server reused (it was open "+
+			"before this Checkout), is no longer open"), msg)
+		assert.NotContains(t, msg, "left open")
+		rq, ok := e.srv.Request(ce.RequestID)
+		require.True(t, ok)
+		assert.False(t, rq.Open(), "the message said it is no longer open")
+	}
+	assert.Empty(t, e.srv.OpenRequests())
+	reqs, checkins := e.srv.Requests(), e.srv.Checkins()
+	assert.Len(t, checkins, len(reqs), "each request checked in once, by its creator")
+}
+
+// 13. The check-in finds the session lost, and the sign-in anew is lost
+// too: the check-in signs in once more and the request is checked in,
+// instead of staying open and blocking every later checkout with 409.
+func TestE2ECheckoutCheckinAfterSessionLostTwice(t *testing.T) {
+	t.Parallel()
+	forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
+		c := h.client(e, coOpts{})
+		e.srv.Next("PUT", "Requests/*/Checkin").Times(2).Fail(http.StatusUnauthorized)
+		var got recordFn
+		require.NoError(t, h.run(waitCtx(t), c, webRoot, coOpts{}, got.fn))
+		assert.Len(t, got.runs(), 1)
+		e.assertOneCheckedIn(h, webRoot)
+		assert.Equal(t, 3, e.srv.Calls("PUT", "Requests/*/Checkin"))
+		assert.Equal(t, 2, e.srv.Calls("POST", "Auth/SignAppin"), "signed in, then once more after the first 401")
+
+		// The next checkout is not blocked.
+		require.NoError(t, h.run(waitCtx(t), c, webRoot, coOpts{}, got.fn))
+		assert.Empty(t, e.srv.OpenRequests())
+	})
+}
+
+// 14. The check-in reason reaches the server with the check-in, for each
+// helper, and never with the request.
+func TestE2ECheckoutCheckinReason(t *testing.T) {
+	t.Parallel()
+	forEachHelper(t, func(t *testing.T, e *e2e, h coHelper) {
+		o := coOpts{checkinReason: "migration done"}
+		var got recordFn
+		require.NoError(t, h.run(waitCtx(t), h.client(e, o), webRoot, o, got.fn))
+		rq := e.assertOneCheckedInWith(h, webRoot, "migration done")
+		assert.Equal(t, coReason, rq.Reason, "the request's own reason is unchanged")
+	})
 }

@@ -27,6 +27,15 @@ var (
 	ErrNotEnoughApprovers = errors.New("passwordsafe: not enough approvers configured (4035)") // 4035
 	ErrAlreadyApproved    = errors.New("passwordsafe: request already approved (4036)")        // 4036
 
+	// ErrDenied matches what Checkout and WaitCredentials return when the
+	// request was denied while they waited (the credential answers 4031
+	// saying so).
+	ErrDenied = errors.New("passwordsafe: the request was denied")
+	// ErrExpired matches what Checkout and WaitCredentials return when the
+	// request expired before the credential was released (the credential
+	// answers 4031 saying so).
+	ErrExpired = errors.New("passwordsafe: the request expired")
+
 	// ErrAPIVersionDisabled matches the 410 a server answers when it has
 	// disabled the API version asked for with WithAPIVersion.
 	ErrAPIVersionDisabled = errors.New("passwordsafe: the requested API version is disabled on the server (410)")
@@ -309,10 +318,11 @@ func truncateRunes(s string, n int) string {
 }
 
 // CheckoutError reports a Checkout that ended before fn ran: the request
-// conflicted with an open one (409), waiting for the credential ended
-// (ctx done, denied, expired), or a request whose creation answer was lost
-// could not be looked for. errors.Is and errors.As see through it to Err,
-// so errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrConflict)
+// conflicted with an open one (409), ctx ended while the request was being
+// created (Background), waiting for the credential ended (ctx done, denied,
+// expired), or a request whose creation answer was lost could not be
+// looked for. errors.Is and errors.As see through it to Err, so
+// errors.Is(err, context.DeadlineExceeded), errors.Is(err, ErrConflict)
 // and errors.As(err, &*ErrorResponse) work as on the error it wraps.
 //
 // Its message ends with what became of the request and what to do next.
@@ -326,12 +336,17 @@ type CheckoutError struct {
 	// false and RequestID is set, the request may still be open; the
 	// message says whether the server still lists it as open.
 	CheckedIn bool
+	// Background: ctx ended while POST Requests was in flight, so the
+	// server may yet create the request. The Client waits for the POST's
+	// answer in the background (2 minutes at most) and checks in the
+	// request it created; Client.SignOut waits for that.
+	Background bool
 	// Err is why Checkout stopped.
 	Err error
 
 	checkinTried bool
 	checkinErr   error
-	ended        bool // the check-in failed and the request is not open
+	open         openState // what the list of open requests said of RequestID, when asked
 	hint         string
 }
 
@@ -355,13 +370,16 @@ func (e *CheckoutError) next() string {
 	switch {
 	case e.hint != "":
 		return e.hint
+	case e.Background:
+		return "the POST was in flight when ctx ended, so the request may yet be created: the client waits for the answer " +
+			"in the background (2 minutes at most) and checks in the request it created; Client.SignOut waits for that"
 	case e.RequestID == 0:
 		return ""
 	case e.CheckedIn:
 		return "request " + id + " was checked in"
 	case !e.checkinTried:
-		return "request " + id + " was open before Checkout and is left open (see WithCheckoutReleaseReused)"
-	case e.ended && e.checkinErr != nil:
+		return e.reusedFate(id)
+	case e.open == stateEnded && e.checkinErr != nil:
 		return "request " + id + " is no longer open (its check-in answered: " + e.checkinErr.Error() + ")"
 	case errors.Is(e.Err, ErrNotApproved):
 		return "request " + id + " is still pending, and a requestor cannot check in a pending request: it ends when " +
@@ -374,4 +392,37 @@ func (e *CheckoutError) next() string {
 	}
 	return "request " + id + " may still be open (its check-in failed: " + cerr + "): check it in with Requests.Checkin(ctx, " +
 		id + ", reason), or it ends when it expires"
+}
+
+// reusedFate says what became of a request the server reused, which
+// Checkout does not check in.
+func (e *CheckoutError) reusedFate(id string) string {
+	switch e.open {
+	case stateEnded:
+		return "request " + id + ", which the server reused (it was open before this Checkout), is no longer open"
+	case stateOpen:
+		return "request " + id + " was open before this Checkout (the server reused it) and is left open: it is not " +
+			"this Checkout's to check in (see WithCheckoutReleaseReused)"
+	}
+	return "request " + id + " was open before this Checkout (the server reused it), so Checkout did not check it in " +
+		"(see WithCheckoutReleaseReused)"
+}
+
+// AccountMismatchError reports a lookup by name whose answer is another
+// account than the one asked for (ManagedAccountsService.Get, and Checkout,
+// which then requests nothing). Names compare case aside; the account may
+// be asked for by its name, as DOMAIN\name or by its UPN.
+type AccountMismatchError struct {
+	SystemName, AccountName string // as asked
+	Got                     *ManagedAccount
+}
+
+// Error names both accounts.
+func (e *AccountMismatchError) Error() string {
+	got := e.Got.SystemName + "/" + e.Got.AccountName
+	if e.Got.DomainName != "" && !strings.Contains(e.Got.AccountName, `\`) {
+		got = e.Got.SystemName + "/" + e.Got.DomainName + `\` + e.Got.AccountName
+	}
+	return "passwordsafe: GET " + pathManagedAccounts + ": asked for " + e.SystemName + "/" + e.AccountName +
+		", the server answered " + got + ": nothing was requested"
 }

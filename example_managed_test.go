@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/passwordsafe-go/passwordsafe"
@@ -18,8 +19,8 @@ import (
 // offline. It knows the managed account postgres on db01 (system 3,
 // account 7) and answers requests as the real server does: for account 7
 // request 42, released at once; for account 8 request 43, pending for one
-// poll, then approved; for account 9 request 44, denied. It remembers the
-// requests checked in.
+// poll, then approved; for account 9 request 44, denied. It lists no open
+// request, and remembers the requests checked in.
 type managedDemo struct {
 	*httptest.Server
 	mu        sync.Mutex
@@ -39,6 +40,9 @@ func newManagedDemo() *managedDemo {
 			return
 		}
 		demoReply(w, http.StatusNotFound, `"Managed Account not found"`)
+	})
+	mux.HandleFunc("GET "+api+"Requests", func(w http.ResponseWriter, r *http.Request) {
+		demoReply(w, http.StatusOK, `[]`) // no open request: Checkout lists them before it posts
 	})
 	mux.HandleFunc("POST "+api+"Requests", func(w http.ResponseWriter, r *http.Request) {
 		var body struct{ AccountID int }
@@ -120,6 +124,34 @@ func ExampleManagedAccountsService_Checkout() {
 	// true
 }
 
+// A lookup answered with another account than the one named is refused:
+// Checkout then requests nothing.
+func ExampleAccountMismatchError() {
+	mux := demoMux(`{"UserId":7,"UserName":"deploybot"}`)
+	mux.HandleFunc("GET "+demoAPI+"ManagedAccounts", func(w http.ResponseWriter, r *http.Request) {
+		demoReply(w, http.StatusOK, `{"SystemId":9,"SystemName":"prod-db","AccountId":99,"AccountName":"sa"}`)
+	})
+	var posts atomic.Int32
+	mux.HandleFunc("POST "+demoAPI+"Requests", func(w http.ResponseWriter, r *http.Request) { posts.Add(1) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	client, err := passwordsafe.NewClient(srv.URL, passwordsafe.WithAPIKey("0123-api-key", "deploybot"))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	err = client.ManagedAccounts.Checkout(context.Background(), "web01", "root", &passwordsafe.CheckoutOptions{DurationMinutes: 5},
+		func(context.Context, *passwordsafe.Lease) error { return nil })
+	var me *passwordsafe.AccountMismatchError
+	fmt.Println(errors.As(err, &me), me.Got.SystemName, me.Got.AccountName)
+	fmt.Println(err)
+	fmt.Println("requests made:", posts.Load())
+	// Output:
+	// true prod-db sa
+	// passwordsafe: GET ManagedAccounts: asked for web01/root, the server answered prod-db/sa: nothing was requested
+	// requests made: 0
+}
+
 // Checkout waits for approval, runs fn, and checks the request in even
 // when fn fails.
 func ExampleRequestsService_Checkout() {
@@ -167,10 +199,12 @@ func ExampleCheckoutError() {
 	if errors.As(err, &ce) {
 		fmt.Println("request:", ce.RequestID, "checked in:", ce.CheckedIn)
 	}
-	fmt.Println("denied:", errors.Is(err, passwordsafe.ErrNoPermission))
+	fmt.Println("denied:", errors.Is(err, passwordsafe.ErrDenied), "(4031:", errors.Is(err, passwordsafe.ErrNoPermission), ")")
+	fmt.Println(err)
 	// Output:
 	// request: 44 checked in: false
-	// denied: true
+	// denied: true (4031: true )
+	// passwordsafe: GET Credentials/44: 403 Forbidden: 4031 Request was denied.: request 44 is no longer open (its check-in answered: passwordsafe: PUT Requests/44/Checkin: 403 Forbidden: 4031 Request is not active.)
 }
 
 // WaitCredentials is for callers who check the request in themselves.

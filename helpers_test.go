@@ -176,6 +176,14 @@ func sequence(rs ...httpmock.Responder) httpmock.Responder {
 
 func signIns(mt *httpmock.MockTransport) int { return mt.GetCallCountInfo()[signInKey] }
 
+// noOpenRequests answers GET Requests with no open request (what Checkout
+// lists before it posts) and records those calls.
+func noOpenRequests(mt *httpmock.MockTransport) *recorder {
+	rec := &recorder{}
+	mt.RegisterResponder(http.MethodGet, testBase+"Requests", rec.wrap(respond(http.StatusOK, `[]`)))
+	return rec
+}
+
 // recordSignIn replaces the helper's sign-in responder by one that records.
 func recordSignIn(mt *httpmock.MockTransport, session string) *recorder {
 	rec := &recorder{}

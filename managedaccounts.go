@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // ManagedAccountsService finds the managed accounts the user may request,
@@ -138,7 +139,9 @@ func (o *ListManagedAccountsOptions) page() (limit, offset *int) { return &o.Lim
 // as query parameters, escaped, and always both: the server answers one
 // object only to both names (docs.beyondtrust.com/bips/reference/
 // get-api-public-v3-managedaccounts; an accountName alone, even a
-// DOMAIN\name or UPN, answers a list, which List reads).
+// DOMAIN\name or UPN, answers a list, which List reads). The answer is
+// checked against the names asked, case aside: an answer for another
+// account is an *AccountMismatchError.
 //
 // API: GET ManagedAccounts?systemName={systemName}&accountName={accountName}
 // Needs: as List. A missing account, or one the user may not request,
@@ -147,7 +150,30 @@ func (s *ManagedAccountsService) Get(ctx context.Context, systemName, accountNam
 	if err := firstError(checkRequired("systemName", systemName), checkRequired("accountName", accountName)); err != nil {
 		return nil, nil, err
 	}
-	return callWith(ctx, s.client, get(pathManagedAccounts, accountQuery(systemName, accountName)), decodeOneAccount)
+	acct, resp, err := callWith(ctx, s.client, get(pathManagedAccounts, accountQuery(systemName, accountName)), decodeOneAccount)
+	if err == nil && !acct.named(systemName, accountName) {
+		return nil, resp, &AccountMismatchError{SystemName: systemName, AccountName: accountName, Got: acct}
+	}
+	return acct, resp, err
+}
+
+// named reports whether the account is the one named: the system by its
+// name, the account by its name, as DOMAIN\name, or by its UPN (or
+// name@domain), case aside.
+func (a *ManagedAccount) named(systemName, accountName string) bool {
+	if !strings.EqualFold(a.SystemName, systemName) || a.AccountName == "" {
+		return false
+	}
+	forms := []string{a.AccountName, a.UserPrincipalName}
+	if a.DomainName != "" {
+		forms = append(forms, a.DomainName+`\`+a.AccountName, a.AccountName+"@"+a.DomainName)
+	}
+	for _, f := range forms {
+		if f != "" && strings.EqualFold(f, accountName) {
+			return true
+		}
+	}
+	return false
 }
 
 func accountQuery(systemName, accountName string) string {
@@ -187,6 +213,7 @@ type CheckoutOptions struct {
 	TicketNumber    string // ≤ 20 characters
 	RotateOnCheckin *bool
 	CredentialType  CredentialType // password (default), dsskey or passphrase
+	CheckinReason   string         // sent with the check-in (PUT Requests/{id}/Checkin {"Reason"}), ≤ 1000 characters
 
 	// ReleaseReused checks in, after fn, a request the server reused
 	// (ConflictOption reuse answered with a request open before the call),
@@ -207,6 +234,7 @@ func (o *CheckoutOptions) validate() error {
 		checkEnum("AccessType", o.AccessType, AccessView, AccessRDP, AccessSSH),
 		checkRequestTerms(o.DurationMinutes, o.Reason, o.ConflictOption, o.TicketNumber),
 		checkEnum("CredentialType", o.CredentialType, CredentialPassword, CredentialDSSKey, CredentialPassphrase),
+		checkLen("CheckinReason", o.CheckinReason, maxReason),
 	)
 }
 
@@ -220,19 +248,27 @@ type Lease struct {
 	AccountName string // as the server spells it in the lookup's answer
 	DomainName  string
 	Credential  Secret // of CheckoutOptions.CredentialType
+	// Reused: the server reused a request of the user's that was open
+	// before the Checkout (ConflictReuse); it is left open afterwards
+	// unless CheckoutOptions.ReleaseReused or WithCheckoutReleaseReused.
+	Reused bool
 }
 
 // Checkout borrows the credential of the account accountName on the system
-// systemName, and always gives it back: it looks the account up (Get),
-// then does what RequestsService.Checkout does, with the same guarantees
-// (the request is checked in whatever fn does; a lost answer to the POST
-// never leaves a request open nor creates a second one; a wait that ends
-// first returns a *CheckoutError with the request ID). fn gets a Lease with
-// the credential of opts.CredentialType.
+// systemName, and always gives it back: it looks the account up (Get) and
+// checks that the answer is the account asked for (another account is an
+// *AccountMismatchError, and nothing is requested), then does what
+// RequestsService.Checkout does, with the same guarantees (the request is
+// checked in whatever fn does, with opts.CheckinReason; a lost answer to
+// the POST never leaves a request open, creates a second one or takes over
+// another process's; ctx ending while the POST is in flight leaves the
+// check-in to the Client; a wait that ends first returns a *CheckoutError
+// with the request ID). fn gets a Lease with the credential of
+// opts.CredentialType.
 //
-// API: GET ManagedAccounts?systemName=&accountName=, POST Requests,
-// GET Credentials/{id}, PUT Requests/{id}/Checkin; GET Requests when the
-// POST's answer is lost or a check-in fails.
+// API: GET ManagedAccounts?systemName=&accountName=, GET Requests,
+// POST Requests, GET Credentials/{id}, PUT Requests/{id}/Checkin;
+// GET Requests again when the POST's answer is lost or a check-in fails.
 // Needs: the Requestor or Requestor/Approver role on the account.
 func (s *ManagedAccountsService) Checkout(ctx context.Context, systemName, accountName string, opts *CheckoutOptions,
 	fn func(ctx context.Context, lease *Lease) error) error {
@@ -261,6 +297,7 @@ func (s *ManagedAccountsService) Checkout(ctx context.Context, systemName, accou
 		TicketSystemID:  opts.TicketSystemID,
 		TicketNumber:    opts.TicketNumber,
 		RotateOnCheckin: opts.RotateOnCheckin,
+		CheckinReason:   opts.CheckinReason,
 	}
 	var credOpts *CredentialsOptions
 	if opts.CredentialType != "" {
@@ -268,7 +305,7 @@ func (s *ManagedAccountsService) Checkout(ctx context.Context, systemName, accou
 	}
 	reqs := s.client.Requests
 	return checkout(ctx, s.client, reqs.spec(create, opts.ReleaseReused),
-		func(ctx context.Context, id int) (*Lease, error) {
+		func(ctx context.Context, id int, reused bool) (*Lease, error) {
 			cred, _, err := reqs.Credentials(ctx, id, credOpts)
 			if err != nil {
 				return nil, err
@@ -276,7 +313,7 @@ func (s *ManagedAccountsService) Checkout(ctx context.Context, systemName, accou
 			return &Lease{
 				RequestID: id, SystemID: acct.SystemID, SystemName: acct.SystemName,
 				AccountID: acct.AccountID, AccountName: acct.AccountName, DomainName: acct.DomainName,
-				Credential: cred,
+				Credential: cred, Reused: reused,
 			}, nil
 		}, fn)
 }

@@ -27,6 +27,9 @@ const fullAccount = `{"PlatformID":4,"SystemId":3,"SystemName":"db01","DomainNam
 	`"IsISAAccess":true,"PreferredNodeID":"0eb3ed29-5b71-4b8e-9c0e-3c5ab1c0ffee","AccountDescription":"service account",` +
 	`"TotpEnabled":true}`
 
+// saAccount is db01/sa, as the lookup answers it.
+const saAccount = `{"SystemId":3,"SystemName":"db01","AccountId":7,"AccountName":"sa"}`
+
 func wantFullAccount() ManagedAccount {
 	return ManagedAccount{
 		PlatformID: 4, SystemID: 3, SystemName: "db01", DomainName: "CORP", AccountID: 7, AccountName: `CORP\svc`,
@@ -216,15 +219,28 @@ func TestManagedAccountsGet(t *testing.T) {
 	rec := &recorder{}
 	mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", rec.wrap(respond(http.StatusOK, fullAccount)))
 
-	system, account := "db 01&x", `CORP\svc db&x#1 é`
-	got, resp, err := c.ManagedAccounts.Get(context.Background(), system, account)
+	got, resp, err := c.ManagedAccounts.Get(context.Background(), "db01", `CORP\svc`)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, wantFullAccount(), *got)
-
 	r := rec.last(t)
 	assert.Equal(t, http.MethodGet, r.Method)
 	assert.Equal(t, "/custom/prefix/ManagedAccounts", r.URL.EscapedPath())
+	assert.Equal(t, "systemName=db01&accountName=CORP%5Csvc", r.URL.RawQuery)
+
+	// Names are query-escaped; the server reads them back whole (this one
+	// answers the account named as it read the names).
+	mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", rec.wrap(func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		b, _ := json.Marshal(map[string]any{"SystemId": 3, "SystemName": q.Get("systemName"), "AccountId": 7,
+			"AccountName": q.Get("accountName")})
+		return httpmock.NewBytesResponse(http.StatusOK, b), nil
+	}))
+	system, account := "db 01&x", `CORP\svc db&x#1 é`
+	got, _, err = c.ManagedAccounts.Get(context.Background(), system, account)
+	require.NoError(t, err)
+	assert.Equal(t, account, got.AccountName)
+	r = rec.last(t)
 	assert.Equal(t, "systemName=db+01%26x&accountName=CORP%5Csvc+db%26x%231+%C3%A9", r.URL.RawQuery)
 	assert.Equal(t, url.Values{"systemName": {system}, "accountName": {account}}, r.URL.Query(), "the server reads the names back whole")
 
@@ -234,6 +250,66 @@ func TestManagedAccountsGet(t *testing.T) {
 	assert.Equal(t, "systemName=CORP&accountName=svc%40corp.example", rec.last(t).URL.RawQuery)
 }
 
+// The answer must be the account asked for: by its name, DOMAIN\name,
+// its UPN or name@domain, case aside, on the system named. Anything else
+// is an *AccountMismatchError, and Checkout then requests nothing (today's
+// server once answered prod-db/sa to web01/root).
+func TestManagedAccountsGetChecksTheAnswer(t *testing.T) {
+	t.Parallel()
+	deploy := `{"SystemId":4,"SystemName":"app01","DomainName":"EXAMPLE","AccountId":41,"AccountName":"deploy",` +
+		`"UserPrincipalName":"deploy@example.test"}`
+	for _, tc := range []struct {
+		system, account, answer string
+		ok                      bool
+	}{
+		{"app01", "deploy", deploy, true},
+		{"APP01", `example\DEPLOY`, deploy, true},
+		{"app01", `EXAMPLE\deploy`, deploy, true},
+		{"app01", "deploy@example.test", deploy, true},
+		{"app01", "deploy@EXAMPLE", deploy, true},
+		{"db01", `CORP\svc`, fullAccount, true}, // the server spells the domain into AccountName
+		{"web01", "root", `{"SystemId":9,"SystemName":"prod-db","AccountId":99,"AccountName":"sa"}`, false},
+		{"web01", "root", `{"SystemId":1,"SystemName":"web01","AccountId":12,"AccountName":"rooted"}`, false},
+		{"web01", "root", `{"SystemId":9,"SystemName":"web02","AccountId":11,"AccountName":"root"}`, false},
+		{"web01", "root", `{"SystemId":1,"AccountId":11,"AccountName":"root"}`, false}, // no system name to check
+		{"app01", `OTHER\deploy`, deploy, false},
+		{"app01", "deploy@other.test", deploy, false},
+		{"app01", `EXAMPLE\`, deploy, false},
+		{"app01", "example", deploy, false},
+		{"app01", "deploy", `{"SystemId":4,"SystemName":"app01","AccountId":41,"AccountName":""}`, false},
+	} {
+		t.Run(tc.system+"/"+tc.account, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t, instantPolls())
+			mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", respond(http.StatusOK, tc.answer))
+			got, resp, err := c.ManagedAccounts.Get(context.Background(), tc.system, tc.account)
+			if tc.ok {
+				require.NoError(t, err)
+				require.NotNil(t, got)
+				return
+			}
+			var me *AccountMismatchError
+			require.ErrorAs(t, err, &me)
+			assert.Nil(t, got)
+			require.NotNil(t, resp)
+			assert.Equal(t, tc.system, me.SystemName)
+			assert.Equal(t, tc.account, me.AccountName)
+			require.NotNil(t, me.Got)
+			assert.Contains(t, err.Error(), "passwordsafe: GET ManagedAccounts: asked for "+tc.system+"/"+tc.account+
+				", the server answered ")
+
+			// Checkout stops there: nothing is listed, posted or read.
+			err = c.ManagedAccounts.Checkout(context.Background(), tc.system, tc.account, &CheckoutOptions{DurationMinutes: 5},
+				func(context.Context, *Lease) error { t.Error("fn ran"); return nil })
+			require.ErrorAs(t, err, &me)
+			assert.Equal(t, 2, apiCalls(mt), "the two lookups, and nothing else")
+		})
+	}
+	e := &AccountMismatchError{SystemName: "web01", AccountName: "root",
+		Got: &ManagedAccount{SystemName: "prod-db", DomainName: "CORP", AccountName: "sa"}}
+	assert.Equal(t, `passwordsafe: GET ManagedAccounts: asked for web01/root, the server answered prod-db/CORP\sa: nothing was requested`, e.Error())
+}
+
 func TestManagedAccountsGetShapes(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct {
@@ -241,9 +317,9 @@ func TestManagedAccountsGetShapes(t *testing.T) {
 		account int
 		decErr  string
 	}{
-		"SystemId spelling": {`{"SystemId":3,"AccountId":7}`, 7, ""},
-		"SystemID spelling": {`{"SystemID":3,"AccountID":8}`, 8, ""},
-		"array of one":      {`[{"SystemId":3,"AccountId":9}]`, 9, ""},
+		"SystemId spelling": {`{"SystemId":3,"AccountId":7,"SystemName":"db01","AccountName":"sa"}`, 7, ""},
+		"SystemID spelling": {`{"SystemID":3,"AccountID":8,"SystemName":"db01","AccountName":"sa"}`, 8, ""},
+		"array of one":      {`[{"SystemId":3,"AccountId":9,"SystemName":"db01","AccountName":"sa"}]`, 9, ""},
 		"array of two":      {`[{"AccountId":1},{"AccountId":2}]`, 0, "expected one managed account, got 2"},
 		"empty array":       {`[]`, 0, "expected one managed account, got 0"},
 		"not JSON":          {`<html>`, 0, "invalid character"},
@@ -333,6 +409,7 @@ func TestManagedAccountsValidation(t *testing.T) {
 		{"checkout reason", "Reason", checkout("db01", "sa", with(func(o *CheckoutOptions) { o.Reason = strings.Repeat("é", 1001) }))},
 		{"checkout ticket", "TicketNumber", checkout("db01", "sa", with(func(o *CheckoutOptions) { o.TicketNumber = strings.Repeat("x", 21) }))},
 		{"checkout credential", "CredentialType", checkout("db01", "sa", with(func(o *CheckoutOptions) { o.CredentialType = "key" }))},
+		{"checkout check-in reason", "CheckinReason", checkout("db01", "sa", with(func(o *CheckoutOptions) { o.CheckinReason = strings.Repeat("é", 1001) }))},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { assertValidation(t, tc.run(), tc.field) })
@@ -346,6 +423,7 @@ func TestManagedAccountsValidation(t *testing.T) {
 		with(func(o *CheckoutOptions) { o.DurationMinutes = 1 }),
 		with(func(o *CheckoutOptions) { o.DurationMinutes = 525600; o.Reason = strings.Repeat("é", 1000) }),
 		with(func(o *CheckoutOptions) { o.TicketNumber = strings.Repeat("x", 20); o.AccessType = AccessRDP }),
+		with(func(o *CheckoutOptions) { o.CheckinReason = strings.Repeat("é", 1000) }),
 	} {
 		assert.NoError(t, o.validate())
 	}
@@ -355,6 +433,7 @@ func TestManagedAccountsCheckout(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t, instantPolls())
 	gets, posts, reads, checkins := &recorder{}, &recorder{}, &recorder{}, &recorder{}
+	lists := noOpenRequests(mt)
 	mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", gets.wrap(respond(http.StatusOK,
 		`{"SystemId":3,"SystemName":"db01","DomainName":"CORP","AccountId":7,"AccountName":"CORP\\svc"}`)))
 	mt.RegisterResponder(http.MethodPost, testBase+"Requests", posts.wrap(respond(http.StatusCreated, `42`)))
@@ -367,6 +446,7 @@ func TestManagedAccountsCheckout(t *testing.T) {
 	err := c.ManagedAccounts.Checkout(context.Background(), "db01", `CORP\svc`, &CheckoutOptions{
 		AccessType: AccessSSH, DurationMinutes: 15, Reason: "deploy", ConflictOption: ConflictRenew,
 		TicketSystemID: Ptr(2), TicketNumber: "T-1", RotateOnCheckin: Ptr(false), CredentialType: CredentialDSSKey,
+		CheckinReason: "deployed",
 	}, func(_ context.Context, l *Lease) error {
 		lease = *l
 		assert.Zero(t, checkins.count(), "checked in before fn ran")
@@ -386,7 +466,9 @@ func TestManagedAccountsCheckout(t *testing.T) {
 	for _, r := range reads.all() {
 		assert.Equal(t, "type=dsskey", r.URL.RawQuery)
 	}
-	assert.Equal(t, 1, checkins.count())
+	require.Equal(t, 1, checkins.count())
+	assert.JSONEq(t, `{"Reason":"deployed"}`, string(checkins.last(t).Body), "the check-in reason, sent with the check-in only")
+	assert.Equal(t, 1, lists.count(), "the open requests, listed before the POST")
 
 	// Defaults: View (the server's), the password, a minimal body.
 	err = c.ManagedAccounts.Checkout(context.Background(), "db01", `CORP\svc`, &CheckoutOptions{DurationMinutes: 5},
@@ -395,12 +477,14 @@ func TestManagedAccountsCheckout(t *testing.T) {
 	assert.JSONEq(t, `{"SystemID":3,"AccountID":7,"DurationMinutes":5}`, string(posts.last(t).Body))
 	assert.Equal(t, "", reads.last(t).URL.RawQuery, "the password: no type")
 	assert.Equal(t, 2, checkins.count())
+	assert.JSONEq(t, `{"Reason":""}`, string(checkins.last(t).Body))
 }
 
 func TestManagedAccountsCheckoutFnFailsOrPanics(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t, instantPolls())
-	mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", respond(http.StatusOK, `{"SystemId":3,"AccountId":7}`))
+	mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", respond(http.StatusOK, saAccount))
+	noOpenRequests(mt)
 	posts, checkins := &recorder{}, &recorder{}
 	mt.RegisterResponder(http.MethodPost, testBase+"Requests", posts.wrap(respond(http.StatusCreated, `42`)))
 	mt.RegisterResponder(http.MethodGet, testBase+"Credentials/42", respond(http.StatusOK, `"pw"`))
@@ -424,13 +508,16 @@ func TestManagedAccountsCheckoutFnFailsOrPanics(t *testing.T) {
 func TestManagedAccountsCheckoutReused(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t, instantPolls())
-	mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", respond(http.StatusOK, `{"SystemId":3,"AccountId":7}`))
-	mt.RegisterResponder(http.MethodPost, testBase+"Requests", respond(http.StatusOK, `{"RequestID":42}`))
-	mt.RegisterResponder(http.MethodGet, testBase+"Credentials/42", respond(http.StatusOK, `"pw"`))
+	mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", respond(http.StatusOK, saAccount))
+	mt.RegisterResponder(http.MethodPost, testBase+"Requests", sequence(respond(http.StatusOK, `{"RequestID":42}`),
+		respond(http.StatusOK, `{"RequestID":42}`), respond(http.StatusCreated, `{"RequestID":43}`)))
+	noOpenRequests(mt)
+	mt.RegisterResponder(http.MethodGet, `=~/Credentials/4[23]\z`, respond(http.StatusOK, `"pw"`))
 	checkins := &recorder{}
-	mt.RegisterResponder(http.MethodPut, testBase+"Requests/42/Checkin", checkins.wrap(respond(http.StatusNoContent, "")))
+	mt.RegisterResponder(http.MethodPut, `=~/Requests/4[23]/Checkin\z`, checkins.wrap(respond(http.StatusNoContent, "")))
 	opts := &CheckoutOptions{DurationMinutes: 5, ConflictOption: ConflictReuse}
-	noop := func(context.Context, *Lease) error { return nil }
+	var reused []bool
+	noop := func(_ context.Context, l *Lease) error { reused = append(reused, l.Reused); return nil }
 
 	require.NoError(t, c.ManagedAccounts.Checkout(context.Background(), "db01", "sa", opts, noop))
 	assert.Zero(t, checkins.count(), "by default a reused request is left alone")
@@ -438,6 +525,9 @@ func TestManagedAccountsCheckoutReused(t *testing.T) {
 	opts.ReleaseReused = true
 	require.NoError(t, c.ManagedAccounts.Checkout(context.Background(), "db01", "sa", opts, noop))
 	assert.Equal(t, 1, checkins.count(), "ReleaseReused: the leftover is checked in")
+
+	require.NoError(t, c.ManagedAccounts.Checkout(context.Background(), "db01", "sa", opts, noop))
+	assert.Equal(t, []bool{true, true, false}, reused, "Lease.Reused: 200 reused, 201 new")
 }
 
 func TestManagedAccountsCheckoutLookupFails(t *testing.T) {
@@ -448,8 +538,8 @@ func TestManagedAccountsCheckoutLookupFails(t *testing.T) {
 	mt.RegisterResponder(http.MethodGet, testBase+"ManagedAccounts", gets.wrap(sequence(
 		respond(http.StatusNotFound, `"Managed Account not found"`),
 		respond(http.StatusOK, `{"SystemName":"db01","AccountName":"sa"}`),
-		respond(http.StatusOK, `{"SystemId":1,"AccountName":"sa"}`),
-		respond(http.StatusOK, `{"AccountId":1,"AccountName":"sa"}`))))
+		respond(http.StatusOK, `{"SystemId":1,"SystemName":"db01","AccountName":"sa"}`),
+		respond(http.StatusOK, `{"AccountId":1,"SystemName":"db01","AccountName":"sa"}`))))
 	err := c.ManagedAccounts.Checkout(context.Background(), "db01", "nobody", &CheckoutOptions{DurationMinutes: 5},
 		func(context.Context, *Lease) error { t.Error("fn ran"); return nil })
 	assert.ErrorIs(t, err, ErrNotFound)

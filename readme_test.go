@@ -164,6 +164,8 @@ func readmeSnippet5(ctx context.Context, client *passwordsafe.Client, acct *pass
 	switch err := client.ManagedAccounts.Checkout(ctx, "db01", "postgres", opts, migrate); {
 	case errors.As(err, &ce) && ce.RequestID != 0:
 		log.Printf("request %d: %v", ce.RequestID, err) // says what became of it and what to do
+	case errors.As(err, &ce) && ce.Background:
+		log.Printf("gave up while the request was being made: %v", err) // the client checks it in; SignOut waits
 	case err != nil:
 		return err
 	}

@@ -51,6 +51,11 @@ type CreateRequestOptions struct {
 	TicketSystemID         *int           `json:"TicketSystemID,omitempty"`
 	TicketNumber           string         `json:"TicketNumber,omitempty"` // ≤ 20 characters
 	RotateOnCheckin        *bool          `json:"RotateOnCheckin,omitempty"`
+
+	// CheckinReason is the reason RequestsService.Checkout sends with the
+	// check-in (PUT Requests/{id}/Checkin {"Reason"}), ≤ 1000 characters.
+	// It is never sent with the request itself; Create ignores it.
+	CheckinReason string `json:"-"`
 }
 
 func (o *CreateRequestOptions) validate() error {
@@ -70,6 +75,7 @@ func (o *CreateRequestOptions) validate() error {
 		checkID("AccountID", o.AccountID),
 		appErr,
 		checkRequestTerms(o.DurationMinutes, o.Reason, o.ConflictOption, o.TicketNumber),
+		checkLen("CheckinReason", o.CheckinReason, maxReason),
 	)
 }
 

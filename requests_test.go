@@ -296,6 +296,7 @@ func TestRequestsCreateValidation(t *testing.T) {
 		{"TicketNumber 21 multi-byte characters", mod(func(o *CreateRequestOptions) { o.TicketNumber = strings.Repeat("€", 21) }), "TicketNumber"},
 		{"Reason 1001 characters", mod(func(o *CreateRequestOptions) { o.Reason = strings.Repeat("r", 1001) }), "Reason"},
 		{"Reason 1001 multi-byte characters", mod(func(o *CreateRequestOptions) { o.Reason = strings.Repeat("é", 1001) }), "Reason"},
+		{"CheckinReason 1001 multi-byte characters", mod(func(o *CreateRequestOptions) { o.CheckinReason = strings.Repeat("é", 1001) }), "CheckinReason"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,6 +309,21 @@ func TestRequestsCreateValidation(t *testing.T) {
 			assert.Zero(t, mt.GetTotalCallCount(), "nothing may be sent, sign-in included")
 		})
 	}
+}
+
+// CheckinReason is Checkout's, for the check-in: Create accepts up to 1000
+// characters of it and never sends it.
+func TestRequestsCreateNeverSendsCheckinReason(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	api := &recorder{}
+	mt.RegisterResponder(http.MethodPost, testBase+"Requests", api.wrap(respond(201, `1`)))
+	opts := validCreate()
+	opts.CheckinReason = strings.Repeat("é", 1000)
+	_, _, err := c.Requests.Create(context.Background(), opts)
+	require.NoError(t, err)
+	assert.NotContains(t, string(api.last(t).Body), "CheckinReason")
+	assert.NotContains(t, string(api.last(t).Body), "é")
 }
 
 func TestRequestsCreateBoundariesAccepted(t *testing.T) {

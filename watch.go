@@ -26,6 +26,12 @@ const (
 	// a context detached from the caller's so that it happens even when the
 	// caller's context has ended.
 	endReplayTimeout = 10 * time.Second
+
+	// startReplayTimeout bounds POST pbsm/replay, which runs on a context
+	// detached from the caller's: when the caller's context ends while it
+	// is in flight, its answer is still read, so that the replay it
+	// started can be ended.
+	startReplayTimeout = 30 * time.Second
 )
 
 // WatchOptions tunes SessionsService.Watch. The zero value (and nil) polls
@@ -131,8 +137,12 @@ type ReplayFrame struct {
 // A failure is the last pair yielded, joined (errors.Join) with the
 // DELETE's own failure if any; after a break the DELETE's failure is lost,
 // as nothing more may be yielded. Each range over the sequence starts a
-// replay of its own. If the answer to POST pbsm/replay is lost, the replay
-// the server may have started cannot be ended: its ID never arrived.
+// replay of its own. POST pbsm/replay runs on a context detached from ctx,
+// bounded to 30 s: when ctx ends while it is in flight, Watch yields ctx's
+// error at once, and the Client reads the answer in the background and
+// ends the replay it started (SignOut waits for that). If the answer is
+// lost all the same (the connection broke), the replay the server may have
+// started cannot be ended: its ID never arrived.
 //
 //	for f, err := range client.Sessions.Watch(ctx, &session, nil) {
 //		if err != nil {
@@ -201,7 +211,22 @@ type watcher struct {
 }
 
 func (w *watcher) run(ctx context.Context, yield func(ReplayFrame, error) bool) {
-	rp, _, err := w.s.StartReplay(ctx, w.session)
+	rp, err, gone := inFlight(ctx, w.s.client, startReplayTimeout, startReplayTimeout+endReplayTimeout,
+		func(ctx context.Context) (*Replay, error) {
+			rp, _, err := w.s.StartReplay(ctx, w.session)
+			return rp, err
+		},
+		func(ctx context.Context, rp *Replay, err error) {
+			if err != nil {
+				return
+			}
+			if _, err := w.s.EndReplay(ctx, rp.ID); err != nil {
+				w.s.client.bg.fail(fmt.Errorf("passwordsafe: the replay started as ctx ended may still be open: %w", err))
+			}
+		})
+	if gone {
+		err = fmt.Errorf("passwordsafe: POST %s: %w (a replay it starts is ended in the background)", replayBase, err)
+	}
 	if err != nil {
 		yield(ReplayFrame{}, err)
 		return

@@ -588,6 +588,70 @@ func TestWatchContextEndsWhileWaiting(t *testing.T) {
 	assert.Equal(t, []string{wPost, wState, wPut, wScreen, wDelete}, callLog(rec))
 }
 
+// The context ends while POST pbsm/replay is in flight: Watch yields the
+// context's error at once, and the client reads the start's answer in the
+// background and ends the replay it started; SignOut waits for that. A
+// start that fails leaves nothing to end.
+func TestWatchContextEndsWhileStarting(t *testing.T) {
+	t.Parallel()
+	started := respond(http.StatusOK, `{"id":"`+replayID+`","token":"t","ticket":"k"}`)
+	for _, tc := range []struct {
+		name    string
+		answer  httpmock.Responder
+		ended   int
+		endFail httpmock.Responder
+		left    string // what SignOut reports
+	}{
+		{"started", started, 1, nil, ""},
+		{"refused", respond(http.StatusBadRequest, `"No session matches."`), 0, nil, ""},
+		{"started, and the end fails", started, 1, respond(http.StatusInternalServerError, `"down"`),
+			"passwordsafe: the replay started as ctx ended may still be open: passwordsafe: DELETE pbsm/replay/" + replayID +
+				": 500 Internal Server Error: down"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := newMockClient(t)
+			rec := watchScript{states: []string{wstate(0, 0, true)}, screens: []string{screenA}, delete: tc.endFail}.install(t, mt)
+			post := newHeldPost(tc.answer)
+			mt.RegisterResponder(http.MethodPost, testBase+"Auth/Signout", respond(http.StatusOK, ""))
+			var startDeadline time.Time
+			mt.RegisterResponder(http.MethodPost, replayURL, rec.wrap(func(req *http.Request) (*http.Response, error) {
+				startDeadline, _ = req.Context().Deadline()
+				return post.respond(req)
+			}))
+			ctx := post.callerCtx()
+			start := time.Now()
+			var frames []ReplayFrame
+			var err error
+			within(t, 10*time.Second, "Watch after its ctx ended", func() {
+				frames, err = drain(t, c.Sessions.Watch(ctx, liveSSH(), nil))
+			})
+			assert.Empty(t, frames)
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Equal(t, "passwordsafe: POST pbsm/replay: context canceled (a replay it starts is ended in the background)", err.Error())
+			assert.Equal(t, []string{wPost}, callLog(rec), "returned while the start was in flight")
+
+			close(post.release)
+			sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer scancel()
+			if err := c.SignOut(sctx); tc.left == "" {
+				require.NoError(t, err)
+			} else {
+				require.EqualError(t, err, tc.left)
+			}
+			assert.Zero(t, c.bg.n)
+			want := []string{wPost}
+			if tc.ended > 0 {
+				want = append(want, wDelete)
+			}
+			assert.Equal(t, want, callLog(rec))
+			require.False(t, startDeadline.IsZero(), "the start is bounded")
+			assert.False(t, startDeadline.After(time.Now().Add(startReplayTimeout)))
+			assert.False(t, startDeadline.Before(start.Add(startReplayTimeout)))
+		})
+	}
+}
+
 // A context that has ended before the loop starts sends no replay call.
 func TestWatchContextEndedBeforeStart(t *testing.T) {
 	t.Parallel()
@@ -598,7 +662,10 @@ func TestWatchContextEndedBeforeStart(t *testing.T) {
 	frames, err := drain(t, c.Sessions.Watch(ctx, liveSSH(), nil))
 	assert.Empty(t, frames)
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.Empty(t, callLog(rec))
+	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer scancel()
+	require.NoError(t, c.SignOut(sctx), "nothing to wait for, nothing to sign out")
+	assert.Empty(t, callLog(rec), "not even in the background")
 }
 
 // stepClock hands each wait to the test, which fires it.

@@ -109,7 +109,9 @@ func (s *Server) getAlias(c *call) reply {
 	return jsonReply(http.StatusOK, al.json())
 }
 
-// createAliasRequest requests the account an alias resolves to.
+// createAliasRequest requests the account an alias resolves to, with the
+// conflict rules of POST Requests (ConflictOption reuse and a request of
+// the alias still pending: 409; see createRequest).
 //
 // API: POST Aliases/{aliasId}/Requests
 func (s *Server) createAliasRequest(c *call) reply {

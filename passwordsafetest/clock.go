@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// clock is wall time (or a fixed instant, WithTime) plus everything
-// Advance added.
+// clock is wall time (or a fixed instant, WithTime) plus the skew
+// (WithClockSkew) and everything Advance added.
 type clock struct {
 	mu     sync.Mutex
 	fixed  bool
@@ -15,10 +15,11 @@ type clock struct {
 	offset time.Duration
 }
 
-func (c *clock) init(fixed time.Time) {
+func (c *clock) init(fixed time.Time, skew time.Duration) {
 	if !fixed.IsZero() {
 		c.fixed, c.base = true, fixed.UTC()
 	}
+	c.offset = skew
 }
 
 func (c *clock) now() time.Time {

@@ -240,6 +240,11 @@
 //	srv.Next("POST", "Requests").ActThenFail(http.StatusBadGateway) // the server acts, the client gets 502
 //	srv.Next("GET", "Aliases").Delay(time.Second)
 //	hold := srv.Next("PUT", "Requests/*/Checkin").Hold() // in flight until hold.Release()
+//	queued := srv.Next("POST", "Requests").Queue()       // processed at queued.Release(), client or no client
+//
+// Hold drops a call whose client went away meanwhile; Queue processes it
+// all the same, as a busy server does after the client's deadline: the way
+// to test that code copes with a request it never heard of.
 //
 // Calls, CallLog and WaitForCalls show what arrived (faulted calls too),
 // without credentials.
@@ -247,7 +252,9 @@
 // # The clock
 //
 // Every date comes from the fake's clock: the wall clock plus what Advance
-// added, or, with WithTime, a stopped clock that only Advance moves. What
+// added, or, with WithTime, a stopped clock that only Advance moves;
+// WithClockSkew sets it ahead or behind the wall clock, as a server whose
+// clock is off. What
 // the clock passes expires as on the real server: signed-in sessions after
 // 20 idle minutes (WithIdleTimeout), OAuth tokens, requests at the end of
 // their window. ExpireSessions and ExpireRequest end them at once.

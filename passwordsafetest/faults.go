@@ -11,9 +11,9 @@ import (
 // path match, picked with Server.Next; it acts before the fake looks at the
 // call (before authentication), as a proxy or a network would, except
 // LoseAnswer and ActThenFail, which let the server act and then take its
-// answer away. Faults are used in the order they were added. A wait (Delay
-// or Hold) and one action (Fail, Drop, LoseAnswer or ActThenFail) may apply
-// to the same call: the wait comes first.
+// answer away. Faults are used in the order they were added. A wait (Delay,
+// Hold or Queue) and one action (Fail, Drop, LoseAnswer or ActThenFail) may
+// apply to the same call: the wait comes first.
 
 // Fault names the calls a fault applies to: build it with Server.Next, say
 // how many with Times, and end with what happens to them.
@@ -118,7 +118,25 @@ func (f Fault) Hold() *Hold {
 	return h
 }
 
-// Hold is a set of held calls; see Fault.Hold.
+// Queue holds the calls until the test releases them, as Hold does, and
+// then the server acts on each whether or not its client is still there:
+// a call queued at a busy server is processed after the client's deadline
+// has passed and the client has gone. An answer to a client that has gone
+// is lost. This is how a request comes to exist that its client never
+// heard of:
+//
+//	q := srv.Next("POST", "Requests").Queue()
+//	// ... the client's deadline passes while the POST is queued ...
+//	q.Release() // the server creates the request now
+//
+// A queued call still waiting when the server closes is not acted on.
+func (f Fault) Queue() *Hold {
+	h := &Hold{arrived: make(chan struct{}), release: make(chan struct{})}
+	f.add(&faultRule{kind: faultWait, hold: h, queue: true})
+	return h
+}
+
+// Hold is a set of held calls; see Fault.Hold and Fault.Queue.
 type Hold struct {
 	arrived     chan struct{}
 	arriveOnce  sync.Once
@@ -158,15 +176,17 @@ type faultRule struct {
 	kind      faultKind
 	delay     time.Duration
 	hold      *Hold
+	queue     bool // the held calls are acted on even when their client has gone
 	reply     reply
 }
 
 // faultAction is what happens to one call: wait until hold is closed (when
-// not nil), then kind.
+// not nil; with queued, also when the client has gone), then kind.
 type faultAction struct {
-	kind  faultKind
-	hold  <-chan struct{}
-	reply reply
+	kind   faultKind
+	hold   <-chan struct{}
+	queued bool
+	reply  reply
 }
 
 type faults struct {
@@ -227,7 +247,7 @@ func (f *faults) arrive(method, rel string) faultAction {
 	if r := take(&f.waits, method, rel); r != nil {
 		if r.hold != nil {
 			r.hold.arriveOnce.Do(func() { close(r.hold.arrived) })
-			act.hold = r.hold.release
+			act.hold, act.queued = r.hold.release, r.queue
 		} else {
 			ch := make(chan struct{})
 			time.AfterFunc(r.delay, func() { close(ch) })

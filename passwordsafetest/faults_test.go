@@ -177,6 +177,69 @@ func TestHold(t *testing.T) {
 	}
 }
 
+// A queued call is processed once released, although its client gave up
+// and went away while it waited: the request exists, and nobody heard.
+func TestQueue(t *testing.T) {
+	f := newFixture(t)
+	rita := f.as("requestor")
+	q := f.srv.Next(http.MethodPost, "Requests").Queue()
+	ctx, cancel := context.WithCancel(context.Background())
+	hreq, _ := http.NewRequestWithContext(ctx, http.MethodPost, f.base+"Requests",
+		strings.NewReader(`{"SystemID":1,"AccountID":11,"DurationMinutes":30}`))
+	hreq.Header.Set("Content-Type", "application/json")
+	done := make(chan error, 1)
+	go func() {
+		resp, err := rita.hc.Do(hreq)
+		if err == nil {
+			resp.Body.Close()
+		}
+		done <- err
+	}()
+	<-q.Arrived()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want canceled", err)
+	}
+	if got := f.srv.OpenRequests(); len(got) != 0 {
+		t.Fatalf("a queued call was processed before its release: %+v", got)
+	}
+	q.Release()
+	wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
+	defer wcancel()
+	rq, err := f.srv.WaitForRequest(wctx, passwordsafetest.StatusActive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rq.RequestID != 1001 || rq.Owner != "requestor" {
+		t.Errorf("request %+v", rq)
+	}
+	// The next call is not queued.
+	if id := rita.createRequest(req(3, 31, 30)); id != 1002 {
+		t.Errorf("RequestID %d", id)
+	}
+}
+
+// A queued call the test never releases does not keep Close waiting, and
+// is not acted on.
+func TestQueueUnreleasedAtClose(t *testing.T) {
+	f := newFixture(t)
+	rita := f.as("requestor")
+	q := f.srv.Next(http.MethodPost, "Requests").Queue()
+	done := make(chan error, 1)
+	go func() {
+		_, err := rita.try(http.MethodPost, "Requests", req(1, 11, 30), nil)
+		done <- err
+	}()
+	<-q.Arrived()
+	if err := f.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if _, ok := f.srv.Request(1001); ok {
+		t.Errorf("an unreleased queued call was processed")
+	}
+}
+
 func TestDrop(t *testing.T) {
 	f := newFixture(t)
 	rita := f.as("requestor")

@@ -156,6 +156,37 @@ func TestClockAndExpiry(t *testing.T) {
 	rita.do(http.MethodGet, "Requests", nil).wantStatus(http.StatusUnauthorized)
 }
 
+// WithClockSkew: the fake's clock runs with the wall clock, off by the
+// skew, and the dates it writes are off too; with WithTime it moves the
+// start.
+func TestClockSkew(t *testing.T) {
+	behind := passwordsafetest.NewServer(t, passwordsafetest.WithClockSkew(-30*time.Second))
+	before := time.Now()
+	now := behind.Now()
+	after := time.Now()
+	if now.Before(before.Add(-30*time.Second)) || now.After(after.Add(-30*time.Second)) {
+		t.Errorf("Now %v, want 30 s behind the wall clock (%v .. %v)", now, before, after)
+	}
+	c := behind.Client(t, "requestor")
+	created, _, err := c.Requests.Create(context.Background(), &passwordsafe.CreateRequestOptions{SystemID: 1, AccountID: 11,
+		DurationMinutes: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, _, err := c.Requests.List(context.Background(), nil)
+	if err != nil || len(listed) != 1 || listed[0].RequestID != created.RequestID {
+		t.Fatalf("list %+v %v", listed, err)
+	}
+	if rel := listed[0].RequestReleaseDate.Time; !rel.Before(time.Now().Add(-29 * time.Second)) {
+		t.Errorf("RequestReleaseDate %v is not 30 s behind the wall clock", rel)
+	}
+
+	ahead := newFixture(t, passwordsafetest.WithClockSkew(time.Hour))
+	if got := ahead.srv.Now(); !got.Equal(epoch.Add(time.Hour)) {
+		t.Errorf("WithTime and a skew of an hour: Now %v, want %v", got, epoch.Add(time.Hour))
+	}
+}
+
 func TestCheckinsAndSessionsState(t *testing.T) {
 	srv := passwordsafetest.NewServer(t, passwordsafetest.WithTime(epoch), passwordsafetest.WithRecordedSession(
 		passwordsafetest.RecordedSession{User: "requestor", System: "web01", Account: "root", DurationSeconds: 90,

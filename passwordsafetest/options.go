@@ -38,7 +38,8 @@ type config struct {
 	tokenLifetime time.Duration
 	idleTimeout   time.Duration
 	basePath      string
-	start         time.Time // zero: follow the wall clock
+	start         time.Time     // zero: follow the wall clock
+	skew          time.Duration // added to the wall clock (WithClockSkew)
 	tls           bool
 	versions      []string // nil: every version is served (as 3.0)
 	// pagedAccountsFrom, when set, wraps GET ManagedAccounts lists for
@@ -255,6 +256,14 @@ func WithTime(start time.Time) ServerOption {
 		c.start = start.UTC()
 		return nil
 	}
+}
+
+// WithClockSkew sets the fake's clock d ahead of the wall clock (behind
+// when d is negative), as a server whose clock is off: it runs with the
+// wall clock, and every date the fake writes (RequestReleaseDate, session
+// times, the call log) is off by d. With WithTime it moves the start.
+func WithClockSkew(d time.Duration) ServerOption {
+	return func(c *config) error { c.skew = d; return nil }
 }
 
 // WithTLS serves HTTPS with a self-signed certificate for 127.0.0.1, ::1

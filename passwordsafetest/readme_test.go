@@ -64,6 +64,10 @@ func TestBackupWaitsForApproval(t *testing.T) {
 func TestBackupWithRecordedAnswers(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterNoResponder(passwordsafetest.Fixtures().Respond) // every call the SDK makes
+	// The recorded lookup is web01/root's, and Checkout checks that the answer
+	// is the account asked for: answer the one backup asks for.
+	mt.RegisterResponder("GET", "=~/ManagedAccounts\\z", httpmock.NewStringResponder(200,
+		`{"SystemId":2,"SystemName":"db01","AccountId":21,"AccountName":"postgres"}`))
 	client, err := passwordsafe.NewClient("https://vault.example.test",
 		passwordsafe.WithAPIKey("key", "requestor"),
 		passwordsafe.WithHTTPClient(&http.Client{Transport: mt}))
@@ -73,8 +77,8 @@ func TestBackupWithRecordedAnswers(t *testing.T) {
 	if err := backup(t.Context(), client); err != nil {
 		t.Fatal(err)
 	}
-	// Sign-in, the lookup, the request, the credential, the check-in.
-	if n := mt.GetTotalCallCount(); n != 5 {
+	// Sign-in, the lookup, the open requests, the request, the credential, the check-in.
+	if n := mt.GetTotalCallCount(); n != 6 {
 		t.Errorf("%d calls", n)
 	}
 }
@@ -82,6 +86,8 @@ func TestBackupWithRecordedAnswers(t *testing.T) {
 func TestBackupWhenTheAccountIsTaken(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterNoResponder(passwordsafetest.Fixtures().Respond)
+	mt.RegisterResponder("GET", "=~/ManagedAccounts\\z", httpmock.NewStringResponder(200,
+		`{"SystemId":2,"SystemName":"db01","AccountId":21,"AccountName":"postgres"}`))
 	mt.RegisterResponder("POST", "=~/Requests\\z", passwordsafetest.Fixtures().Responder("error_409"))
 	client, err := passwordsafe.NewClient("https://vault.example.test",
 		passwordsafe.WithAPIKey("key", "requestor"),

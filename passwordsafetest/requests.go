@@ -267,6 +267,15 @@ func (b *createBody) validate(viaAlias bool) string {
 // ID (201 new, 200 reused), as the real server and the vendor's own clients
 // have it.
 //
+// ConflictOption reuse answers 200 with the caller's active request for the
+// same system, account and access type (and alias). The reference
+// (https://docs.beyondtrust.com/bips/reference/post-api-public-v3-requests,
+// "reuse: Returns an existing, approved request ID ... If the request does
+// not already exist, creates a new request") is silent on a request that
+// exists but is still pending: the fake answers 409, as without a
+// ConflictOption, since handing it over would give out a request that is
+// not approved, and creating a second one would leave the first open.
+//
 // API: POST Requests
 func (s *Server) createRequest(c *call) reply {
 	var b createBody
@@ -307,9 +316,16 @@ func (s *Server) newRequestLocked(c *call, a *account, aliasID int, b *createBod
 		}
 	case "reuse":
 		for _, rq := range conflicts {
-			if rq.state == stateActive && rq.accessType == b.AccessType && rq.aliasID == aliasID {
+			if rq.accessType != b.AccessType || rq.aliasID != aliasID {
+				continue
+			}
+			if rq.state == stateActive {
 				return jsonReply(http.StatusOK, rq.id)
 			}
+			// Pending: reuse hands over only an approved request, and a
+			// second one beside it would leave the first open.
+			return errorReply(http.StatusConflict, fmt.Sprintf(
+				"Conflicting request exists. This user already has request %d for the account, not yet approved.", rq.id))
 		}
 	case "renew":
 		for _, rq := range conflicts {

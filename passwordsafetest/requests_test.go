@@ -232,6 +232,42 @@ func TestConflictReuseRenew(t *testing.T) {
 	}
 }
 
+// Reuse with a request of the same user, account and access type that is
+// still pending: the reference hands over only an approved request, so the
+// server answers 409; it neither creates a second request beside the
+// pending one nor hands the pending one over. Once approved, it is reused.
+func TestConflictReusePending(t *testing.T) {
+	f := newFixture(t)
+	rita := f.as("requestor")
+	pending := rita.createRequest(req(2, 21, 30)) // db01/postgres needs an approval
+
+	r := rita.do(http.MethodPost, "Requests", req(2, 21, 30, "ConflictOption", "reuse"))
+	r.wantError(http.StatusConflict, "Conflicting request exists. This user already has request "+strconv.Itoa(pending)+
+		" for the account, not yet approved.")
+	if got := ids(rita.list("")); !sameInts(got, []int{pending}) {
+		t.Errorf("live requests after reuse of a pending one %v, want only %d", got, pending)
+	}
+	if n := len(f.srv.Requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+	if err := f.srv.Approve(pending, "approver"); err != nil {
+		t.Fatal(err)
+	}
+	if got := rita.do(http.MethodPost, "Requests", req(2, 21, 30, "ConflictOption", "reuse")).
+		wantStatus(http.StatusOK).requestID(); got != pending {
+		t.Errorf("reused %d, want %d", got, pending)
+	}
+
+	// Through an alias too.
+	ha := rita.do(http.MethodPost, "Aliases/2/Requests", map[string]any{"DurationMinutes": 30, "ConflictOption": "renew"}).
+		wantStatus(http.StatusCreated).requestID()
+	rita.do(http.MethodPost, "Aliases/2/Requests", map[string]any{"DurationMinutes": 30, "ConflictOption": "reuse"}).
+		wantStatus(http.StatusConflict)
+	if got := ids(rita.list("")); !sameInts(got, []int{ha}) {
+		t.Errorf("live requests after an alias reuse of a pending one %v, want only %d", got, ha)
+	}
+}
+
 func TestApprovalRules(t *testing.T) {
 	f := newFixture(t)
 	rita, arno, remy, ada := f.as("requestor"), f.as("approver"), f.as("reqapprover"), f.as("admin")

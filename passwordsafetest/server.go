@@ -30,6 +30,8 @@ type Server struct {
 	ln       net.Listener
 	srv      *http.Server
 	done     chan struct{}
+	quit     chan struct{} // closed when the server stops: queued calls give up
+	quitOnce sync.Once
 	closeMu  sync.Mutex
 	closed   bool
 	closeErr error
@@ -110,6 +112,7 @@ func newServer(opts []ServerOption) (*Server, error) {
 	s := &Server{
 		cfg:          cfg,
 		done:         make(chan struct{}),
+		quit:         make(chan struct{}),
 		changed:      make(chan struct{}),
 		requests:     map[int]*request{},
 		live:         map[int]*request{},
@@ -120,7 +123,7 @@ func newServer(opts []ServerOption) (*Server, error) {
 		authSessions: map[string]*authSession{},
 		tokens:       map[string]grant{},
 	}
-	s.clock.init(cfg.start)
+	s.clock.init(cfg.start, cfg.skew)
 	s.routes = s.routeTable()
 	if err := s.load(cfg.seed, s.clock.now()); err != nil {
 		return nil, errors.New("passwordsafetest: " + err.Error())
@@ -181,6 +184,7 @@ func (s *Server) Close() error {
 		return s.closeErr
 	}
 	s.closed = true
+	s.stopQueued()
 	err := s.srv.Close()
 	<-s.done
 	if errors.Is(err, http.ErrServerClosed) {
@@ -193,6 +197,7 @@ func (s *Server) Close() error {
 // Shutdown stops the server gracefully: it stops listening and waits for
 // calls under way to finish, or for ctx to end.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.stopQueued()
 	err := s.srv.Shutdown(ctx)
 	if err == nil {
 		<-s.done
@@ -202,6 +207,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	return err
 }
+
+// stopQueued lets calls held by Queue go without being acted on, so that
+// stopping the server never waits for a release that will not come.
+func (s *Server) stopQueued() { s.quitOnce.Do(func() { close(s.quit) }) }
 
 // notifyLocked wakes every waiter (WaitForRequest): the state changed.
 func (s *Server) notifyLocked() {
@@ -243,10 +252,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if f.hold != nil {
+		gone := r.Context().Done()
+		if f.queued {
+			gone = nil // a queued call is processed whether or not its client waits
+		}
 		select {
 		case <-f.hold:
-		case <-r.Context().Done():
+		case <-gone:
 			// The client gave up (or the server closed): nothing is processed.
+			s.finishCall(idx, 0, nil)
+			return
+		case <-s.quit:
 			s.finishCall(idx, 0, nil)
 			return
 		}

@@ -23,7 +23,7 @@
 // account (ConflictOption reuse) and checks it in too; -type picks the
 // password, the SSH key (dsskey) or its passphrase; -keep leaves the
 // request open and prints its ID on a second line; -v prints the request
-// ID on stderr.
+// ID on stderr, and whether -reuse took over a request open before.
 //
 // RetrieveSecret reads a Secrets Safe secret by its path, folder path and
 // title (prod/db/postgres: Secrets.Find), and prints its value: a

@@ -49,7 +49,11 @@ func retrieve(ctx context.Context, c *passwordsafe.Client, system, account strin
 	err := c.ManagedAccounts.Checkout(ctx, system, account, opts, func(_ context.Context, l *passwordsafe.Lease) error {
 		id = l.RequestID
 		if verbose {
-			fmt.Fprintf(stderr, "psrun: request %d released %s on %s\n", l.RequestID, l.AccountName, l.SystemName)
+			verb := "released"
+			if l.Reused { // -reuse took over a request open before
+				verb = "reused for"
+			}
+			fmt.Fprintf(stderr, "psrun: request %d %s %s on %s\n", l.RequestID, verb, l.AccountName, l.SystemName)
 		}
 		return printLines(stdout, l.Credential.Value())
 	})

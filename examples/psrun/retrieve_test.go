@@ -195,6 +195,8 @@ func TestVerbosePrintsRequestIDNeverSecrets(t *testing.T) {
 			[]string{"psrun: request 1003 created for root on web01 (-keep: left open)\n"}},
 		{[]string{"RetrievePassword", "web01", "root", "-reuse", "-keep"},
 			[]string{"psrun: request 1003 reused for root on web01 (-keep: left open)\n"}},
+		{[]string{"RetrievePassword", "web01", "root", "-reuse"},
+			[]string{"psrun: request 1003 reused for root on web01\n", "psrun: request 1003 checked in\n"}},
 	} {
 		out, errs, code := f.psrun([]string{"-v"}, user+";pwd=["+runAsPwd+"]", tc.args...)
 		require.Equal(t, 0, code, "%q: %s", tc.args, errs)
