@@ -2,6 +2,7 @@ package passwordsafetest
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,15 +50,15 @@ func TestScrubCookies(t *testing.T) {
 func TestScrubJSONKeepsOrderAndScrubsSecretFields(t *testing.T) {
 	s := newScrubber()
 	in := `{"Z":1.50,"password":"p1","A":[1e3,true,null],"Nested":{"PrivateKey":"-----BEGIN\nkey\u00e9","Keys":{"Passphrase":["pp1","pp2"]}},"Name":"<b>&\"q\"","access_token":"t"}`
-	got := string(s.json([]byte(in), ""))
-	want := `{"Z":1.50,"password":"recorded-password-1","A":[1e3,true,null],"Nested":{"PrivateKey":"recorded-private-key-1","Keys":{"Passphrase":["recorded-passphrase-1","recorded-passphrase-2"]}},"Name":"<b>&\"q\"","access_token":"recorded-token-1"}`
+	got := string(s.json([]byte(in), callRoute{}, ""))
+	want := `{"Z":1.50,"password":"recorded-password-1","A":[1e3,true,null],"Nested":{"PrivateKey":"` + jsonEscape(pemPlaceholder("recorded-private-key-1")) + `","Keys":{"Passphrase":["recorded-passphrase-1","recorded-passphrase-2"]}},"Name":"<b>&\"q\"","access_token":"recorded-token-1"}`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if got := string(s.json([]byte(`"p1"`), kindPassword)); got != `"recorded-password-1"` {
+	if got := string(s.json([]byte(`"p1"`), callRoute{}, kindPassword)); got != `"recorded-password-1"` {
 		t.Errorf("the same secret gets another placeholder: %s", got)
 	}
-	if got := string(s.json([]byte(` [ "a" , {"x" : "y"} ] `), "")); got != `["a",{"x":"y"}]` {
+	if got := string(s.json([]byte(` [ "a" , {"x" : "y"} ] `), callRoute{}, "")); got != `["a",{"x":"y"}]` {
 		t.Errorf("compacted: %s", got)
 	}
 }
@@ -73,7 +74,7 @@ func TestScrubAnswers(t *testing.T) {
 			"Content-Type": {"application/json"}, "Date": {"today"}, "X-Request-Id": {"42"},
 			"Set-Cookie": {"ASP.NET_SessionId=zzz; path=/"},
 		}}
-		return s.response(req, resp, []byte(body))
+		return s.exchange(req, nil, resp, []byte(body)).Response
 	}
 	s := newScrubber()
 	for _, tc := range []struct {
@@ -82,7 +83,7 @@ func TestScrubAnswers(t *testing.T) {
 		body, want     string
 	}{
 		{"GET", "Credentials/12", 200, `"pw1"`, `"recorded-password-1"`},
-		{"GET", "credentials/12?TYPE=DSSKey", 200, `"key1"`, `"recorded-private-key-1"`},
+		{"GET", "credentials/12?TYPE=DSSKey", 200, `"key1"`, `"` + jsonEscape(pemPlaceholder("recorded-private-key-1")) + `"`},
 		{"GET", "Credentials/12?type=passphrase", 200, `"pp1"`, `"recorded-passphrase-1"`},
 		{"POST", "ISARequests?type=password", 201, `"pw2"`, `"recorded-password-2"`},
 		{"POST", "ISARequests", 201, `{"Credentials":"pw3"}`, `{"Credentials":"recorded-password-3"}`},
@@ -110,8 +111,11 @@ func TestScrubRequests(t *testing.T) {
 	req, _ := http.NewRequest("POST", "https://vault.example.test"+BasePath+"Auth/connect/token?password=qp", nil)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "kept-out")
-	got := s.request(req, []byte("grant_type=client_credentials&client_id=id&client_secret=s%26cret"))
-	if got.Text != "client_id=id&client_secret=recorded-client-secret-1&grant_type=client_credentials" {
+	call := func(body string) recordedRequest {
+		return s.exchange(req, []byte(body), &http.Response{StatusCode: http.StatusOK}, nil).Request
+	}
+	got := call("grant_type=client_credentials&client_id=id&client_secret=s%26cret")
+	if got.Text != "grant_type=client_credentials&client_id=id&client_secret=recorded-client-secret-1" {
 		t.Errorf("form: %s", got.Text)
 	}
 	if got.Query != "password=recorded-password-1" || got.Header.Get("User-Agent") != "" {
@@ -120,11 +124,11 @@ func TestScrubRequests(t *testing.T) {
 	if _, ok := s.byValue["s&cret"]; !ok {
 		t.Error("the client secret is not known unescaped")
 	}
-	admin := s.request(req, []byte(`{"HostName":"h","UserName":"u","Password":"adm"}`))
+	admin := call(`{"HostName":"h","UserName":"u","Password":"adm"}`)
 	if string(admin.Body) != `{"HostName":"h","UserName":"u","Password":"recorded-password-2"}` {
 		t.Errorf("admin session body: %s", admin.Body)
 	}
-	if plain := s.request(req, []byte("just text")); plain.Text != "just text" {
+	if plain := call("just text"); plain.Text != "just text" {
 		t.Errorf("text body: %q", plain.Text)
 	}
 }
@@ -137,13 +141,13 @@ func TestScrubNet(t *testing.T) {
 	s.placeholder(kindAPIKey, "abcdefgh")
 	s.placeholder(kindToken, "abcdefghij") // holds the key: replaced whole first
 	file := strings.Join([]string{
-		long, jsonEscape(long, true), jsonEscape(long, false), url.QueryEscape(long), url.PathEscape(long),
+		long, htmlJSONEscape(long), jsonEscape(long), url.QueryEscape(long), url.PathEscape(long),
 		"short", "key abcdefgh", "token abcdefghij",
 	}, "|")
-	got := string(s.net([]byte(file)))
+	got := string(s.text([]byte(file)))
 	want := strings.Join([]string{
 		"recorded-password-1", "recorded-password-1", "recorded-password-1", "recorded-password-1", "recorded-password-1",
-		"short", "key recorded-api-key-1", "token recorded-token-1",
+		"recorded-password-2", "key recorded-api-key-1", "token recorded-token-1",
 	}, "|")
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
@@ -168,9 +172,16 @@ func TestScrubNetEscapedFormFirst(t *testing.T) {
 	for _, pw := range []string{`"leading-quote`, `\leading-backslash`, `trailing-quote"`, `mid"dle\pw`} {
 		s := newScrubber()
 		s.placeholder(kindPassword, pw)
-		file := `{"Password":"` + jsonEscape(pw, false) + `"}|` + pw
-		if got, want := string(s.net([]byte(file))), `{"Password":"recorded-password-1"}|recorded-password-1`; got != want {
+		file := `{"Password":"` + jsonEscape(pw) + `"}|` + pw
+		if got, want := string(s.text([]byte(file))), `{"Password":"recorded-password-1"}|recorded-password-1`; got != want {
 			t.Errorf("%q: got %s, want %s", pw, got, want)
 		}
 	}
+}
+
+// htmlJSONEscape is v between the quotes of a JSON string, with HTML
+// escapes (\u003c), as encoding/json writes it by default.
+func htmlJSONEscape(v string) string {
+	b, _ := json.Marshal(v)
+	return string(b[1 : len(b)-1])
 }
