@@ -337,7 +337,7 @@ func (s *scrubber) wholeCredential(body []byte, kind string) []byte {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if dec.Decode(&v) == nil && !dec.More() {
+	if json.Valid(body) && dec.Decode(&v) == nil {
 		switch x := v.(type) {
 		case string:
 			b, _ := json.Marshal(s.replacement(kind, x))
