@@ -1,7 +1,9 @@
 package passwordsafetest
 
 import (
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 // The fixtures are recorded from the fake, through a Recorder, by
@@ -94,7 +98,7 @@ func recordFixtures(t *testing.T) map[string]exchange {
 		signedIn[user] = true
 	}
 
-	out := map[string]exchange{}
+	at := map[string]int{} // the entry's file; read at the end, as a secret learnt late changes earlier files
 	for _, spec := range fixtureTable {
 		call, body := expandVars(t, spec.call, vars), expandVars(t, spec.body, vars)
 		var status int
@@ -110,8 +114,12 @@ func recordFixtures(t *testing.T) map[string]exchange {
 				t.Fatalf("fixture %s: %s answered %d %s", spec.name, call, status, answer)
 			}
 		}
-		out[spec.name] = rec.written[len(rec.written)-1]
+		at[spec.name] = len(rec.written) - 1
 		saveVars(t, spec, answer, vars)
+	}
+	out := map[string]exchange{}
+	for name, i := range at {
+		out[name] = rec.written[i]
 	}
 	return out
 }
@@ -212,8 +220,8 @@ func TestFixtures(t *testing.T) {
 
 // randomValue matches the values the fake draws at random on every
 // recording: session tokens, record keys, tickets, replay IDs (runs of 32
-// or more lower-case letters and digits).
-var randomValue = regexp.MustCompile(`[0-9a-z]{32,}`)
+// or more lower-case letters and digits), request set IDs (GUIDs).
+var randomValue = regexp.MustCompile(`[0-9a-z]{32,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
 // maskRandom is a fixture file without its random values.
 func maskRandom(file []byte) string { return randomValue.ReplaceAllString(string(file), "<random>") }
@@ -285,9 +293,8 @@ func TestFixturesEmbedded(t *testing.T) {
 	}
 	routedBy := map[string]string{}
 	for _, spec := range fixtureTable {
-		key := spec.method() + " " + strings.ToLower(strings.Join(spec.pattern(), "/")) + "?" + strings.ToLower(spec.when)
-		if _, ok := routedBy[key]; !ok && spec.status == 0 {
-			routedBy[key] = spec.name
+		if _, ok := routedBy[spec.routeKey()]; !ok && spec.answers() {
+			routedBy[spec.routeKey()] = spec.name
 		}
 	}
 	sample := map[string]string{}
@@ -297,8 +304,7 @@ func TestFixturesEmbedded(t *testing.T) {
 		}
 	}
 	for _, spec := range fixtureTable {
-		key := spec.method() + " " + strings.ToLower(strings.Join(spec.pattern(), "/")) + "?" + strings.ToLower(spec.when)
-		want, ok := routedBy[key]
+		want, ok := routedBy[spec.routeKey()]
 		if !ok {
 			continue // an error of a call no success answers; not routed
 		}
@@ -320,6 +326,47 @@ func TestFixturesEmbedded(t *testing.T) {
 			if resp.StatusCode != fs.Status(want) || resp.Request != req {
 				t.Errorf("%s: status %d, request %p", spec.name, resp.StatusCode, resp.Request)
 			}
+		}
+	}
+}
+
+// TestRegisterFixturesRoutesEveryCall checks that with the per-route
+// responders, each entry's call is answered as Respond answers it and
+// counted under its own route, at any base URL: no route's expression
+// catches another route's calls.
+func TestRegisterFixturesRoutesEveryCall(t *testing.T) {
+	fs := Fixtures()
+	sample := map[string]string{}
+	for _, spec := range fixtureTable {
+		for _, ref := range varRef.FindAllString(spec.call+spec.body, -1) {
+			sample[ref[1:len(ref)-1]] = "4242"
+		}
+	}
+	for _, base := range []string{"https://vault.example.test" + BasePath, "https://proxy.example.test/ps/"} {
+		mt := httpmock.NewMockTransport()
+		RegisterFixtures(mt)
+		for _, spec := range fixtureTable {
+			method, target, _ := strings.Cut(expandVars(t, spec.call, sample), " ")
+			req, err := http.NewRequest(method, base+target, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := mt.GetCallCountInfo()[fs.CallCountKey(spec.name)]
+			resp, err := mt.RoundTrip(req)
+			if err != nil {
+				t.Errorf("%s %s: %v", method, base+target, err)
+				continue
+			}
+			_ = resp.Body.Close()
+			if want := fs.route(req); resp.StatusCode != want.ex.Response.Status {
+				t.Errorf("%s %s: %d, want %s's %d", method, base+target, resp.StatusCode, want.spec.name, want.ex.Response.Status)
+			}
+			if after := mt.GetCallCountInfo()[fs.CallCountKey(spec.name)]; after != before+1 {
+				t.Errorf("%s %s is not counted under %s", method, base+target, fs.CallCountKey(spec.name))
+			}
+		}
+		if n := mt.GetCallCountInfo()["NO_RESPONDER"]; n != 0 {
+			t.Errorf("%d calls without a responder", n)
 		}
 	}
 }
@@ -422,6 +469,18 @@ func sameParams(doc, rec string) bool {
 func checkAnswer(r recordedResponse, answer string, fields map[string][]string) error {
 	typed := regexp.MustCompile(`^(text|binary) \((.+)\)$`).FindStringSubmatch(answer)
 	switch {
+	case answer == "PEM key":
+		var key string
+		if err := json.Unmarshal(r.Body, &key); err != nil {
+			return fmt.Errorf("is not a JSON string: %s", r.Body)
+		}
+		block, _ := pem.Decode([]byte(key))
+		if block == nil {
+			return fmt.Errorf("is not PEM: %s", key)
+		}
+		if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
+			return fmt.Errorf("is not a private key: %v", err)
+		}
 	case answer == "empty":
 		if len(r.body()) != 0 {
 			return fmt.Errorf("has a body: %s", r.body())

@@ -91,19 +91,7 @@ func (d *differ) value(where string, rec, live any, secret bool) {
 			d.add(or(where, "the body"), "an object", describe(live))
 			return
 		}
-		keys := map[string]bool{}
-		for k := range r {
-			keys[k] = true
-		}
-		for k := range l {
-			keys[k] = true
-		}
-		names := make([]string, 0, len(keys))
-		for k := range keys {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
+		for _, k := range sortedKeys(r, l) {
 			if d.p.cfg.ignoreFields[strings.ToLower(k)] {
 				continue
 			}
@@ -145,6 +133,22 @@ func (d *differ) value(where string, rec, live any, secret bool) {
 			d.add(or(where, "the body"), describe(rec), describe(live))
 		}
 	}
+}
+
+// sortedKeys lists the keys of both maps, once each, sorted.
+func sortedKeys[V any](a, b map[string]V) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range []map[string]V{a, b} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // isEmpty reports whether a JSON value says nothing: null or "".
@@ -214,19 +218,7 @@ func (d *differ) text(rec recordedRequest, h http.Header, live []byte) {
 // form compares two forms parameter by parameter.
 func (d *differ) form(rec, live string) {
 	r, l := lowerQuery(rec), lowerQuery(live)
-	keys := map[string]bool{}
-	for k := range r {
-		keys[k] = true
-	}
-	for k := range l {
-		keys[k] = true
-	}
-	names := make([]string, 0, len(keys))
-	for k := range keys {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range sortedKeys(r, l) {
 		if d.p.cfg.ignoreFields[k] || secretKeyKind(k, callRoute{}) != "" {
 			continue
 		}
