@@ -8,10 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"sort"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -153,45 +150,4 @@ func decodeExchange(b []byte) (exchange, error) {
 		return exchange{}, fmt.Errorf("status %d is not an HTTP status", ex.Response.Status)
 	}
 	return ex, nil
-}
-
-// canonicalQuery orders a raw query by parameter name (names compared
-// case-insensitively, as the server does), keeping each name's values in
-// order, so that "b=1&A=2" and "a=2&b=1" are the same call.
-func canonicalQuery(raw string) string {
-	q, err := url.ParseQuery(raw)
-	if err != nil {
-		return raw
-	}
-	lower := url.Values{}
-	for k, vs := range q {
-		lk := strings.ToLower(k)
-		lower[lk] = append(lower[lk], vs...)
-	}
-	keys := make([]string, 0, len(lower))
-	for k := range lower {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range lower[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))
-		}
-	}
-	return b.String()
-}
-
-// callKey names a call for replay: the method, the path (case-insensitive,
-// as the server's paths are, without a trailing slash) and the query.
-func callKey(method, escapedPath, rawQuery string) string {
-	p := strings.ToLower(strings.TrimSuffix(escapedPath, "/"))
-	key := strings.ToUpper(method) + " " + p
-	if q := canonicalQuery(rawQuery); q != "" {
-		key += "?" + q
-	}
-	return key
 }

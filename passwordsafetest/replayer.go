@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -175,6 +176,27 @@ func (p *Replayer) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("passwordsafetest: replay: %s was recorded %d times in %s and has been answered as often: the code under test calls it more than when it was recorded; record anew", key, recorded, p.dir)
 	}
 	return nil, fmt.Errorf("passwordsafetest: replay: %s was not recorded in %s: the code under test makes a call it did not make when it was recorded; record anew", key, p.dir)
+}
+
+// callKey names a call in the replayer's errors: the method, the path (in
+// lower case, without a trailing slash) and the query ordered by name,
+// the values of secret parameters masked.
+func callKey(method, escapedPath, rawQuery string) string {
+	key := strings.ToUpper(method) + " " + strings.ToLower(strings.TrimSuffix(escapedPath, "/"))
+	q := lowerQuery(rawQuery)
+	var params []string
+	for _, k := range sortedKeys(q, nil) {
+		for _, v := range q[k] {
+			if secretKeyKind(k, callRoute{}) != "" {
+				v = "..."
+			}
+			params = append(params, url.QueryEscape(k)+"="+url.QueryEscape(v))
+		}
+	}
+	if len(params) > 0 {
+		key += "?" + strings.Join(params, "&")
+	}
+	return key
 }
 
 // maxDiffs is how many differences a mismatch lists.

@@ -163,6 +163,9 @@ func TestCallKey(t *testing.T) {
 	if c := callKey("GET", "/x/Sessions", "status=2&status=1"); c == callKey("GET", "/x/Sessions", "status=1&status=2") {
 		t.Errorf("the order of a parameter's values is ignored: %q", c)
 	}
+	if c := callKey("GET", "/x/Users", "Password=s3cr3t&name=a+b"); c != "GET /x/users?name=a+b&password=..." {
+		t.Errorf("a secret parameter is shown: %q", c)
+	}
 }
 
 // A secret that starts with a quote or a backslash: its JSON-escaped form

@@ -24,10 +24,34 @@ import (
 // that is not character by character: find decodes every base64 run and
 // looks inside it.
 
-// canonText is text with its escapes decoded. b[i] came from src[from[i]:to[i]].
+// canonText is text with its escapes decoded. b[i] came from
+// src[from[i]:to[i]], or from src[i] when same (a text with nothing to
+// decode, the most common, is its own canonical form).
 type canonText struct {
 	b        []byte
 	from, to []int
+	same     bool
+}
+
+// span is where in the original text b[i:j] came from.
+func (c *canonText) span(i, j int) (int, int) {
+	if c.same {
+		return i, j
+	}
+	return c.from[i], c.to[j-1]
+}
+
+// plainText reports whether src has nothing canonicalize would change.
+func plainText(src []byte, plusSpace bool) bool {
+	for _, ch := range src {
+		switch {
+		case ch == '%' || ch == '\\' || ch == '&' || ch == 0x1b || ch == '\r' || ch >= utf8.RuneSelf:
+			return false
+		case ch == '+' && plusSpace:
+			return false
+		}
+	}
+	return true
 }
 
 func (c *canonText) emit(p []byte, from, to int) {
@@ -43,6 +67,9 @@ func (c *canonText) emit(p []byte, from, to int) {
 // space when plusSpace; bytes that are not UTF-8 are read as Latin-1;
 // then terminal escape sequences are dropped and CRLF becomes LF.
 func canonicalize(src []byte, plusSpace bool) *canonText {
+	if plainText(src, plusSpace) {
+		return &canonText{b: src, same: true}
+	}
 	c := &canonText{b: make([]byte, 0, len(src)), from: make([]int, 0, len(src)), to: make([]int, 0, len(src))}
 	var buf [utf8.UTFMax]byte
 	for i := 0; i < len(src); {
@@ -323,7 +350,8 @@ func findIn(src []byte, needles []needle) []found {
 					break
 				}
 				i += at
-				h := found{c.from[i], c.to[i+len(n.text)-1], n.placeholder}
+				start, end := c.span(i, i+len(n.text))
+				h := found{start, end, n.placeholder}
 				clash := false
 				for _, p := range protected {
 					clash = clash || h.start < p[1] && p[0] < h.end
@@ -368,7 +396,7 @@ func replaceInBase64(src []byte, needles []needle) []byte {
 				if err != nil {
 					continue
 				}
-				hits := findIn(dec, needles)
+				hits := findInDecoded(dec, needles)
 				if len(hits) == 0 {
 					continue
 				}
@@ -382,6 +410,27 @@ func replaceInBase64(src []byte, needles []needle) []byte {
 		})
 	}
 	return src
+}
+
+// findInDecoded looks for the needles in what a base64 run decodes to:
+// in any form when it is text, as they are when it is binary (an image,
+// or, far more often, the noise an ordinary word decodes to).
+func findInDecoded(dec []byte, needles []needle) []found {
+	if utf8.Valid(dec) {
+		return findIn(dec, needles)
+	}
+	var hits []found
+	for _, n := range needles {
+		for at := 0; len(n.text) > 0; {
+			i := bytes.Index(dec[at:], n.text)
+			if i < 0 {
+				break
+			}
+			hits = append(hits, found{at + i, at + i + len(n.text), n.placeholder})
+			at += i + 1
+		}
+	}
+	return hits
 }
 
 // replaceSecrets replaces every needle in src, in any form: escaped in
