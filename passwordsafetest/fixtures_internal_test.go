@@ -342,6 +342,15 @@ func TestRegisterFixturesRoutesEveryCall(t *testing.T) {
 			sample[ref[1:len(ref)-1]] = "4242"
 		}
 	}
+	reg := &registry{}
+	RegisterFixtures(reg)
+	seen := map[string]bool{}
+	for _, r := range reg.routes {
+		if seen[r] {
+			t.Errorf("%s is registered twice", r)
+		}
+		seen[r] = true
+	}
 	for _, base := range []string{"https://vault.example.test" + BasePath, "https://proxy.example.test/ps/"} {
 		mt := httpmock.NewMockTransport()
 		RegisterFixtures(mt)
@@ -557,6 +566,60 @@ func objectKeys(doc []byte) ([]string, error) {
 		}
 	}
 	return keys, nil
+}
+
+// registry records what RegisterFixtures registers.
+type registry struct{ routes []string }
+
+func (r *registry) RegisterResponder(method, url string, _ func(*http.Request) (*http.Response, error)) {
+	r.routes = append(r.routes, method+" "+url)
+}
+
+// TestFixtureRouting checks the routing rules on a table of its own: an
+// error is routed only when marked so, the first entry of a route answers
+// it, a parameter asked with its value wins over one asked with any value,
+// and a longer pattern over a shorter one with as many literal segments.
+func TestFixtureRouting(t *testing.T) {
+	table := []fixtureSpec{
+		{name: "conflict", call: "POST Things", status: http.StatusConflict},
+		{name: "things", call: "GET Things"},
+		{name: "things_again", call: "GET Things"},
+		{name: "thing_by_name", call: "GET Things?name=a", when: "name=a|b"},
+		{name: "thing_missing", call: "GET Things?name=z", when: "name", status: http.StatusNotFound, routed: true},
+		{name: "item", call: "GET Items/{id}"},
+		{name: "nested_item", call: "GET {x}/Items/{id}"},
+	}
+	read := func(name string) ([]byte, error) {
+		return encodeExchange(exchange{Request: recordedRequest{Method: "GET", Path: "/x"}, Response: recordedResponse{Status: 200 + len(name)}})
+	}
+	fs, err := newFixtureSet(table, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ method, target, want string }{
+		{"POST", "Things", ""},
+		{"GET", "Things", "things"},
+		{"GET", "Things?NAME=B", "thing_by_name"},
+		{"GET", "Things?name=c", "thing_missing"},
+		{"GET", "Items/7", "item"},
+		{"GET", "Group/Items/7", "nested_item"},
+	} {
+		req, _ := http.NewRequest(tc.method, "https://proxy.example.test/"+tc.target, nil)
+		got := ""
+		if fx := fs.route(req); fx != nil {
+			got = fx.spec.name
+		}
+		if got != tc.want {
+			t.Errorf("%s %s: routed to %q, want %q", tc.method, tc.target, got, tc.want)
+		}
+	}
+	req, _ := http.NewRequest("DELETE", "https://proxy.example.test/Things", nil)
+	if resp, err := fs.Respond(req); err == nil || resp != nil || err.Error() != "passwordsafetest: no fixture answers DELETE /Things (see Fixtures)" {
+		t.Errorf("a call no fixture answers: %v %v", resp, err)
+	}
+	if _, err := newFixtureSet(append(table, table[1]), read); err == nil || !strings.Contains(err.Error(), "things is listed twice") {
+		t.Errorf("a name listed twice: %v", err)
+	}
 }
 
 // TestFixturesCoverTheFake checks that every endpoint the fake serves has

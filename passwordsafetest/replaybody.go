@@ -184,10 +184,10 @@ func describe(v any) string {
 		return "a list"
 	}
 	b, _ := json.Marshal(v)
-	if s := string(b); len(s) <= 60 {
-		return s
+	if r := []rune(string(b)); len(r) > 60 {
+		return string(r[:57]) + "..."
 	}
-	return string(b[:57]) + "..."
+	return string(b)
 }
 
 // describeField shows a sent field's value, unless its name says it is a

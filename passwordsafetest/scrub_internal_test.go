@@ -188,3 +188,82 @@ func htmlJSONEscape(v string) string {
 	b, _ := json.Marshal(v)
 	return string(b[1 : len(b)-1])
 }
+
+func TestDecodeExchangeRefusesWhatNoRecorderWrites(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{`{"request":{"method":"GET","path":"/x"},"response":{"status":200}}`, ""},
+		{`{"request":{"method":"GET","path":"/x"},"response":{"status":99}}`, "status 99 is not an HTTP status"},
+		{`{"request":{"method":"GET","path":"/x"},"response":{"status":1000}}`, "status 1000 is not an HTTP status"},
+		{`{"request":{"method":"","path":"/x"},"response":{"status":200}}`, "no method or path"},
+		{`{"request":{"method":"GET","path":""},"response":{"status":200}}`, "no method or path"},
+		{`{"request":{"method":"GET","path":"/x"},"response":{"status":200}} {}`, "data after the exchange"},
+		{`{"request":{"method":"GET","path":"/x","extra":1},"response":{"status":200}}`, "unknown field"},
+	} {
+		_, err := decodeExchange([]byte(tc.file))
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: %v, want %q", tc.file, err, tc.want)
+		}
+	}
+}
+
+func TestCanonicalize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		plus bool
+		want string
+	}{
+		{"plain text", false, "plain text"},
+		{"a%2fb%2Fc%41", false, "a/b/cA"},
+		{"%C3%a4%e4%", false, "ää%"},                // UTF-8 in escapes, a Latin-1 escape, a lone %
+		{"%zz%4", false, "%zz%4"},                   // not escapes
+		{`\u0022\u002B\u003c\U00e4`, false, `"+<ä`}, // .NET and Go JSON escapes, either case
+		{`\ud83d\ude00 \ud83d`, false, "😀 \ufffd"},  // a surrogate pair; a lone high surrogate
+		{`\x41\X42\/\\\"\'\n\t\r\b\f\q\`, false, "AB/\\\"'\n\t\r\b\f\\q\\"},
+		{"&amp;&LT;&#39;&#x26;&#X3c;&bogus;&;", false, "&<'&<&bogus;&;"},
+		{"a+b%2B", false, "a+b+"},
+		{"a+b%2B", true, "a b+"},
+		{"caf\xe9 \xff", false, "café ÿ"}, // Latin-1
+		{"x\x1b[1;31my\x1b[0mz\x1b]0;title\x07w\x1b]2;t\x1b\\v\x1b(Bu\x1b", false, "xyzwvu"},
+		{"a\r\nb\rc&#13;&#10;d%0D%0Ae", false, "a\nb\rc\nd\ne"},
+		{"\x1b[", false, ""}, // an escape cut short
+		{"\x1b]x", false, ""},
+	} {
+		c := canonicalize([]byte(tc.in), tc.plus)
+		if string(c.b) != tc.want {
+			t.Errorf("%q (plus %v): %q, want %q", tc.in, tc.plus, c.b, tc.want)
+		}
+		if !c.same && (len(c.from) != len(c.b) || len(c.to) != len(c.b)) {
+			t.Errorf("%q: %d bytes, %d and %d sources", tc.in, len(c.b), len(c.from), len(c.to))
+		}
+	}
+}
+
+// Each secret is replaced where it stands in the original, escapes and
+// all, and nothing around it is touched.
+func TestReplaceSecretsInPlace(t *testing.T) {
+	s := newScrubber()
+	s.placeholder(kindPassword, `pä"ss/wd`)
+	s.placeholder(kindPassword, "line one of a key\nline two of a key")
+	s.placeholder(kindPassword, "a b+c")
+	for _, tc := range []struct{ in, want string }{
+		{`<p%C3%A4\u0022ss%2fwd>`, "<recorded-password-1>"},
+		{"[p\xe4&quot;ss\\/wd]", "[recorded-password-1]"},
+		{"(line one of a key\r\nline two of a key)", "(recorded-password-2)"},
+		{"tail: line two of a key.", "tail: recorded-password-2."},
+		{"q=a+b%2Bc&r=a%20b+c", "q=recorded-password-3&r=recorded-password-3"},
+		{"recorded-password-1 stays", "recorded-password-1 stays"},
+		{base64.StdEncoding.EncodeToString([]byte(`x:pä"ss/wd`)), base64.StdEncoding.EncodeToString([]byte("x:recorded-password-1"))},
+		{"=" + base64.RawURLEncoding.EncodeToString([]byte(`pä"ss/wd!`)), "=" + base64.RawURLEncoding.EncodeToString([]byte("recorded-password-1!"))},
+	} {
+		if got := s.str(tc.in); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// Overlapping finds: the longer wins.
+	s2 := newScrubber()
+	s2.placeholder(kindPassword, "abcdefgh")
+	s2.placeholder(kindToken, "efghijkl")
+	if got := s2.str("abcdefghijkl"); got != "recorded-password-1ijkl" {
+		t.Errorf("overlap: %q", got)
+	}
+}

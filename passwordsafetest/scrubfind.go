@@ -235,7 +235,8 @@ func (c *canonText) clean() *canonText {
 }
 
 // terminalEscapeLen is the length of the escape sequence at b[0] == ESC:
-// CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), or ESC and one byte.
+// CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), or ESC, intermediate
+// bytes and a final byte (ESC ( B).
 func terminalEscapeLen(b []byte) int {
 	if len(b) < 2 {
 		return 1
@@ -259,7 +260,11 @@ func terminalEscapeLen(b []byte) int {
 		}
 		return len(b)
 	}
-	return 2
+	j := 1
+	for j < len(b) && b[j] >= 0x20 && b[j] <= 0x2f {
+		j++
+	}
+	return min(j+1, len(b))
 }
 
 // needle is a secret as find looks for it, and what replaces it.
