@@ -291,8 +291,10 @@ func newFixtureSet(table []fixtureSpec, read func(name string) ([]byte, error)) 
 //	passwordsafe.WithHTTPClient(&http.Client{Transport: passwordsafetest.Fixtures()})
 //
 // The answers are static: every call gets the same answer, whatever IDs
-// it names. The package documentation ("Recorded answers") lists them,
-// their shapes and the values they hold.
+// it names; a lookup by name gets the answer for that name (each seeded
+// account, or the server's 404). For counting calls route by route, see
+// RegisterFixtures. The package documentation ("Recorded answers") lists
+// the answers, their shapes and the values they hold.
 func Fixtures() *FixtureSet {
 	fs, err := loadFixtures()
 	if err != nil {
@@ -376,9 +378,9 @@ func routeRegexp(pattern []string) string {
 // The call is found by method, by the path below the API base
 // (".../api/public/v3/", case-insensitive, IDs in the path matching any
 // ID) and by the query parameters listed in the package documentation
-// (GET Aliases?name=, GET ManagedAccounts?systemName=&accountName=, the
-// replay's ?screen=, ?png= and ?jpeg=). A call no fixture answers is an
-// error naming it.
+// (GET Aliases?name=, GET ManagedAccounts?systemName=&accountName= by the
+// names given, the credentials' ?type=, the replay's ?screen=, ?png= and
+// ?jpeg=). A call no fixture answers is an error naming it.
 func (s *FixtureSet) Respond(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"mime/multipart"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/passwordsafe-go/passwordsafe"
 	"github.com/passwordsafe-go/passwordsafe/passwordsafetest"
 )
 
@@ -275,4 +277,42 @@ func TestRecorderScrubsSSHKeyOnATerminalWithCRLF(t *testing.T) {
 	if err := json.Unmarshal(replayedKey, &pemKey); err != nil || !strings.HasPrefix(pemKey, "-----BEGIN PRIVATE KEY-----\nComment: recorded-private-key-1\n") {
 		t.Errorf("replayed key %s (%v)", replayedKey, err)
 	}
+}
+
+// One Recorder serves several clients at once: every call gets its file,
+// numbered in turn, and the key they share is in none.
+func TestRecorderServesClientsConcurrently(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv := passwordsafetest.NewServer(t, passwordsafetest.WithTime(epoch))
+	through := passwordsafe.WithHTTPClient(&http.Client{Transport: passwordsafetest.NewRecorder(dir, nil)})
+	const clients, calls = 6, 4
+	errs := make(chan error, clients)
+	for i := range clients {
+		c := srv.Client(t, []string{"requestor", "admin", "reqapprover"}[i%3], through)
+		go func() {
+			var err error
+			for range calls {
+				if _, _, e := c.Requests.List(bg, nil); e != nil {
+					err = e
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range clients {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := strings.Fields(dirNames(t, dir))
+	if len(names) != clients*(calls+1) { // each signs in first
+		t.Fatalf("%d files: %v", len(names), names)
+	}
+	for i, n := range names {
+		if !strings.HasPrefix(n, fmt.Sprintf("%04d-", i+1)) {
+			t.Errorf("file %d is %s", i+1, n)
+		}
+	}
+	assertNoLeak(t, dir, srv.APIKey())
 }
