@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -616,6 +617,19 @@ func TestFixtureRouting(t *testing.T) {
 	req, _ := http.NewRequest("DELETE", "https://proxy.example.test/Things", nil)
 	if resp, err := fs.Respond(req); err == nil || resp != nil || err.Error() != "passwordsafetest: no fixture answers DELETE /Things (see Fixtures)" {
 		t.Errorf("a call no fixture answers: %v %v", resp, err)
+	}
+	failing := func(name string) ([]byte, error) {
+		if name == "item" {
+			return nil, os.ErrNotExist
+		}
+		return read(name)
+	}
+	if _, err := newFixtureSet(table, failing); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "fixture item") {
+		t.Errorf("a file that does not read: %v", err)
+	}
+	garbled := func(name string) ([]byte, error) { return []byte(`{"request":{}}`), nil }
+	if _, err := newFixtureSet(table, garbled); err == nil || !strings.Contains(err.Error(), "fixture conflict: the request has no method") {
+		t.Errorf("a file that does not decode: %v", err)
 	}
 	if _, err := newFixtureSet(append(table, table[1]), read); err == nil || !strings.Contains(err.Error(), "things is listed twice") {
 		t.Errorf("a name listed twice: %v", err)

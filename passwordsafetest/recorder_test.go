@@ -533,6 +533,22 @@ func TestRecordedClientRecordsThenReplays(t *testing.T) {
 	}
 }
 
+// A recording without a sign-in (made by a client of your own) still
+// gives a client; its calls fail as unrecorded.
+func TestRecordedClientReplaysARecordingWithoutASignIn(t *testing.T) {
+	h, b := jsonAnswer([]string{})
+	dir := recordSteps(t, answer("Requests", h, b))
+	t.Setenv("PS_RECORD", "")
+	ftb := &fakeTB{TB: t}
+	var c *passwordsafe.Client
+	if ftb.run(func(tb testing.TB) { c = passwordsafetest.RecordedClient(tb, dir) }) || c == nil {
+		t.Fatalf("no client: %q", ftb.errors)
+	}
+	if got := c.BaseURL().String(); got != "https://vault.example.test/BeyondTrust/api/public/v3/" {
+		t.Errorf("base URL %s", got)
+	}
+}
+
 func TestRecordedClientFailures(t *testing.T) {
 	for _, tc := range []struct {
 		name string

@@ -248,3 +248,76 @@ func TestReplayerFailsAFlowWhoseRequestChanged(t *testing.T) {
 		t.Errorf("a replay mismatch looks like a server's answer: %v", er)
 	}
 }
+
+// Bodies that are not JSON: text whole, forms by parameter, multipart
+// uploads by part, binary bytes; and a body where none was recorded.
+func TestReplayerComparesOtherBodies(t *testing.T) {
+	t.Parallel()
+	const form = "application/x-www-form-urlencoded"
+	multi := func(boundary string, parts ...string) (string, []byte) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.SetBoundary(boundary)
+		for i := 0; i+1 < len(parts); i += 2 {
+			w, _ := mw.CreateFormField(parts[i])
+			_, _ = w.Write([]byte(parts[i+1]))
+		}
+		_ = mw.Close()
+		return mw.FormDataContentType(), buf.Bytes()
+	}
+	mct, mbody := multi("recorded-boundary", "meta", "plain", "file", "content")
+	step := func(target, ct string, body []byte) leakStep {
+		var h http.Header
+		if ct != "" {
+			h = http.Header{"Content-Type": {ct}}
+		}
+		return leakStep{method: "POST", target: target, header: h, body: body, status: http.StatusNoContent}
+	}
+	dir := recordSteps(t,
+		step("Text", "text/plain", []byte("hello there")),
+		step("Form", form, []byte("note=a&client_secret=s3cr3t-f0rm&n=1")),
+		step("Multi", mct, mbody),
+		step("Binary", "application/octet-stream", []byte{0, 1, 2, 0xff}),
+		step("Nothing", "", nil),
+	)
+	for _, tc := range []struct {
+		target, ct, body, want string
+	}{
+		{"Text", "text/plain", "hello there", ""},
+		{"Text", "text/plain", "bye", "the body: recorded 11 bytes, sent 3 bytes that differ"},
+		{"Form", form, "n=1&client_secret=another&note=a", ""},
+		{"Form", form, "note=b&client_secret=x&n=1", `note: recorded "a", sent "b"`},
+		{"Binary", "application/octet-stream", "\x00\x01\x02\xff", ""},
+		{"Binary", "application/octet-stream", "\x00\x01", "the body: recorded 4 bytes, sent 2 bytes that differ"},
+		{"Nothing", "", "", ""},
+		{"Nothing", "text/plain", "surprise", "the body: recorded nothing, sent a body of 8 bytes"},
+	} {
+		var body []byte
+		if tc.body != "" {
+			body = []byte(tc.body)
+		}
+		_, _, err := send(t, newReplayer(t, dir), "POST", tc.target, tc.ct, body)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s %q: %v, want %q", tc.target, tc.body, err, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		parts []string
+		want  string
+	}{
+		{[]string{"meta", "plain", "file", "content"}, ""},
+		{[]string{"meta", "plain", "blob", "content"}, `part 2: recorded "file", sent "blob"`},
+		{[]string{"meta", "changed", "file", "content"}, `part "meta": recorded 5 bytes, sent 7 bytes that differ`},
+		{[]string{"meta", "plain", "file", "content", "more", "x"}, "the body: recorded 2 parts, sent 3"},
+	} {
+		ct, body := multi("live-boundary", tc.parts...)
+		_, _, err := send(t, newReplayer(t, dir), "POST", "Multi", ct, body)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("multipart %q: %v, want %q", tc.parts, err, tc.want)
+		}
+	}
+	if _, _, err := send(t, newReplayer(t, dir), "POST", "Multi", "multipart/form-data; boundary=live", []byte("--live\r\nbroken")); err == nil ||
+		!strings.Contains(err.Error(), "the body: recorded a multipart body, sent one that does not read") {
+		t.Errorf("a broken upload: %v", err)
+	}
+}
