@@ -111,7 +111,9 @@ func TestRecorderScrubsGzipBody(t *testing.T) {
 	_, _ = zw.Write([]byte(`{"Message":"password ` + pw + ` was used"}`))
 	_ = zw.Close()
 	dir := recordSteps(t, teach(pw), leakStep{method: "GET", target: "Sessions", status: http.StatusBadRequest,
-		respHeader: http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"gzip"}}, respBody: buf.Bytes()})
+		respHeader: http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"gzip"}}, respBody: buf.Bytes()},
+		// gzip a proxy passed on without its Content-Encoding
+		typedAnswer("Requests", "application/octet-stream", buf.Bytes()))
 	assertNoLeak(t, dir, pw)
 	// The replay answers gzip, as the server did, with the placeholder.
 	resp, b := replayed(t, dir, "GET", "Sessions")
@@ -315,4 +317,18 @@ func TestRecorderServesClientsConcurrently(t *testing.T) {
 		}
 	}
 	assertNoLeak(t, dir, srv.APIKey())
+}
+
+// A file uploaded anywhere (a part with a file name) is a secret whole.
+func TestRecorderScrubsFileUploadsAnywhere(t *testing.T) {
+	t.Parallel()
+	const content = "id_ed25519 c0ntent-0f-a-file"
+	var upload bytes.Buffer
+	mw := multipart.NewWriter(&upload)
+	fw, _ := mw.CreateFormFile("upload", "notes.txt")
+	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	dir := recordSteps(t, leakStep{method: "POST", target: "Attachments", header: http.Header{"Content-Type": {mw.FormDataContentType()}},
+		body: upload.Bytes(), status: http.StatusNoContent})
+	assertNoLeak(t, dir, content)
 }

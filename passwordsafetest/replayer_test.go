@@ -3,6 +3,7 @@ package passwordsafetest_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -319,5 +320,40 @@ func TestReplayerComparesOtherBodies(t *testing.T) {
 	if _, _, err := send(t, newReplayer(t, dir), "POST", "Multi", "multipart/form-data; boundary=live", []byte("--live\r\nbroken")); err == nil ||
 		!strings.Contains(err.Error(), "the body: recorded a multipart body, sent one that does not read") {
 		t.Errorf("a broken upload: %v", err)
+	}
+}
+
+func TestReplayerComparesQueryValues(t *testing.T) {
+	t.Parallel()
+	h, b := jsonAnswer([]string{})
+	dir := recordSteps(t, answer("Sessions?status=1&status=2&userID=7", h, b))
+	for target, ok := range map[string]bool{
+		"Sessions?userID=7&status=1&status=2":          true,
+		"Sessions?status=1&userID=7":                   false,
+		"Sessions?status=1&status=2&status=3&userID=7": false,
+		"Sessions?status=2&status=1&userID=7":          false,
+		"Sessions?status=1&status=2&userid=8":          false,
+		"Sessions?status=1&status=2&user=7":            false,
+	} {
+		if _, _, err := send(t, newReplayer(t, dir), "GET", target, "", nil); (err == nil) != ok {
+			t.Errorf("%s: %v", target, err)
+		}
+	}
+}
+
+// A mismatch lists eight differences, then how many more there are.
+func TestReplayerListsEightDifferences(t *testing.T) {
+	t.Parallel()
+	body := func(v int) []byte {
+		var fields []string
+		for i := range 10 {
+			fields = append(fields, fmt.Sprintf(`"F%d":%d`, i, v))
+		}
+		return []byte("{" + strings.Join(fields, ",") + "}")
+	}
+	dir := recordSteps(t, leakStep{method: "POST", target: "Things", header: jsonHeader, body: body(1), status: http.StatusNoContent})
+	_, _, err := send(t, newReplayer(t, dir), "POST", "Things", "application/json", body(2))
+	if err == nil || strings.Count(err.Error(), "recorded 1, sent 2") != 8 || !strings.Contains(err.Error(), "F7: recorded 1, sent 2\n\tand 2 more\n") {
+		t.Errorf("%v", err)
 	}
 }
