@@ -280,6 +280,7 @@ func TestReplayerComparesOtherBodies(t *testing.T) {
 		step("Multi", mct, mbody),
 		step("Binary", "application/octet-stream", []byte{0, 1, 2, 0xff}),
 		step("Nothing", "", nil),
+		step("One", "text/plain", []byte("x")),
 	)
 	for _, tc := range []struct {
 		target, ct, body, want string
@@ -292,6 +293,7 @@ func TestReplayerComparesOtherBodies(t *testing.T) {
 		{"Binary", "application/octet-stream", "\x00\x01", "the body: recorded 4 bytes, sent 2 bytes that differ"},
 		{"Nothing", "", "", ""},
 		{"Nothing", "text/plain", "surprise", "the body: recorded nothing, sent a body of 8 bytes"},
+		{"One", "text/plain", "y", "the body: recorded 1 bytes, sent 1 bytes that differ"},
 	} {
 		var body []byte
 		if tc.body != "" {

@@ -259,11 +259,44 @@ func TestReplaceSecretsInPlace(t *testing.T) {
 			t.Errorf("%q: %q, want %q", tc.in, got, tc.want)
 		}
 	}
+	// A secret that is part of a placeholder's text is left in it.
+	s3 := newScrubber()
+	s3.placeholder(kindPassword, "password-1")
+	if got := s3.str("recorded-password-1 and password-1"); got != "recorded-password-1 and recorded-password-1" {
+		t.Errorf("inside a placeholder: %q", got)
+	}
 	// Overlapping finds: the longer wins.
 	s2 := newScrubber()
 	s2.placeholder(kindPassword, "abcdefgh")
 	s2.placeholder(kindToken, "efghijkl")
 	if got := s2.str("abcdefghijkl"); got != "recorded-password-1ijkl" {
 		t.Errorf("overlap: %q", got)
+	}
+}
+
+// A secret keeps its placeholder when another one holds it with spaces
+// around, and learning nothing new does not make the files look again.
+func TestScrubberLearnsEachSecretOnce(t *testing.T) {
+	s := newScrubber()
+	p1 := s.placeholder(kindPassword, "pass-word-1")
+	g := s.generation
+	p2 := s.placeholder(kindPassword, " pass-word-1\n")
+	if p1 != "recorded-password-1" || p2 != "recorded-password-2" || s.byValue["pass-word-1"] != p1 {
+		t.Errorf("placeholders %s %s, the first now %s", p1, p2, s.byValue["pass-word-1"])
+	}
+	if s.generation != g+1 {
+		t.Errorf("generation %d after one new secret, was %d", s.generation, g)
+	}
+	if s.placeholder(kindPassword, "pass-word-1"); s.generation != g+1 {
+		t.Error("a known secret counts as new")
+	}
+	if s.placeholder(kindPassword, "abc"); s.generation != g+1 {
+		t.Error("a secret too short for the net counts for it")
+	}
+	if _, ok := s.byValue[""]; ok {
+		t.Error("the empty string is a secret")
+	}
+	if got := s.placeholder(kindPassword, "recorded-password-2"); got != "recorded-password-2" || s.counts[kindPassword] != 3 {
+		t.Errorf("a placeholder learnt as a secret: %s, %d passwords", got, s.counts[kindPassword])
 	}
 }
