@@ -11,6 +11,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -58,8 +60,12 @@ func TestRecorderScrubsTextPlainCredentials(t *testing.T) {
 	)
 	assertNoLeak(t, dir, pw, isa, jsonish)
 	resp, b := replayed(t, dir, "GET", "Credentials/1001")
-	if string(b) != "recorded-password-1" || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
-		t.Errorf("replayed %q as %q", b, resp.Header.Get("Content-Type"))
+	if string(b) != "recorded-password-1" || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" || resp.Proto != "HTTP/1.1" || !resp.ProtoAtLeast(1, 1) {
+		t.Errorf("replayed %q as %q, %s", b, resp.Header.Get("Content-Type"), resp.Proto)
+	}
+	// The files are indented, for a reader of the diff.
+	if f, err := os.ReadFile(filepath.Join(dir, "0001-GET-Credentials_1001.json")); err != nil || !strings.HasPrefix(string(f), "{\n  \"request\": {\n    \"method\": \"GET\",\n") {
+		t.Errorf("file %s (%v)", f, err)
 	}
 }
 

@@ -300,3 +300,12 @@ func TestScrubberLearnsEachSecretOnce(t *testing.T) {
 		t.Errorf("a placeholder learnt as a secret: %s, %d passwords", got, s.counts[kindPassword])
 	}
 }
+
+func TestRewriteJSONRefusesWhatIsNotJSON(t *testing.T) {
+	keep := func(v jsonValue) (string, bool) { return v.text, v.str }
+	for _, doc := range []string{`{"a":`, `{"a" 1}`, `[1,,2]`} {
+		if out, err := rewriteJSON([]byte(doc), nil, keep); err == nil {
+			t.Errorf("%s: %s, no error", doc, out)
+		}
+	}
+}

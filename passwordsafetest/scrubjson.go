@@ -74,8 +74,11 @@ func rewriteJSON(doc []byte, key func(string) string, value func(jsonValue) (str
 	}
 	for {
 		tok, err := dec.Token()
-		if err == io.EOF {
+		if err == io.EOF && len(stack) == 0 {
 			break
+		}
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
 		}
 		if err != nil {
 			return nil, err
