@@ -585,8 +585,10 @@ func TestFixtureRouting(t *testing.T) {
 		{name: "conflict", call: "POST Things", status: http.StatusConflict},
 		{name: "things", call: "GET Things"},
 		{name: "things_again", call: "GET Things"},
-		{name: "thing_by_name", call: "GET Things?name=a", when: "name=a|b"},
 		{name: "thing_missing", call: "GET Things?name=z", when: "name", status: http.StatusNotFound, routed: true},
+		{name: "thing_by_name", call: "GET Things?name=a", when: "name=a|b"},
+		{name: "thing", call: "GET Things/{id}"},
+		{name: "thing_special", call: "GET Things/special"},
 		{name: "item", call: "GET Items/{id}"},
 		{name: "nested_item", call: "GET {x}/Items/{id}"},
 	}
@@ -603,6 +605,8 @@ func TestFixtureRouting(t *testing.T) {
 		{"GET", "Things?NAME=B", "thing_by_name"},
 		{"GET", "Things?name=c", "thing_missing"},
 		{"GET", "Items/7", "item"},
+		{"GET", "Things/7", "thing"},
+		{"GET", "Things/special", "thing_special"},
 		{"GET", "Group/Items/7", "nested_item"},
 	} {
 		req, _ := http.NewRequest(tc.method, "https://proxy.example.test/"+tc.target, nil)

@@ -186,15 +186,21 @@ func TestRecorderScrubsHTMLEntityEcho(t *testing.T) {
 // taught it: the file written first is scrubbed again, and renamed.
 func TestRecorderScrubsASecretEchoedBeforeItIsLearnt(t *testing.T) {
 	t.Parallel()
-	const pw = "Ear1y-Ech0!"
-	h, echo := jsonAnswer("No alias named " + pw + ".")
+	const pw, later = "Ear1y-Ech0!", "L4ter-Ech0?"
+	h, echo := jsonAnswer("No alias named " + pw + " for " + later + ".")
+	second := teach(later)
+	second.target = "Credentials/1002"
 	dir := recordSteps(t,
 		leakStep{method: "GET", target: "Aliases/" + url.PathEscape(pw), status: http.StatusNotFound, respHeader: h, respBody: echo},
 		teach(pw),
+		second, // the first file is scrubbed again, under its new name
 	)
-	assertNoLeak(t, dir, pw)
-	if names := dirNames(t, dir); names != "0001-GET-Aliases_recorded-password-1.json 0002-GET-Credentials_1001.json" {
+	assertNoLeak(t, dir, pw, later)
+	if names := dirNames(t, dir); names != "0001-GET-Aliases_recorded-password-1.json 0002-GET-Credentials_1001.json 0003-GET-Credentials_1002.json" {
 		t.Errorf("files %s", names)
+	}
+	if f, _ := os.ReadFile(filepath.Join(dir, "0001-GET-Aliases_recorded-password-1.json")); !strings.Contains(string(f), `"No alias named recorded-password-1 for recorded-password-2."`) {
+		t.Errorf("the first file: %s", f)
 	}
 }
 
@@ -337,4 +343,42 @@ func TestRecorderScrubsFileUploadsAnywhere(t *testing.T) {
 	dir := recordSteps(t, leakStep{method: "POST", target: "Attachments", header: http.Header{"Content-Type": {mw.FormDataContentType()}},
 		body: upload.Bytes(), status: http.StatusNoContent})
 	assertNoLeak(t, dir, content)
+}
+
+// A file that cannot be written fails its call, and the recording goes on
+// from there once it can: the numbers stay in turn.
+func TestRecorderRecoversFromAFailedWrite(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	h, b := jsonAnswer([]string{})
+	steps := []leakStep{answer("Requests", h, b), answer("Aliases", h, b), answer("Aliases", h, b), teach("Af7er-a-fa1lure")}
+	hc := &http.Client{Transport: passwordsafetest.NewRecorder(dir, &answers{steps: steps})}
+	get := func(target string) error {
+		resp, err := hc.Get("https://vault.example.test" + passwordsafetest.BasePath + target)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		return err
+	}
+	if err := get("Requests"); err != nil {
+		t.Fatal(err)
+	}
+	blocker := filepath.Join(dir, "0002-GET-Aliases.json")
+	if err := os.Mkdir(blocker, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := get("Aliases"); err == nil || !strings.Contains(err.Error(), "passwordsafetest: recording GET") {
+		t.Errorf("a file that cannot be written: %v", err)
+	}
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []string{"Aliases", "Credentials/1001"} {
+		if err := get(target); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if names := dirNames(t, dir); names != "0001-GET-Requests.json 0002-GET-Aliases.json 0003-GET-Credentials_1001.json" {
+		t.Errorf("files %s", names)
+	}
 }

@@ -138,6 +138,7 @@ func leakForms(secret string) map[string]string {
 	if l1, ok := latin1(secret); ok {
 		forms["Latin-1"] = l1
 	}
+	forms["in a file name"] = fileNameForm(secret)
 	if strings.Contains(secret, "\n") {
 		forms["CRLF"] = strings.ReplaceAll(secret, "\n", "\r\n")
 	}
@@ -145,6 +146,17 @@ func leakForms(secret string) map[string]string {
 		forms[fmt.Sprintf("base64 core %d", i)] = core
 	}
 	return forms
+}
+
+// fileNameForm is the secret as a path segment becomes part of a file
+// name: every character but letters, digits, '-' and '.' as '_'.
+func fileNameForm(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '.') {
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 func dotNetEscape(s, hexFormat string) string {

@@ -319,9 +319,11 @@ func TestReplayerComparesOtherBodies(t *testing.T) {
 			t.Errorf("multipart %q: %v, want %q", tc.parts, err, tc.want)
 		}
 	}
-	if _, _, err := send(t, newReplayer(t, dir), "POST", "Multi", "multipart/form-data; boundary=live", []byte("--live\r\nbroken")); err == nil ||
-		!strings.Contains(err.Error(), "the body: recorded a multipart body, sent one that does not read") {
-		t.Errorf("a broken upload: %v", err)
+	for _, broken := range []string{"--live\r\nbroken", "--live\r\nContent-Disposition: form-data; name=\"meta\"\r\n\r\nplain, and no end"} {
+		if _, _, err := send(t, newReplayer(t, dir), "POST", "Multi", "multipart/form-data; boundary=live", []byte(broken)); err == nil ||
+			!strings.Contains(err.Error(), "the body: recorded a multipart body, sent one that does not read") {
+			t.Errorf("a broken upload %q: %v", broken, err)
+		}
 	}
 }
 
@@ -357,5 +359,23 @@ func TestReplayerListsEightDifferences(t *testing.T) {
 	_, _, err := send(t, newReplayer(t, dir), "POST", "Things", "application/json", body(2))
 	if err == nil || strings.Count(err.Error(), "recorded 1, sent 2") != 8 || !strings.Contains(err.Error(), "F7: recorded 1, sent 2\n\tand 2 more\n") {
 		t.Errorf("%v", err)
+	}
+}
+
+func TestReplayerComparesLists(t *testing.T) {
+	t.Parallel()
+	dir := recordSteps(t, leakStep{method: "POST", target: "RequestSets", header: jsonHeader,
+		body: []byte(`{"AccessTypes":["View","SSH"],"Reason":"x"}`), status: http.StatusCreated, respHeader: jsonHeader, respBody: []byte(`{}`)})
+	for body, want := range map[string]string{
+		`{"AccessTypes":["View","SSH"],"Reason":"x"}`:       "",
+		`{"AccessTypes":["RDP","SSH"],"Reason":"x"}`:        `AccessTypes[0]: recorded "View", sent "RDP"`,
+		`{"AccessTypes":["View","SSH","App"],"Reason":"x"}`: "AccessTypes: recorded 2 elements, sent 3",
+		`{"AccessTypes":"View","Reason":"x"}`:               `AccessTypes: recorded a list, sent "View"`,
+		`["View"]`:                                          "the body: recorded an object, sent a list",
+	} {
+		_, _, err := send(t, newReplayer(t, dir), "POST", "RequestSets", "application/json", []byte(body))
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("%s: %v, want %q", body, err, want)
+		}
 	}
 }

@@ -3,8 +3,11 @@ package passwordsafetest
 import (
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -309,3 +312,40 @@ func TestRewriteJSONRefusesWhatIsNotJSON(t *testing.T) {
 		}
 	}
 }
+
+// What the Recorder keeps of its files (for the fixtures' recording)
+// follows them when a late secret rewrites and renames one.
+func TestRecorderKeepsWhatItWrote(t *testing.T) {
+	dir := t.TempDir()
+	answers := []string{`"no alias Late-S3cret!"`, `"Late-S3cret!"`}
+	n := 0
+	rec := NewRecorder(dir, roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		n++
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(answers[n-1]))}, nil
+	}))
+	hc := &http.Client{Transport: rec}
+	for _, target := range []string{"Aliases/Late-S3cret%21", "Credentials/1001"} {
+		resp, err := hc.Get("https://vault.example.test" + BasePath + target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+	}
+	for i, f := range rec.files {
+		b, err := os.ReadFile(filepath.Join(dir, f.name))
+		if err != nil || string(b) != string(f.data) {
+			t.Errorf("file %d: kept %s as %s, on disk %s (%v)", i+1, f.name, f.data, b, err)
+		}
+		if want, _ := decodeExchange(b); string(rec.written[i].Response.Body) != string(want.Response.Body) {
+			t.Errorf("file %d: kept %s, on disk %s", i+1, rec.written[i].Response.Body, want.Response.Body)
+		}
+	}
+	if rec.files[0].name != "0001-GET-Aliases_recorded-password-1.json" {
+		t.Errorf("the first file is %s", rec.files[0].name)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
