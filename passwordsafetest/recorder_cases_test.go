@@ -119,8 +119,13 @@ func TestRecorderScrubsGzipBody(t *testing.T) {
 	dir := recordSteps(t, teach(pw), leakStep{method: "GET", target: "Sessions", status: http.StatusBadRequest,
 		respHeader: http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"gzip"}}, respBody: buf.Bytes()},
 		// gzip a proxy passed on without its Content-Encoding
-		typedAnswer("Requests", "application/octet-stream", buf.Bytes()))
+		typedAnswer("Requests", "application/octet-stream", buf.Bytes()),
+		// bytes that start as gzip does and are not
+		typedAnswer("Nodes", "application/octet-stream", []byte("\x1f\x8b\x08 not gzip")))
 	assertNoLeak(t, dir, pw)
+	if _, b := replayed(t, dir, "GET", "Nodes"); string(b) != "\x1f\x8b\x08 not gzip" {
+		t.Errorf("bytes that are not gzip replay as %q", b)
+	}
 	// The replay answers gzip, as the server did, with the placeholder.
 	resp, b := replayed(t, dir, "GET", "Sessions")
 	zr, err := gzip.NewReader(bytes.NewReader(b))

@@ -217,10 +217,11 @@ func TestCanonicalize(t *testing.T) {
 	}{
 		{"plain text", false, "plain text"},
 		{"a%2fb%2Fc%41", false, "a/b/cA"},
-		{"%C3%a4%e4%", false, "ää%"},                // UTF-8 in escapes, a Latin-1 escape, a lone %
-		{"%zz%4", false, "%zz%4"},                   // not escapes
-		{`\u0022\u002B\u003c\U00e4`, false, `"+<ä`}, // .NET and Go JSON escapes, either case
-		{`\ud83d\ude00 \ud83d`, false, "😀 \ufffd"},  // a surrogate pair; a lone high surrogate
+		{"%C3%a4%e4%", false, "ää%"},                    // UTF-8 in escapes, a Latin-1 escape, a lone %
+		{"%zz%4", false, "%zz%4"},                       // not escapes
+		{`\u0022\u002B\u003c\U00e4`, false, `"+<ä`},     // .NET and Go JSON escapes, either case
+		{`\ud83d\ude00 \ud83d`, false, "😀 \ufffd"},      // a surrogate pair; a lone high surrogate
+		{`\u12 \uZZZZ \u00`, false, `\u12 \uZZZZ \u00`}, // not escapes
 		{`\x41\X42\/\\\"\'\n\t\r\b\f\q\`, false, "AB/\\\"'\n\t\r\b\f\\q\\"},
 		{"&amp;&LT;&#39;&#x26;&#X3c;&bogus;&;", false, "&<'&<&bogus;&;"},
 		{"a+b%2B", false, "a+b+"},
@@ -257,10 +258,24 @@ func TestReplaceSecretsInPlace(t *testing.T) {
 		{"recorded-password-1 stays", "recorded-password-1 stays"},
 		{base64.StdEncoding.EncodeToString([]byte(`x:pä"ss/wd`)), base64.StdEncoding.EncodeToString([]byte("x:recorded-password-1"))},
 		{"=" + base64.RawURLEncoding.EncodeToString([]byte(`pä"ss/wd!`)), "=" + base64.RawURLEncoding.EncodeToString([]byte("recorded-password-1!"))},
+		{base64.StdEncoding.EncodeToString([]byte(`{"p":"p\u00e4\"ss\/wd"}`)), base64.StdEncoding.EncodeToString([]byte(`{"p":"recorded-password-1"}`))},
 	} {
 		if got := s.str(tc.in); got != tc.want {
 			t.Errorf("%q: %q, want %q", tc.in, got, tc.want)
 		}
+	}
+	// A secret that looks escaped is found written as it is, and escaped.
+	s4 := newScrubber()
+	s4.placeholder(kindPassword, "ab%41cd")
+	if got := s4.str("ab%41cd ab%2541cd"); got != "recorded-password-1 recorded-password-1" {
+		t.Errorf("a secret with %%41: %q", got)
+	}
+	// A "secret" of terminal codes only decodes to nothing, and is found
+	// nowhere (a terminal shows nothing of it).
+	s5 := newScrubber()
+	s5.placeholder(kindPassword, "\x1b[31m\x1b[0m")
+	if got := s5.str("plain \x1b[31m\x1b[0m text"); got != "plain \x1b[31m\x1b[0m text" {
+		t.Errorf("a secret of terminal codes: %q", got)
 	}
 	// A secret that is part of a placeholder's text is left in it.
 	s3 := newScrubber()
