@@ -121,10 +121,14 @@ func TestRecorderScrubsGzipBody(t *testing.T) {
 		// gzip a proxy passed on without its Content-Encoding
 		typedAnswer("Requests", "application/octet-stream", buf.Bytes()),
 		// bytes that start as gzip does and are not
-		typedAnswer("Nodes", "application/octet-stream", []byte("\x1f\x8b\x08 not gzip")))
+		typedAnswer("Nodes", "application/octet-stream", []byte("\x1f\x8b\x08 not gzip")),
+		typedAnswer("Nodes/1", "application/octet-stream", []byte("\x1f\x8b\x08")))
 	assertNoLeak(t, dir, pw)
 	if _, b := replayed(t, dir, "GET", "Nodes"); string(b) != "\x1f\x8b\x08 not gzip" {
 		t.Errorf("bytes that are not gzip replay as %q", b)
+	}
+	if _, b := replayed(t, dir, "GET", "Nodes/1"); string(b) != "\x1f\x8b\x08" {
+		t.Errorf("a gzip header cut short replays as %q", b)
 	}
 	// The replay answers gzip, as the server did, with the placeholder.
 	resp, b := replayed(t, dir, "GET", "Sessions")
@@ -385,5 +389,33 @@ func TestRecorderRecoversFromAFailedWrite(t *testing.T) {
 	}
 	if names := dirNames(t, dir); names != "0001-GET-Requests.json 0002-GET-Aliases.json 0003-GET-Credentials_1001.json" {
 		t.Errorf("files %s", names)
+	}
+}
+
+// A base path without the API's usual one names files from the whole
+// path; the Replayer reads only recording files, not a directory that
+// looks like one.
+func TestRecorderAtAnotherBasePath(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	h, b := jsonAnswer([]string{})
+	hc := &http.Client{Transport: passwordsafetest.NewRecorder(dir, &answers{steps: []leakStep{answer("", h, b)}})}
+	resp, err := hc.Get("https://proxy.example.test/ps/Requests/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if names := dirNames(t, dir); names != "0001-GET-ps_Requests.json" {
+		t.Errorf("files %s", names)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "0002-GET-Aliases.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rp, err := passwordsafetest.NewReplayer(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := rp.Unplayed(); len(u) != 1 || u[0] != "0001-GET-ps_Requests.json: GET /ps/Requests/" {
+		t.Errorf("unplayed %q", u)
 	}
 }

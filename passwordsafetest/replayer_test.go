@@ -79,6 +79,7 @@ func TestReplayerNoticesAChangedBody(t *testing.T) {
 			[]string{`Reason: recorded "round trip", sent nothing`}},
 		{"not JSON", `SystemID=1`, []string{`the body: recorded JSON, sent a body that is not JSON`}},
 		{"no body", ``, []string{`the body: recorded JSON, sent a body that is not JSON`}},
+		{"two documents", first + ` {}`, []string{`the body: recorded JSON, sent a body that is not JSON`}},
 	} {
 		rp := newReplayer(t, dir)
 		_, _, err := send(t, rp, "POST", "Requests", "application/json", []byte(tc.body))
@@ -293,6 +294,7 @@ func TestReplayerComparesOtherBodies(t *testing.T) {
 		{"Binary", "application/octet-stream", "\x00\x01", "the body: recorded 4 bytes, sent 2 bytes that differ"},
 		{"Nothing", "", "", ""},
 		{"Nothing", "text/plain", "surprise", "the body: recorded nothing, sent a body of 8 bytes"},
+		{"Nothing", "text/plain", "!", "the body: recorded nothing, sent a body of 1 bytes"},
 		{"One", "text/plain", "y", "the body: recorded 1 bytes, sent 1 bytes that differ"},
 	} {
 		var body []byte

@@ -364,3 +364,24 @@ func TestRecorderKeepsWhatItWrote(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
+
+func TestRecordedBodyFilesByKind(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":1}`: "body", "a\tb\r\n": "text", "a\x7fb": "base64", "a\x01b": "base64", "\xff": "base64", "": "none",
+	} {
+		var b recordedBody
+		b.set([]byte(in))
+		got := "none"
+		switch {
+		case b.Body != nil:
+			got = "body"
+		case b.Text != "":
+			got = "text"
+		case b.Base64 != nil:
+			got = "base64"
+		}
+		if got != want || string(b.body()) != in {
+			t.Errorf("%q filed as %s, want %s; reads back %q", in, got, want, b.body())
+		}
+	}
+}
