@@ -223,10 +223,11 @@ func TestRecorderScrubsNestedPassword(t *testing.T) {
 
 func TestRecorderScrubsPasswordQueryParameter(t *testing.T) {
 	t.Parallel()
-	const pw, other = "se;mi-pw9", "Mixed%Case"
+	const pw, other, short = "se;mi-pw9", "Mixed%Case", "Pwd-0f-psrun"
 	h, b := jsonAnswer([]string{})
-	dir := recordSteps(t, answer("Users?password=se;mi-pw9&name=x", h, b), answer("Users?PassWord="+url.QueryEscape(other), h, b))
-	assertNoLeak(t, dir, pw, other)
+	dir := recordSteps(t, answer("Users?password=se;mi-pw9&name=x", h, b), answer("Users?PassWord="+url.QueryEscape(other), h, b),
+		answer("Users?pwd="+url.QueryEscape(short), h, b))
+	assertNoLeak(t, dir, pw, other, short)
 }
 
 func TestRecorderScrubsSecretInPath(t *testing.T) {

@@ -21,6 +21,8 @@ func TestScrubAuthorization(t *testing.T) {
 		{"Bearer tok-en", "Bearer recorded-token-1"},
 		{"Basic " + base64.StdEncoding.EncodeToString([]byte("client:s%3Acret")), "Basic " + base64.StdEncoding.EncodeToString([]byte("client:recorded-client-secret-1"))},
 		{"Negotiate abc", "recorded-authorization-2"},
+		{"PS-Auth key=K3y-1; runas=svc; pwd=[];", "PS-Auth key=recorded-api-key-1; runas=svc; pwd=[];"},
+		{"PS-Auth pwd=[no-end; runas=svc", "PS-Auth pwd=recorded-authorization-3; runas=svc;"},
 	} {
 		if got := s.authorization(tc.in); got != tc.want {
 			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
@@ -276,6 +278,17 @@ func TestReplaceSecretsInPlace(t *testing.T) {
 	s5.placeholder(kindPassword, "\x1b[31m\x1b[0m")
 	if got := s5.str("plain \x1b[31m\x1b[0m text"); got != "plain \x1b[31m\x1b[0m text" {
 		t.Errorf("a secret of terminal codes: %q", got)
+	}
+	// A '+' in a secret is a '+', and a space only where a form wrote it.
+	s6 := newScrubber()
+	s6.placeholder(kindPassword, "x+y-z9")
+	if got := s6.str("x y-z9 | x+y-z9 | x%2By-z9"); got != "x y-z9 | recorded-password-1 | recorded-password-1" {
+		t.Errorf("a secret with '+': %q", got)
+	}
+	// Base64 of binary bytes around a secret.
+	bin := base64.StdEncoding.EncodeToString(append([]byte{0xff, 0xfe, 0x00}, "x+y-z9"...))
+	if got := s6.str(bin); got != base64.RawStdEncoding.EncodeToString(append([]byte{0xff, 0xfe, 0x00}, "recorded-password-1"...)) {
+		t.Errorf("base64 of binary bytes: %q", got)
 	}
 	// A secret that is part of a placeholder's text is left in it.
 	s3 := newScrubber()
