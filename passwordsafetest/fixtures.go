@@ -3,7 +3,6 @@ package passwordsafetest
 import (
 	"embed"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"sort"
@@ -383,7 +382,6 @@ func routeRegexp(pattern []string) string {
 // ?jpeg=). A call no fixture answers is an error naming it.
 func (s *FixtureSet) Respond(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
 		_ = req.Body.Close()
 	}
 	fx := s.route(req)
@@ -406,7 +404,6 @@ func (s *FixtureSet) Responder(name string) func(*http.Request) (*http.Response,
 	fx := s.must(name)
 	return func(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
-			_, _ = io.Copy(io.Discard, req.Body)
 			_ = req.Body.Close()
 		}
 		return fx.ex.Response.response(req), nil

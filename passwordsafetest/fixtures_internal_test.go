@@ -599,6 +599,13 @@ func TestFixtureRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var routed []string
+	for _, fx := range fs.routes {
+		routed = append(routed, fx.spec.name)
+	}
+	if got := strings.Join(routed, " "); got != "things thing_missing thing_by_name thing thing_special item nested_item" {
+		t.Errorf("routed: %s", got)
+	}
 	for _, tc := range []struct{ method, target, want string }{
 		{"POST", "Things", ""},
 		{"GET", "Things", "things"},

@@ -549,6 +549,49 @@ func TestRecordedClientReplaysARecordingWithoutASignIn(t *testing.T) {
 	}
 }
 
+// A recording made at a base path of its own replays at that path, as
+// the user it signed in as.
+func TestRecordedClientReplaysAtTheRecordedBasePath(t *testing.T) {
+	dir := t.TempDir()
+	h, b := jsonAnswer(map[string]any{"UserId": 1, "UserName": "svc-backup"})
+	_, list := jsonAnswer([]string{})
+	steps := []leakStep{
+		{method: "POST", target: "Auth/SignAppin", header: http.Header{"Authorization": {"PS-Auth key=k3y-0f-a-vault; runas=svc-backup;"}}, respHeader: h, respBody: b},
+		answer("Requests", h, list),
+	}
+	hc := &http.Client{Transport: passwordsafetest.NewRecorder(dir, &answers{steps: steps})}
+	for _, st := range steps {
+		req, _ := http.NewRequest(st.method, "https://vault.example.test/ps/v3/"+st.target, nil)
+		for k, v := range st.header {
+			req.Header[k] = v
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+	}
+	t.Setenv("PS_RECORD", "")
+	ftb := &fakeTB{TB: t}
+	if ftb.run(func(tb testing.TB) {
+		c := passwordsafetest.RecordedClient(tb, dir)
+		if got := c.BaseURL().Path; got != "/ps/v3/" {
+			tb.Errorf("base path %s", got)
+		}
+		if _, _, err := c.Requests.List(bg, nil); err != nil {
+			tb.Errorf("%v", err)
+		}
+	}) || len(ftb.errors) > 0 {
+		t.Errorf("%q", ftb.errors)
+	}
+	// Options that do not make a client fail the test.
+	ftb = &fakeTB{TB: t}
+	if !ftb.run(func(tb testing.TB) { passwordsafetest.RecordedClient(tb, dir, passwordsafe.WithHTTPClient(nil)) }) ||
+		len(ftb.errors) != 1 || !strings.Contains(ftb.errors[0], "passwordsafetest: RecordedClient:") {
+		t.Errorf("a bad option: %q", ftb.errors)
+	}
+}
+
 func TestRecordedClientFailures(t *testing.T) {
 	for _, tc := range []struct {
 		name string

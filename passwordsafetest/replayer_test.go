@@ -381,3 +381,17 @@ func TestReplayerComparesLists(t *testing.T) {
 		}
 	}
 }
+
+type failingBody struct{}
+
+func (failingBody) Read([]byte) (int, error) { return 0, errors.New("the body broke off") }
+func (failingBody) Close() error             { return nil }
+
+func TestReplayerReturnsABodyThatDoesNotRead(t *testing.T) {
+	t.Parallel()
+	dir := recordRequests(t)
+	req, _ := http.NewRequest("POST", "https://vault.example.test"+passwordsafetest.BasePath+"Requests", failingBody{})
+	if _, err := newReplayer(t, dir).RoundTrip(req); err == nil || err.Error() != "the body broke off" {
+		t.Errorf("%v", err)
+	}
+}

@@ -281,7 +281,7 @@ func (s *scrubber) request(req *http.Request, body []byte, rt callRoute) recorde
 	case strings.HasPrefix(ct, "multipart/") && params["boundary"] != "":
 		out.set(s.multipart(plain, params["boundary"], rt))
 	case json.Valid(plain):
-		out.Body = s.json(plain, rt, "")
+		out.Body = s.json(plain, rt)
 	case ct == "application/x-www-form-urlencoded" || isText(plain):
 		out.Text = s.form(string(plain), rt)
 	default:
@@ -316,7 +316,7 @@ func (s *scrubber) response(resp *http.Response, body []byte, rt callRoute) reco
 	case ok && rt.credential != "" && !isJSONContainer(plain):
 		out.set(s.wholeCredential(plain, rt.credential))
 	case json.Valid(plain):
-		out.Body = s.json(plain, rt, "")
+		out.Body = s.json(plain, rt)
 	default:
 		out.set(plain)
 	}
@@ -397,7 +397,7 @@ func (s *scrubber) multipart(body []byte, boundary string, rt callRoute) []byte 
 		kind := secretKeyKind(p.FormName(), rt)
 		switch {
 		case json.Valid(content):
-			content = s.json(content, rt, "")
+			content = s.json(content, rt)
 		case kind != "":
 			content = []byte(s.replacement(kind, string(content)))
 		case p.FileName() != "" || rt.secretsSafe:
@@ -532,18 +532,14 @@ func (s *scrubber) form(raw string, rt callRoute) string {
 }
 
 // json applies the rules to a JSON document, keeping its order: every
-// value under a field with a secret's name, at any depth (a number too),
-// and, when bare names a kind, a document that is a bare value.
-func (s *scrubber) json(doc []byte, rt callRoute, bare string) json.RawMessage {
+// value under a field with a secret's name, at any depth (a number too).
+func (s *scrubber) json(doc []byte, rt callRoute) json.RawMessage {
 	out, err := rewriteJSON(doc, nil, func(v jsonValue) (string, bool) {
 		kind := ""
 		for _, k := range v.keys {
 			if kk := secretKeyKind(k, rt); kk != "" {
 				kind = kk
 			}
-		}
-		if kind == "" && v.top {
-			kind = bare
 		}
 		if kind == "" {
 			return v.text, v.str

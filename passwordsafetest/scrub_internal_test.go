@@ -55,15 +55,12 @@ func TestScrubCookies(t *testing.T) {
 func TestScrubJSONKeepsOrderAndScrubsSecretFields(t *testing.T) {
 	s := newScrubber()
 	in := `{"Z":1.50,"password":"p1","A":[1e3,true,null],"Nested":{"PrivateKey":"-----BEGIN\nkey\u00e9","Keys":{"Passphrase":["pp1","pp2"]}},"Name":"<b>&\"q\"","access_token":"t"}`
-	got := string(s.json([]byte(in), callRoute{}, ""))
+	got := string(s.json([]byte(in), callRoute{}))
 	want := `{"Z":1.50,"password":"recorded-password-1","A":[1e3,true,null],"Nested":{"PrivateKey":"` + jsonEscape(pemPlaceholder("recorded-private-key-1")) + `","Keys":{"Passphrase":["recorded-passphrase-1","recorded-passphrase-2"]}},"Name":"<b>&\"q\"","access_token":"recorded-token-1"}`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if got := string(s.json([]byte(`"p1"`), callRoute{}, kindPassword)); got != `"recorded-password-1"` {
-		t.Errorf("the same secret gets another placeholder: %s", got)
-	}
-	if got := string(s.json([]byte(` [ "a" , {"x" : "y"} ] `), callRoute{}, "")); got != `["a",{"x":"y"}]` {
+	if got := string(s.json([]byte(` [ "a" , {"x" : "y"} ] `), callRoute{})); got != `["a",{"x":"y"}]` {
 		t.Errorf("compacted: %s", got)
 	}
 }
@@ -395,6 +392,21 @@ func TestRecordedBodyFilesByKind(t *testing.T) {
 		}
 		if got != want || string(b.body()) != in {
 			t.Errorf("%q filed as %s, want %s; reads back %q", in, got, want, b.body())
+		}
+	}
+}
+
+func TestRecordedRunAs(t *testing.T) {
+	for header, want := range map[string]string{
+		"PS-Auth key=recorded-api-key-1; runas=DOMAIN\\svc; pwd=[recorded-run-as-password-1];": `DOMAIN\svc`,
+		"PS-Auth runas=svc;":                       "svc",
+		"PS-Auth key=recorded-api-key-1; runas= ;": replayDefaultRunAs,
+		"PS-Auth key=recorded-api-key-1;":          replayDefaultRunAs,
+		"Bearer recorded-token-1":                  replayDefaultRunAs,
+		"":                                         replayDefaultRunAs,
+	} {
+		if got := recordedRunAs(header); got != want {
+			t.Errorf("%q: %q, want %q", header, got, want)
 		}
 	}
 }
