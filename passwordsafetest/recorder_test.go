@@ -413,6 +413,13 @@ func TestRecorderReplacesItsOldRecording(t *testing.T) {
 	if _, err := passwordsafetest.NewReplayer(t.TempDir()); err == nil || !strings.Contains(err.Error(), "holds no recording") {
 		t.Errorf("an empty recording: %v", err)
 	}
+	dangling := t.TempDir()
+	if err := os.Symlink(filepath.Join(dangling, "gone"), filepath.Join(dangling, "0001-GET-Requests.json")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := passwordsafetest.NewReplayer(dangling); err == nil || !strings.Contains(err.Error(), "reading the recording") {
+		t.Errorf("a file that does not read: %v", err)
+	}
 }
 
 func dirNames(t *testing.T, dir string) string {
@@ -583,6 +590,16 @@ func TestRecordedClientReplaysAtTheRecordedBasePath(t *testing.T) {
 		}
 	}) || len(ftb.errors) > 0 {
 		t.Errorf("%q", ftb.errors)
+	}
+	// One recorded call left unmade fails the test.
+	ftb = &fakeTB{TB: t}
+	ftb.run(func(tb testing.TB) {
+		if _, err := passwordsafetest.RecordedClient(tb, dir).SignIn(bg); err != nil {
+			tb.Errorf("%v", err)
+		}
+	})
+	if len(ftb.errors) != 1 || !strings.Contains(ftb.errors[0], "1 calls recorded in") || !strings.Contains(ftb.errors[0], "0002-GET-ps_v3_Requests.json") {
+		t.Errorf("one call unmade: %q", ftb.errors)
 	}
 	// Options that do not make a client fail the test.
 	ftb = &fakeTB{TB: t}

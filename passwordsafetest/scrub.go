@@ -429,7 +429,6 @@ func (s *scrubber) authorization(v string) string {
 	case "basic":
 		if raw, err := base64.StdEncoding.DecodeString(rest); err == nil {
 			if id, secret, ok := strings.Cut(string(raw), ":"); ok {
-				id = unescapeForm(id)
 				return "Basic " + base64.StdEncoding.EncodeToString(
 					[]byte(id+":"+s.placeholder(kindClientSecret, unescapeForm(secret))))
 			}

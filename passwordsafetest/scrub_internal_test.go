@@ -20,6 +20,7 @@ func TestScrubAuthorization(t *testing.T) {
 		{"ps-auth key=K3y-2; runas=svc; challenge=123456;", "PS-Auth key=recorded-api-key-2; runas=svc; challenge=recorded-authorization-1;"},
 		{"Bearer tok-en", "Bearer recorded-token-1"},
 		{"Basic " + base64.StdEncoding.EncodeToString([]byte("client:s%3Acret")), "Basic " + base64.StdEncoding.EncodeToString([]byte("client:recorded-client-secret-1"))},
+		{"Basic " + base64.StdEncoding.EncodeToString([]byte("my%20client:an0ther")), "Basic " + base64.StdEncoding.EncodeToString([]byte("my%20client:recorded-client-secret-2"))}, // the ID as sent
 		{"Negotiate abc", "recorded-authorization-2"},
 		{"PS-Auth key=K3y-1; runas=svc; pwd=[];", "PS-Auth key=recorded-api-key-1; runas=svc; pwd=[];"},
 		{"PS-Auth pwd=[no-end; runas=svc", "PS-Auth pwd=recorded-authorization-3; runas=svc;"},
@@ -220,6 +221,7 @@ func TestCanonicalize(t *testing.T) {
 		{"%zz%4", false, "%zz%4"},                       // not escapes
 		{`\u0022\u002B\u003c\U00e4`, false, `"+<ä`},     // .NET and Go JSON escapes, either case
 		{`\ud83d\ude00 \ud83d`, false, "😀 \ufffd"},      // a surrogate pair; a lone high surrogate
+		{`\ud83d\u0041`, false, "\ufffdA"},              // a high surrogate, then no low one
 		{`\u12 \uZZZZ \u00`, false, `\u12 \uZZZZ \u00`}, // not escapes
 		{`\x41\X42\/\\\"\'\n\t\r\b\f\q\`, false, "AB/\\\"'\n\t\r\b\f\\q\\"},
 		{"&amp;&LT;&#39;&#x26;&#X3c;&bogus;&;", false, "&<'&<&bogus;&;"},
@@ -408,5 +410,18 @@ func TestRecordedRunAs(t *testing.T) {
 		if got := recordedRunAs(header); got != want {
 			t.Errorf("%q: %q, want %q", header, got, want)
 		}
+	}
+}
+
+// Recording files are for people to read in a diff: indented, with <, >
+// and & as they are.
+func TestRecordingFilesAreReadable(t *testing.T) {
+	b, err := encodeExchange(exchange{Request: recordedRequest{Method: "GET", Path: "/x"},
+		Response: recordedResponse{Status: 200, recordedBody: recordedBody{Text: "<p>a & b</p>"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"text": "<p>a & b</p>"`) || !strings.Contains(string(b), "\n    \"status\": 200,\n") {
+		t.Errorf("%s", b)
 	}
 }
