@@ -20,7 +20,7 @@ func (p *Replayer) bodyDiff(rec recordedRequest, req *http.Request, sent []byte)
 	if p.cfg.ignoreBodies || strings.Contains(strings.ToLower(rec.Path), "/auth/") {
 		return nil
 	}
-	live := bodyBytes(req.Header, sent)
+	live := bodyBytes(sent)
 	d := &differ{p: p}
 	switch {
 	case rec.Body != nil:

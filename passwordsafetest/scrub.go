@@ -273,7 +273,7 @@ func (s *scrubber) request(req *http.Request, body []byte, rt callRoute) recorde
 			out.Header.Add(name, v)
 		}
 	}
-	plain, gz := gunzipped(req.Header, body)
+	plain, gz := gunzipped(body)
 	out.Gzip = gz
 	ct, params, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
 	switch {
@@ -306,7 +306,7 @@ func (s *scrubber) response(resp *http.Response, body []byte, rt callRoute) reco
 			out.Header.Add(name, v)
 		}
 	}
-	plain, gz := gunzipped(resp.Header, body)
+	plain, gz := gunzipped(body)
 	out.Gzip = gz
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	switch {
@@ -350,12 +350,12 @@ func (s *scrubber) wholeCredential(body []byte, kind string) []byte {
 	return []byte(s.replacement(kind, string(body)))
 }
 
-// gunzipped returns a body sent gzip-compressed (Content-Encoding: gzip,
-// or the gzip magic, as when a caller's transport asked for gzip itself
-// and so left it compressed) decompressed, and whether it was.
-func gunzipped(h http.Header, body []byte) ([]byte, bool) {
-	if !strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") &&
-		!bytes.HasPrefix(body, []byte{0x1f, 0x8b, 0x08}) {
+// gunzipped returns a body sent gzip-compressed decompressed, and whether
+// it was: one that starts as gzip does (with or without Content-Encoding:
+// gzip, as when a caller's transport asked for gzip itself and so left it
+// compressed, or a proxy dropped the header) and reads as gzip.
+func gunzipped(body []byte) ([]byte, bool) {
+	if !bytes.HasPrefix(body, []byte{0x1f, 0x8b, 0x08}) {
 		return body, false
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(body))
@@ -420,7 +420,6 @@ func (s *scrubber) multipart(body []byte, boundary string, rt callRoute) []byte 
 // credentials; anything else whole.
 func (s *scrubber) authorization(v string) string {
 	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
-	rest = strings.TrimSpace(rest)
 	switch strings.ToLower(scheme) {
 	case "ps-auth":
 		return "PS-Auth " + s.psAuth(rest)
@@ -452,10 +451,11 @@ func unescapeForm(v string) string {
 func (s *scrubber) psAuth(v string) string {
 	var pwd string
 	hasPwd := false
-	if i := strings.Index(strings.ToLower(v), "pwd=["); i >= 0 {
-		if j := strings.LastIndex(v, "]"); j > i+4 {
-			pwd, hasPwd = v[i+5:j], true
-			v = v[:i] + v[j+1:]
+	const open = "pwd=["
+	if i := strings.Index(strings.ToLower(v), open); i >= 0 {
+		if j := strings.LastIndex(v[i:], "]"); j >= len(open) {
+			pwd, hasPwd = v[i+len(open):i+j], true
+			v = v[:i] + v[i+j+1:]
 		}
 	}
 	var parts []string
