@@ -430,6 +430,14 @@
 //
 //	mt.RegisterNoResponder(passwordsafetest.Fixtures().Respond)
 //
+// httpmock then counts every call under NO_RESPONDER. To count calls route
+// by route, register a responder per route instead; CallCountKey names a
+// route's key in httpmock's counts:
+//
+//	passwordsafetest.RegisterFixtures(mt)
+//	// ... the code under test ...
+//	mt.GetCallCountInfo()[passwordsafetest.Fixtures().CallCountKey("credentials")] // GET Credentials/{id}
+//
 // The wire, as the real server writes it (and a hand-written answer must
 // too):
 //
@@ -477,13 +485,26 @@
 // The first fixture of each call answers it; the others, and the errors,
 // are reached by name, with Responder or Body. Calls are matched by method
 // and path below the API base, with any ID in place of the IDs shown,
-// and for some by the query parameters shown:
+// and for some by the query parameters shown. Calls by name get the answer
+// for that name: GET ManagedAccounts?systemName=&accountName= answers the
+// seeded account named (names compared case-insensitively; app01's account
+// as deploy, EXAMPLE\deploy or deploy@example.test), and any other name the
+// server's 404 for a missing account. ?type=dsskey and ?type=passphrase get
+// the credential of that type: a private key is a throwaway Ed25519 key
+// (made from its placeholder's name) that parses, as every private key a
+// Recorder replaces.
 //
 //	auth_signappin             POST Auth/SignAppin                     200 User
 //	auth_token                 POST Auth/connect/token                 200 Token
 //	auth_signout               POST Auth/Signout                       200 empty
 //	managed_accounts_list      GET ManagedAccounts                     200 [ManagedAccount]
-//	managed_accounts_get       GET ManagedAccounts?systemName=&accountName= 200 ManagedAccount
+//	managed_accounts_get       GET ManagedAccounts?systemName=web01&accountName=root 200 ManagedAccount
+//	managed_accounts_get_db01  GET ManagedAccounts?systemName=db01&accountName=postgres 200 ManagedAccount
+//	managed_accounts_get_win01 GET ManagedAccounts?systemName=win01&accountName=Administrator 200 ManagedAccount
+//	managed_accounts_get_app01 GET ManagedAccounts?systemName=app01&accountName=EXAMPLE\deploy 200 ManagedAccount
+//	managed_accounts_get_vault01 GET ManagedAccounts?systemName=vault01&accountName=breakglass 200 ManagedAccount
+//	managed_accounts_get_db02  GET ManagedAccounts?systemName=db02&accountName=postgres 200 ManagedAccount
+//	error_404_managed_account  GET ManagedAccounts?systemName=&accountName= 404 "Managed Account not found"
 //	access_levels              GET AccessLevels                        200 [AccessLevel]
 //	requests_create            POST Requests                           201 1001
 //	requests_create_reused     POST Requests                           200 1001
@@ -493,6 +514,8 @@
 //	requests_list              GET Requests                            200 [Request]
 //	requests_list_approver     GET Requests?queue=app                  200 [Request]
 //	credentials                GET Credentials/1001                    200 "recorded-password-1"
+//	credentials_dsskey         GET Credentials/1001?type=dsskey        200 PEM key
+//	credentials_passphrase     GET Credentials/1001?type=passphrase    200 "recorded-passphrase-1"
 //	requests_rotate            PUT Requests/1001/RotateOnCheckin       204 empty
 //	requests_approve           PUT Requests/1003/Approve               204 empty
 //	requests_deny              PUT Requests/1004/Deny                  204 empty
@@ -520,6 +543,7 @@
 //	aliases_get                GET Aliases/2                           200 Alias
 //	aliases_request_create     POST Aliases/1/Requests                 201 1005
 //	aliases_credentials        GET Aliases/1/Credentials/1005          200 AliasCredentials
+//	aliases_credentials_dsskey GET Aliases/1/Credentials/1005?type=dsskey 200 AliasCredentials
 //	isa_requests               POST ISARequests?type=password          201 ISACredential
 //	isa_sessions               POST ISASessions                        201 SSHTicket
 //	request_sets_create        POST RequestSets                        201 RequestSet
@@ -739,58 +763,83 @@
 // PS_OAUTH_CLIENT_ID and PS_OAUTH_CLIENT_SECRET instead of PS_API_KEY and
 // PS_RUNAS to sign in with OAuth.) Commit testdata/backup. From then on,
 // go test replays it: no vault, no network, no credentials. The test fails
-// if the code makes a call that was not recorded, or more often, or leaves
-// a recorded call unmade: record anew. To record anew, run the command
+// if the code makes a call that was not recorded, or more often, or with
+// another body (a changed Reason), or leaves a recorded call unmade:
+// record anew. To record anew, run the command
 // again; the Recorder replaces the old files.
 //
 // Underneath are two RoundTrippers, for flows RecordedClient does not
-// cover (several users, a client built your own way): NewRecorder(dir,
-// next) sends calls on through next and writes each to dir;
-// NewReplayer(dir) answers them from there. Share one between the clients
-// of a flow (a requestor and an approver), and give the replaying clients
-// any base URL with the recorded base path.
+// cover (several users, a client built your own way, a match relaxed with
+// IgnoreFields): NewRecorder(dir, next) sends calls on through next and
+// writes each to dir; NewReplayer(dir, opts...) answers them from there.
+// Share one between the clients of a flow (a requestor and an approver),
+// and give the replaying clients any base URL with the recorded base path.
 //
-// Nothing secret is ever written. Before a file is written, the Recorder
-// replaces each secret by a stable placeholder, "recorded-<kind>-<n>" (the
-// n-th distinct value of its kind, the same in every file, so a replayed
-// credential is never empty):
+// Nothing secret is ever written, in any form, whatever the content type.
+// The Recorder replaces each secret by a stable placeholder,
+// "recorded-<kind>-<n>" (the n-th distinct value of its kind, the same in
+// every file, so a replayed credential is never empty). It finds secrets by
+// meaning:
 //
-//   - Authorization headers: the PS-Auth key and pwd=[...] (the run-as user
-//     is kept), Bearer tokens, Basic credentials;
+//   - Authorization headers: the PS-Auth key, pwd=[...] and challenge= (the
+//     run-as user is kept), Bearer tokens, Basic credentials;
 //   - every Cookie value and Set-Cookie value (Set-Cookie loses its
 //     Domain, so a replay works at any host);
-//   - client_secret in the OAuth form and access_token in its answer;
-//   - credentials: a 2xx answer that is a bare JSON string on a path with a
-//     Credentials or ISARequests segment (GET Credentials/{id}, POST
-//     ISARequests), and every JSON string field named Password, PrivateKey,
-//     Passphrase, Credentials, Credential or Text (a Secrets Safe text
-//     secret), in answers and in bodies sent (POST Sessions/Admin),
-//     whatever the endpoint;
-//   - Secrets Safe files: the content of a 2xx answer to GET
-//     Secrets-Safe/Secrets/{id}/file/download, and the file part of a
-//     multipart upload (whose JSON parts are scrubbed as any JSON body);
-//   - then, in the whole file, any of those secrets still there (six
-//     characters or more), raw, JSON-escaped or form-escaped: a secret an
-//     error message echoes is not written either.
+//   - the whole of any 2xx answer of a credential route (a path with a
+//     Credentials or ISARequests segment: GET Credentials/{id}, POST
+//     ISARequests, GET Aliases/{id}/Credentials/{id}) that is not a JSON
+//     object or list, whatever its content type: a JSON string, a JSON
+//     number (a password of digits), text/plain;
+//   - the content of a Secrets Safe file (GET
+//     Secrets-Safe/Secrets/{id}/file/download), and every part of a
+//     multipart upload under Secrets-Safe/ that is not JSON;
+//   - in JSON bodies sent and answered, in forms and in queries, every
+//     value (a number too) at any depth under a field named Password (or
+//     ending in it: NewPassword), Pwd, Credential(s), PrivateKey,
+//     Passphrase, Secret, ClientSecret or client_secret, ApiKey,
+//     access_token, refresh_token or id_token, and under Secrets-Safe/,
+//     Text.
 //
-// Of the answer's headers, only Content-Type, Content-Disposition,
-// Retry-After, Allow, WWW-Authenticate, WWW-Authenticate-2FA and
-// Set-Cookie are kept; the host is never written. Session tickets, replay
-// tokens and record keys are kept: they are one-use handles, not
-// credentials.
+// Bodies are read decoded: one sent gzip-compressed is kept decompressed
+// (and compressed again on replay). Then every secret it knows, of four
+// characters or more (and each line of 16 or more of a private key), is
+// replaced wherever else it turns up in a file: the path (so in no file
+// name either), the query, the headers kept, every value of a JSON body,
+// text, the bytes of a binary body; raw or in any escaped form (JSON, .NET
+// escapes such as \u0022, \/, percent escapes in either case, form
+// escapes, HTML entities, base64 in either alphabet), as Latin-1, across
+// terminal colour codes and CRLF line ends. A secret learnt late (a
+// password fetched after an error page echoed it) is scrubbed, by the call
+// that teaches it, from the files written before, which are renamed when
+// their names change.
+//
+// Of the answer's headers, only Content-Type, Content-Encoding,
+// Content-Disposition, Retry-After, Allow, WWW-Authenticate,
+// WWW-Authenticate-2FA and Set-Cookie are kept; the host is never written.
+// Session tickets, replay tokens and record keys are kept: they are
+// one-use handles, not credentials.
 //
 // A recording is a directory of files NNNN-METHOD-path.json, one call
 // each, in order. Each holds an object: "request" with "method", "path"
-// (without the host), "query", "header" (Authorization, Cookie and
-// Content-Type, scrubbed) and the body sent as "body" (JSON) or "text";
-// "response" with "status", "header" and the answer as "body" (JSON),
-// "text" (other text) or "base64" (images). The fixtures are files of
-// the same form.
+// (without the host), "query", "header" (Authorization, Cookie,
+// Content-Type and Content-Encoding, scrubbed) and the body sent;
+// "response" with "status", "header" and the answer. A body is "body"
+// (JSON), "text" (other UTF-8 text) or "base64" (anything else: images, a
+// Latin-1 page, a terminal with colours), with "gzip": true when it was
+// sent gzip-compressed. The fixtures are files of the same form.
 //
 // A Replayer answers a call with the recorded answer for the same method,
-// path (case-insensitive, as the server's paths are) and query (in any
-// order); a call made several times gets its answers in the recorded order,
-// so a wait that saw 4034 twice before the password sees the same.
+// path (case-insensitive, as the server's paths are), query (in any order)
+// and body: JSON bodies compare as JSON (order and spacing aside; null, ""
+// and a missing field alike), forms by parameter, multipart uploads part
+// by part; a placeholder, or one of this fake's random values (32 or more
+// lower-case letters and digits), matches any value. A call whose body
+// differs fails with the differences ("Reason: recorded "nightly backup",
+// sent "weekly backup""), never showing a secret field's value; the
+// bodies of sign-in calls are not compared. IgnoreFields("Reason") leaves
+// fields out, IgnoreBodies() compares no body. A call made several times
+// gets its answers in the recorded order, so a wait that saw 4034 twice
+// before the password sees the same.
 //
 // # Serving other programs
 //

@@ -2,15 +2,13 @@ package passwordsafetest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"sort"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -23,24 +21,31 @@ type exchange struct {
 }
 
 type recordedRequest struct {
-	Method string          `json:"method"`
-	Path   string          `json:"path"`            // as sent, escaped, without the host
-	Query  string          `json:"query,omitempty"` // the raw query
-	Header http.Header     `json:"header,omitempty"`
-	Body   json.RawMessage `json:"body,omitempty"` // a JSON body
-	Text   string          `json:"text,omitempty"` // any other body (a form)
+	Method string      `json:"method"`
+	Path   string      `json:"path"`            // as sent, escaped, without the host
+	Query  string      `json:"query,omitempty"` // the raw query
+	Header http.Header `json:"header,omitempty"`
+	recordedBody
 }
 
 type recordedResponse struct {
-	Status int             `json:"status"`
-	Header http.Header     `json:"header,omitempty"`
-	Body   json.RawMessage `json:"body,omitempty"`   // a JSON answer
-	Text   string          `json:"text,omitempty"`   // a text answer that is not JSON
-	Base64 []byte          `json:"base64,omitempty"` // anything else (images)
+	Status int         `json:"status"`
+	Header http.Header `json:"header,omitempty"`
+	recordedBody
 }
 
-// setBody files an answer under Body (JSON), Text (UTF-8 text) or Base64.
-func (r *recordedResponse) setBody(b []byte) {
+// recordedBody is a body as a file holds it: decoded (a body that was
+// sent gzip-compressed is kept decompressed, with gzip set) and filed by
+// what it is.
+type recordedBody struct {
+	Body   json.RawMessage `json:"body,omitempty"`   // JSON
+	Text   string          `json:"text,omitempty"`   // UTF-8 text that is not JSON (a form, a page)
+	Base64 []byte          `json:"base64,omitempty"` // anything else (images, a Latin-1 page, a terminal with colours)
+	Gzip   bool            `json:"gzip,omitempty"`   // sent gzip-compressed
+}
+
+// set files a body under Body (JSON), Text (UTF-8 text) or Base64.
+func (r *recordedBody) set(b []byte) {
 	switch {
 	case len(b) == 0:
 	case json.Valid(b):
@@ -52,8 +57,8 @@ func (r *recordedResponse) setBody(b []byte) {
 	}
 }
 
-// body returns the answer's bytes as the server sent them (JSON compact).
-func (r *recordedResponse) body() []byte {
+// body returns the body's bytes as they were sent (JSON compact).
+func (r *recordedBody) body() []byte {
 	switch {
 	case r.Body != nil:
 		var buf bytes.Buffer
@@ -65,6 +70,20 @@ func (r *recordedResponse) body() []byte {
 		return []byte(r.Text)
 	}
 	return r.Base64
+}
+
+// wire returns the body as it went over the wire: compressed again when
+// it was sent compressed.
+func (r *recordedBody) wire() []byte {
+	b := r.body()
+	if !r.Gzip {
+		return b
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write(b) // a bytes.Buffer does not fail
+	_ = zw.Close()
+	return buf.Bytes()
 }
 
 // isText reports whether b is UTF-8 without control characters other than
@@ -83,7 +102,7 @@ func isText(b []byte) bool {
 
 // response builds a fresh *http.Response for req from the recorded answer.
 func (r *recordedResponse) response(req *http.Request) *http.Response {
-	body := r.body()
+	body := r.wire()
 	h := r.Header.Clone()
 	if h == nil {
 		h = http.Header{}
@@ -131,45 +150,4 @@ func decodeExchange(b []byte) (exchange, error) {
 		return exchange{}, fmt.Errorf("status %d is not an HTTP status", ex.Response.Status)
 	}
 	return ex, nil
-}
-
-// canonicalQuery orders a raw query by parameter name (names compared
-// case-insensitively, as the server does), keeping each name's values in
-// order, so that "b=1&A=2" and "a=2&b=1" are the same call.
-func canonicalQuery(raw string) string {
-	q, err := url.ParseQuery(raw)
-	if err != nil {
-		return raw
-	}
-	lower := url.Values{}
-	for k, vs := range q {
-		lk := strings.ToLower(k)
-		lower[lk] = append(lower[lk], vs...)
-	}
-	keys := make([]string, 0, len(lower))
-	for k := range lower {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range lower[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(url.QueryEscape(k) + "=" + url.QueryEscape(v))
-		}
-	}
-	return b.String()
-}
-
-// callKey names a call for replay: the method, the path (case-insensitive,
-// as the server's paths are, without a trailing slash) and the query.
-func callKey(method, escapedPath, rawQuery string) string {
-	p := strings.ToLower(strings.TrimSuffix(escapedPath, "/"))
-	key := strings.ToUpper(method) + " " + p
-	if q := canonicalQuery(rawQuery); q != "" {
-		key += "?" + q
-	}
-	return key
 }

@@ -3,8 +3,8 @@ package passwordsafetest
 import (
 	"embed"
 	"fmt"
-	"io"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -20,14 +20,19 @@ type fixtureSpec struct {
 	call string
 	body string // JSON, or a form for Auth/connect/token; {var} as in call
 	// when lists the query parameters (comma-separated) a call must carry
-	// to get this answer rather than another entry's for the same path.
+	// to get this answer rather than another entry's for the same path;
+	// "name=a|b" also asks for one of the values (case-insensitive), which
+	// wins over a parameter with any value.
 	when string
 	// save keeps values of the answer for later entries: "var" the whole
 	// answer (a bare number), "var=Field" a field of it; comma-separated.
 	save string
 	// status is the status the call must answer; 0 for any 2xx. Entries
-	// with an error status are never routed: tests name them.
+	// with an error status are not routed (tests name them), unless
+	// routed says so: the answer to calls no other entry fits (an unknown
+	// name).
 	status int
+	routed bool
 }
 
 // fixtureTable lists the recorded answers, in the order they are recorded
@@ -35,6 +40,9 @@ type fixtureSpec struct {
 // The first entry for a method, path and set of when parameters answers
 // those calls; later ones (another session type, a reused request, an
 // error) are only reached by name.
+//
+// Calls by name get the answer for that name: each seeded managed account
+// has its entry, and a name no entry knows gets the server's 404.
 //
 // To cover a new endpoint the fake serves, add one entry here, run the
 // command above, and list the new name in the package documentation
@@ -49,7 +57,19 @@ var fixtureTable = []fixtureSpec{
 	// Finding an account.
 	{name: "managed_accounts_list", as: "requestor", call: "GET ManagedAccounts"},
 	{name: "managed_accounts_get", as: "requestor", call: "GET ManagedAccounts?systemName=web01&accountName=root",
-		when: "systemName,accountName"},
+		when: "systemName=web01,accountName=root"},
+	{name: "managed_accounts_get_db01", as: "requestor", call: "GET ManagedAccounts?systemName=db01&accountName=postgres",
+		when: "systemName=db01,accountName=postgres"},
+	{name: "managed_accounts_get_win01", as: "requestor", call: "GET ManagedAccounts?systemName=win01&accountName=Administrator",
+		when: "systemName=win01,accountName=Administrator"},
+	{name: "managed_accounts_get_app01", as: "requestor", call: `GET ManagedAccounts?systemName=app01&accountName=EXAMPLE\deploy`,
+		when: `systemName=app01,accountName=deploy|EXAMPLE\deploy|deploy@example.test`},
+	{name: "managed_accounts_get_vault01", as: "requestor", call: "GET ManagedAccounts?systemName=vault01&accountName=breakglass",
+		when: "systemName=vault01,accountName=breakglass"},
+	{name: "managed_accounts_get_db02", as: "requestor", call: "GET ManagedAccounts?systemName=db02&accountName=postgres",
+		when: "systemName=db02,accountName=postgres"},
+	{name: "error_404_managed_account", as: "requestor", call: "GET ManagedAccounts?systemName=web01&accountName=nobody",
+		when: "systemName,accountName", status: http.StatusNotFound, routed: true},
 	{name: "access_levels", as: "admin", call: "GET AccessLevels"},
 
 	// A request, its credential and a session, through to check-in.
@@ -61,6 +81,8 @@ var fixtureTable = []fixtureSpec{
 		body: `{"AccessType":"SSH","SystemID":1,"AccountID":11,"DurationMinutes":30}`, status: http.StatusConflict},
 	{name: "requests_list", as: "requestor", call: "GET Requests"},
 	{name: "credentials", as: "requestor", call: "GET Credentials/{request}"},
+	{name: "credentials_dsskey", as: "requestor", call: "GET Credentials/{request}?type=dsskey", when: "type=dsskey"},
+	{name: "credentials_passphrase", as: "requestor", call: "GET Credentials/{request}?type=passphrase", when: "type=passphrase"},
 	{name: "requests_rotate", as: "requestor", call: "PUT Requests/{request}/RotateOnCheckin"},
 	{name: "sessions_create", as: "requestor", call: "POST Requests/{request}/Sessions",
 		body: `{"SessionType":"sshticket"}`, save: "session=SessionID"},
@@ -109,6 +131,7 @@ var fixtureTable = []fixtureSpec{
 	{name: "aliases_request_create", as: "requestor", call: "POST Aliases/1/Requests",
 		body: `{"AccessType":"SSH","DurationMinutes":5}`, save: "aliasRequest"},
 	{name: "aliases_credentials", as: "requestor", call: "GET Aliases/1/Credentials/{aliasRequest}"},
+	{name: "aliases_credentials_dsskey", as: "requestor", call: "GET Aliases/1/Credentials/{aliasRequest}?type=dsskey", when: "type=dsskey"},
 
 	// The ISA role, request sets, policies, nodes and the server's version.
 	{name: "isa_requests", as: "isa", call: "POST ISARequests?type=password",
@@ -287,12 +310,38 @@ func (f fixtureSpec) pattern() []string {
 	return segs
 }
 
-func (f fixtureSpec) whenParams() []string {
+// whenParam is a query parameter a call must carry to get an entry's
+// answer, and the values it must have (any, when none are listed).
+type whenParam struct {
+	name   string
+	values []string
+}
+
+func (f fixtureSpec) whenParams() []whenParam {
 	if f.when == "" {
 		return nil
 	}
-	return strings.Split(f.when, ",")
+	var out []whenParam
+	for _, w := range strings.Split(f.when, ",") {
+		name, values, hasValues := strings.Cut(w, "=")
+		p := whenParam{name: name}
+		if hasValues {
+			p.values = strings.Split(values, "|")
+		}
+		out = append(out, p)
+	}
+	return out
 }
+
+// routeKey names the calls the entry may answer: its method, path pattern
+// and when parameters.
+func (f fixtureSpec) routeKey() string {
+	return f.method() + " " + strings.ToLower(strings.Join(f.pattern(), "/")) + "?" + strings.ToLower(f.when)
+}
+
+// answers reports whether the entry answers the calls of its route key:
+// a success, or an error marked routed.
+func (f fixtureSpec) answers() bool { return f.status == 0 || f.routed }
 
 //go:embed fixtures/*.json
 var fixtureFiles embed.FS
@@ -310,7 +359,7 @@ type FixtureSet struct {
 type fixture struct {
 	spec    fixtureSpec
 	pattern []string
-	when    []string
+	when    []whenParam
 	ex      exchange
 }
 
@@ -339,8 +388,7 @@ func newFixtureSet(table []fixtureSpec, read func(name string) ([]byte, error)) 
 		fx := &fixture{spec: spec, pattern: spec.pattern(), when: spec.whenParams(), ex: ex}
 		fs.byName[spec.name] = fx
 		fs.names = append(fs.names, spec.name)
-		key := spec.method() + " " + strings.ToLower(strings.Join(fx.pattern, "/")) + "?" + strings.ToLower(spec.when)
-		if spec.status == 0 && !routed[key] {
+		if key := spec.routeKey(); spec.answers() && !routed[key] {
 			routed[key] = true
 			fs.routes = append(fs.routes, fx)
 		}
@@ -365,8 +413,10 @@ func newFixtureSet(table []fixtureSpec, read func(name string) ([]byte, error)) 
 //	passwordsafe.WithHTTPClient(&http.Client{Transport: passwordsafetest.Fixtures()})
 //
 // The answers are static: every call gets the same answer, whatever IDs
-// it names. The package documentation ("Recorded answers") lists them,
-// their shapes and the values they hold.
+// it names; a lookup by name gets the answer for that name (each seeded
+// account, or the server's 404). For counting calls route by route, see
+// RegisterFixtures. The package documentation ("Recorded answers") lists
+// the answers, their shapes and the values they hold.
 func Fixtures() *FixtureSet {
 	fs, err := loadFixtures()
 	if err != nil {
@@ -375,18 +425,95 @@ func Fixtures() *FixtureSet {
 	return fs
 }
 
+// RegisterFixtures registers on an httpmock transport one responder per
+// call the fixtures answer (a method and a path, such as GET
+// Credentials/{id}), each answering as Fixtures().Respond does, so that
+// mt.GetCallCountInfo() counts the calls route by route, under the key
+// CallCountKey names:
+//
+//	mt := httpmock.NewMockTransport()
+//	passwordsafetest.RegisterFixtures(mt)
+//	// ... the code under test ...
+//	calls := mt.GetCallCountInfo()[passwordsafetest.Fixtures().CallCountKey("credentials")]
+//
+// mt is an *httpmock.MockTransport, or anything with its RegisterResponder
+// method (this package does not import httpmock). Each responder is a
+// regular expression on the path, as "=~" responders are: case-insensitive,
+// at any base URL, with any query. httpmock tries responders for exact URLs
+// first, then regular expressions in the order they were registered, so a
+// test's own regular expression answers before the fixtures only when it is
+// registered first, or when it is the same route string (CallCountKey
+// without its method), which replaces the fixture's responder in place.
+func RegisterFixtures[R ~func(*http.Request) (*http.Response, error)](mt interface {
+	RegisterResponder(method, url string, responder R)
+}) {
+	fs := Fixtures()
+	for _, fx := range fs.byRoute() {
+		mt.RegisterResponder(fx.spec.method(), routeRegexp(fx.pattern), fs.Respond)
+	}
+}
+
+// CallCountKey is the key under which httpmock's GetCallCountInfo counts
+// the calls to the named fixture's route, once RegisterFixtures registered
+// it: "GET =~(?i)/Credentials/[^/]+\z". Calls of one route share a key,
+// whatever fixture answered them (credentials and credentials_dsskey). An
+// unknown name panics, listing the names.
+func (s *FixtureSet) CallCountKey(name string) string {
+	fx := s.must(name)
+	return fx.spec.method() + " " + routeRegexp(fx.pattern)
+}
+
+// byRoute lists one routed fixture per method and path pattern, longest
+// patterns first, so that a pattern that is the tail of another
+// (Credentials/* of Aliases/*/Credentials/*) is tried after it, and among
+// patterns of one length those with fewer wildcards first, so that a named
+// segment (Secrets/move) is tried before an ID (Secrets/*).
+func (s *FixtureSet) byRoute() []*fixture {
+	seen := map[string]bool{}
+	var out []*fixture
+	for _, fx := range s.routes {
+		key := fx.spec.method() + " " + routeRegexp(fx.pattern)
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, fx)
+		}
+	}
+	wildcards := func(p []string) int { return strings.Count(strings.Join(p, "/"), "*") }
+	sort.SliceStable(out, func(i, j int) bool {
+		if a, b := len(out[i].pattern), len(out[j].pattern); a != b {
+			return a > b
+		}
+		return wildcards(out[i].pattern) < wildcards(out[j].pattern)
+	})
+	return out
+}
+
+// routeRegexp is a path pattern as an httpmock regular expression: it
+// matches the end of a URL's path, segment by segment, IDs ("*") being any
+// one segment.
+func routeRegexp(pattern []string) string {
+	segs := make([]string, len(pattern))
+	for i, p := range pattern {
+		if p == "*" {
+			segs[i] = "[^/]+"
+		} else {
+			segs[i] = regexp.QuoteMeta(p)
+		}
+	}
+	return "=~(?i)/" + strings.Join(segs, "/") + `\z`
+}
+
 // Respond answers a call with its recorded answer: it has the type of an
 // httpmock.Responder, for mt.RegisterNoResponder or mt.RegisterResponder.
 // The call is found by method, by the path below the API base
 // (".../api/public/v3/", case-insensitive, IDs in the path matching any
 // ID) and by the query parameters listed in the package documentation
-// (GET Aliases?name=, GET ManagedAccounts?systemName=&accountName=, the
-// replay's ?screen=, ?png= and ?jpeg=, and the inventory's ?name=,
-// ?username= and ?title=). A call no fixture answers is an error naming
-// it.
+// (GET Aliases?name=, GET ManagedAccounts?systemName=&accountName= by the
+// names given, the credentials' ?type=, the replay's ?screen=, ?png= and
+// ?jpeg=, and the inventory's ?name=, ?username= and ?title=). A call no
+// fixture answers is an error naming it.
 func (s *FixtureSet) Respond(req *http.Request) (*http.Response, error) {
 	if req.Body != nil {
-		_, _ = io.Copy(io.Discard, req.Body)
 		_ = req.Body.Close()
 	}
 	fx := s.route(req)
@@ -409,7 +536,6 @@ func (s *FixtureSet) Responder(name string) func(*http.Request) (*http.Response,
 	fx := s.must(name)
 	return func(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
-			_, _ = io.Copy(io.Discard, req.Body)
 			_ = req.Body.Close()
 		}
 		return fx.ex.Response.response(req), nil
@@ -451,13 +577,21 @@ func (s *FixtureSet) route(req *http.Request) *fixture {
 	}
 	segs := strings.Split(strings.Trim(p, "/"), "/")
 	query := req.URL.Query()
-	has := func(name string) bool {
-		for k := range query {
-			if strings.EqualFold(k, name) {
-				return true
+	param := func(w whenParam) (valued, ok bool) {
+		for k, vs := range query {
+			if !strings.EqualFold(k, w.name) {
+				continue
+			}
+			if w.values == nil {
+				return false, true
+			}
+			for _, want := range w.values {
+				if len(vs) > 0 && strings.EqualFold(strings.TrimSpace(vs[0]), want) {
+					return true, true
+				}
 			}
 		}
-		return false
+		return false, false
 	}
 	var best *fixture
 	bestScore := -1
@@ -479,10 +613,15 @@ func (s *FixtureSet) route(req *http.Request) *fixture {
 				ok = false
 			}
 		}
+		// when parameters with values first, then any when parameters,
+		// then path length, then literal segments.
 		for _, w := range fx.when {
-			ok = ok && has(w)
+			valued, has := param(w)
+			ok = ok && has
+			if valued {
+				score += 1000000
+			}
 		}
-		// when parameters first, then path length, then literal segments.
 		score += len(fx.when)*10000 + len(fx.pattern)*100
 		if ok && score > bestScore {
 			best, bestScore = fx, score

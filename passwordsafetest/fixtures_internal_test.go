@@ -1,7 +1,10 @@
 package passwordsafetest
 
 import (
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 )
 
 // The fixtures are recorded from the fake, through a Recorder, by
@@ -97,7 +102,7 @@ func recordFixtures(t *testing.T) map[string]exchange {
 		signedIn[user] = true
 	}
 
-	out := map[string]exchange{}
+	at := map[string]int{} // the entry's file; read at the end, as a secret learnt late changes earlier files
 	for _, spec := range fixtureTable {
 		call, body := expandVars(t, spec.call, vars), expandVars(t, spec.body, vars)
 		var status int
@@ -113,8 +118,12 @@ func recordFixtures(t *testing.T) map[string]exchange {
 				t.Fatalf("fixture %s: %s answered %d %s", spec.name, call, status, answer)
 			}
 		}
-		out[spec.name] = rec.written[len(rec.written)-1]
+		at[spec.name] = len(rec.written) - 1
 		saveVars(t, spec, answer, vars)
+	}
+	out := map[string]exchange{}
+	for name, i := range at {
+		out[name] = rec.written[i]
 	}
 	return out
 }
@@ -215,8 +224,8 @@ func TestFixtures(t *testing.T) {
 
 // randomValue matches the values the fake draws at random on every
 // recording: session tokens, record keys, tickets, replay IDs (runs of 32
-// or more lower-case letters and digits).
-var randomValue = regexp.MustCompile(`[0-9a-z]{32,}`)
+// or more lower-case letters and digits), request set IDs (GUIDs).
+var randomValue = regexp.MustCompile(`[0-9a-z]{32,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
 // maskRandom is a fixture file without its random values.
 func maskRandom(file []byte) string { return randomValue.ReplaceAllString(string(file), "<random>") }
@@ -288,9 +297,8 @@ func TestFixturesEmbedded(t *testing.T) {
 	}
 	routedBy := map[string]string{}
 	for _, spec := range fixtureTable {
-		key := spec.method() + " " + strings.ToLower(strings.Join(spec.pattern(), "/")) + "?" + strings.ToLower(spec.when)
-		if _, ok := routedBy[key]; !ok && spec.status == 0 {
-			routedBy[key] = spec.name
+		if _, ok := routedBy[spec.routeKey()]; !ok && spec.answers() {
+			routedBy[spec.routeKey()] = spec.name
 		}
 	}
 	sample := map[string]string{}
@@ -300,8 +308,7 @@ func TestFixturesEmbedded(t *testing.T) {
 		}
 	}
 	for _, spec := range fixtureTable {
-		key := spec.method() + " " + strings.ToLower(strings.Join(spec.pattern(), "/")) + "?" + strings.ToLower(spec.when)
-		want, ok := routedBy[key]
+		want, ok := routedBy[spec.routeKey()]
 		if !ok {
 			continue // an error of a call no success answers; not routed
 		}
@@ -323,6 +330,56 @@ func TestFixturesEmbedded(t *testing.T) {
 			if resp.StatusCode != fs.Status(want) || resp.Request != req {
 				t.Errorf("%s: status %d, request %p", spec.name, resp.StatusCode, resp.Request)
 			}
+		}
+	}
+}
+
+// TestRegisterFixturesRoutesEveryCall checks that with the per-route
+// responders, each entry's call is answered as Respond answers it and
+// counted under its own route, at any base URL: no route's expression
+// catches another route's calls.
+func TestRegisterFixturesRoutesEveryCall(t *testing.T) {
+	fs := Fixtures()
+	sample := map[string]string{}
+	for _, spec := range fixtureTable {
+		for _, ref := range varRef.FindAllString(spec.call+spec.body, -1) {
+			sample[ref[1:len(ref)-1]] = "4242"
+		}
+	}
+	reg := &registry{}
+	RegisterFixtures(reg)
+	seen := map[string]bool{}
+	for _, r := range reg.routes {
+		if seen[r] {
+			t.Errorf("%s is registered twice", r)
+		}
+		seen[r] = true
+	}
+	for _, base := range []string{"https://vault.example.test" + BasePath, "https://proxy.example.test/ps/"} {
+		mt := httpmock.NewMockTransport()
+		RegisterFixtures(mt)
+		for _, spec := range fixtureTable {
+			method, target, _ := strings.Cut(expandVars(t, spec.call, sample), " ")
+			req, err := http.NewRequest(method, base+target, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := mt.GetCallCountInfo()[fs.CallCountKey(spec.name)]
+			resp, err := mt.RoundTrip(req)
+			if err != nil {
+				t.Errorf("%s %s: %v", method, base+target, err)
+				continue
+			}
+			_ = resp.Body.Close()
+			if want := fs.route(req); resp.StatusCode != want.ex.Response.Status {
+				t.Errorf("%s %s: %d, want %s's %d", method, base+target, resp.StatusCode, want.spec.name, want.ex.Response.Status)
+			}
+			if after := mt.GetCallCountInfo()[fs.CallCountKey(spec.name)]; after != before+1 {
+				t.Errorf("%s %s is not counted under %s", method, base+target, fs.CallCountKey(spec.name))
+			}
+		}
+		if n := mt.GetCallCountInfo()["NO_RESPONDER"]; n != 0 {
+			t.Errorf("%d calls without a responder", n)
 		}
 	}
 }
@@ -425,6 +482,18 @@ func sameParams(doc, rec string) bool {
 func checkAnswer(r recordedResponse, answer string, fields map[string][]string) error {
 	typed := regexp.MustCompile(`^(text|binary) \((.+)\)$`).FindStringSubmatch(answer)
 	switch {
+	case answer == "PEM key":
+		var key string
+		if err := json.Unmarshal(r.Body, &key); err != nil {
+			return fmt.Errorf("is not a JSON string: %s", r.Body)
+		}
+		block, _ := pem.Decode([]byte(key))
+		if block == nil {
+			return fmt.Errorf("is not PEM: %s", key)
+		}
+		if _, err := x509.ParsePKCS8PrivateKey(block.Bytes); err != nil {
+			return fmt.Errorf("is not a private key: %v", err)
+		}
 	case answer == "empty":
 		if len(r.body()) != 0 {
 			return fmt.Errorf("has a body: %s", r.body())
@@ -501,6 +570,84 @@ func objectKeys(doc []byte) ([]string, error) {
 		}
 	}
 	return keys, nil
+}
+
+// registry records what RegisterFixtures registers.
+type registry struct{ routes []string }
+
+func (r *registry) RegisterResponder(method, url string, _ func(*http.Request) (*http.Response, error)) {
+	r.routes = append(r.routes, method+" "+url)
+}
+
+// TestFixtureRouting checks the routing rules on a table of its own: an
+// error is routed only when marked so, the first entry of a route answers
+// it, a parameter asked with its value wins over one asked with any value,
+// and a longer pattern over a shorter one with as many literal segments.
+func TestFixtureRouting(t *testing.T) {
+	table := []fixtureSpec{
+		{name: "conflict", call: "POST Things", status: http.StatusConflict},
+		{name: "things", call: "GET Things"},
+		{name: "things_again", call: "GET Things"},
+		{name: "thing_missing", call: "GET Things?name=z", when: "name", status: http.StatusNotFound, routed: true},
+		{name: "thing_by_name", call: "GET Things?name=a", when: "name=a|b"},
+		{name: "thing", call: "GET Things/{id}"},
+		{name: "thing_special", call: "GET Things/special"},
+		{name: "item", call: "GET Items/{id}"},
+		{name: "nested_item", call: "GET {x}/Items/{id}"},
+	}
+	read := func(name string) ([]byte, error) {
+		return encodeExchange(exchange{Request: recordedRequest{Method: "GET", Path: "/x"}, Response: recordedResponse{Status: 200 + len(name)}})
+	}
+	fs, err := newFixtureSet(table, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routed []string
+	for _, fx := range fs.routes {
+		routed = append(routed, fx.spec.name)
+	}
+	if got := strings.Join(routed, " "); got != "things thing_missing thing_by_name thing thing_special item nested_item" {
+		t.Errorf("routed: %s", got)
+	}
+	for _, tc := range []struct{ method, target, want string }{
+		{"POST", "Things", ""},
+		{"GET", "Things", "things"},
+		{"GET", "Things?NAME=B", "thing_by_name"},
+		{"GET", "Things?name=c", "thing_missing"},
+		{"GET", "Items/7", "item"},
+		{"GET", "Things/7", "thing"},
+		{"GET", "Things/special", "thing_special"},
+		{"GET", "Group/Items/7", "nested_item"},
+	} {
+		req, _ := http.NewRequest(tc.method, "https://proxy.example.test/"+tc.target, nil)
+		got := ""
+		if fx := fs.route(req); fx != nil {
+			got = fx.spec.name
+		}
+		if got != tc.want {
+			t.Errorf("%s %s: routed to %q, want %q", tc.method, tc.target, got, tc.want)
+		}
+	}
+	req, _ := http.NewRequest("DELETE", "https://proxy.example.test/Things", nil)
+	if resp, err := fs.Respond(req); err == nil || resp != nil || err.Error() != "passwordsafetest: no fixture answers DELETE /Things (see Fixtures)" {
+		t.Errorf("a call no fixture answers: %v %v", resp, err)
+	}
+	failing := func(name string) ([]byte, error) {
+		if name == "item" {
+			return nil, os.ErrNotExist
+		}
+		return read(name)
+	}
+	if _, err := newFixtureSet(table, failing); !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "fixture item") {
+		t.Errorf("a file that does not read: %v", err)
+	}
+	garbled := func(name string) ([]byte, error) { return []byte(`{"request":{}}`), nil }
+	if _, err := newFixtureSet(table, garbled); err == nil || !strings.Contains(err.Error(), "fixture conflict: the request has no method") {
+		t.Errorf("a file that does not decode: %v", err)
+	}
+	if _, err := newFixtureSet(append(table, table[1]), read); err == nil || !strings.Contains(err.Error(), "things is listed twice") {
+		t.Errorf("a name listed twice: %v", err)
+	}
 }
 
 // TestFixturesCoverTheFake checks that every endpoint the fake serves has

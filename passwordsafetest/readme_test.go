@@ -83,6 +83,24 @@ func TestBackupWithRecordedAnswers(t *testing.T) {
 	}
 }
 
+func TestBackupReadsThePasswordOnce(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	passwordsafetest.RegisterFixtures(mt) // a responder per route
+	client, err := passwordsafe.NewClient("https://vault.example.test",
+		passwordsafe.WithAPIKey("key", "requestor"),
+		passwordsafe.WithHTTPClient(&http.Client{Transport: mt}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := backup(t.Context(), client); err != nil {
+		t.Fatal(err)
+	}
+	calls := mt.GetCallCountInfo()
+	if n := calls[passwordsafetest.Fixtures().CallCountKey("credentials")]; n != 1 {
+		t.Errorf("GET Credentials/{id} called %d times", n)
+	}
+}
+
 func TestBackupWhenTheAccountIsTaken(t *testing.T) {
 	mt := httpmock.NewMockTransport()
 	mt.RegisterNoResponder(passwordsafetest.Fixtures().Respond)
@@ -102,6 +120,22 @@ func TestBackupWhenTheAccountIsTaken(t *testing.T) {
 
 func TestBackupAgainstMyVault(t *testing.T) {
 	client := passwordsafetest.RecordedClient(t, "testdata/backup")
+	if err := backup(t.Context(), client); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBackupReplayedWhateverTheReason(t *testing.T) {
+	replayer, err := passwordsafetest.NewReplayer("testdata/backup", passwordsafetest.IgnoreFields("Reason"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := passwordsafe.NewClient("https://vault.example.test",
+		passwordsafe.WithAPIKey("key", "requestor"),
+		passwordsafe.WithHTTPClient(&http.Client{Transport: replayer}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := backup(t.Context(), client); err != nil {
 		t.Fatal(err)
 	}

@@ -413,6 +413,13 @@ func TestRecorderReplacesItsOldRecording(t *testing.T) {
 	if _, err := passwordsafetest.NewReplayer(t.TempDir()); err == nil || !strings.Contains(err.Error(), "holds no recording") {
 		t.Errorf("an empty recording: %v", err)
 	}
+	dangling := t.TempDir()
+	if err := os.Symlink(filepath.Join(dangling, "gone"), filepath.Join(dangling, "0001-GET-Requests.json")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := passwordsafetest.NewReplayer(dangling); err == nil || !strings.Contains(err.Error(), "reading the recording") {
+		t.Errorf("a file that does not read: %v", err)
+	}
 }
 
 func dirNames(t *testing.T, dir string) string {
@@ -530,6 +537,75 @@ func TestRecordedClientRecordsThenReplays(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// A recording without a sign-in (made by a client of your own) still
+// gives a client; its calls fail as unrecorded.
+func TestRecordedClientReplaysARecordingWithoutASignIn(t *testing.T) {
+	h, b := jsonAnswer([]string{})
+	dir := recordSteps(t, answer("Requests", h, b))
+	t.Setenv("PS_RECORD", "")
+	ftb := &fakeTB{TB: t}
+	var c *passwordsafe.Client
+	if ftb.run(func(tb testing.TB) { c = passwordsafetest.RecordedClient(tb, dir) }) || c == nil {
+		t.Fatalf("no client: %q", ftb.errors)
+	}
+	if got := c.BaseURL().String(); got != "https://vault.example.test/BeyondTrust/api/public/v3/" {
+		t.Errorf("base URL %s", got)
+	}
+}
+
+// A recording made at a base path of its own replays at that path, as
+// the user it signed in as.
+func TestRecordedClientReplaysAtTheRecordedBasePath(t *testing.T) {
+	dir := t.TempDir()
+	h, b := jsonAnswer(map[string]any{"UserId": 1, "UserName": "svc-backup"})
+	_, list := jsonAnswer([]string{})
+	steps := []leakStep{
+		{method: "POST", target: "Auth/SignAppin", header: http.Header{"Authorization": {"PS-Auth key=k3y-0f-a-vault; runas=svc-backup;"}}, respHeader: h, respBody: b},
+		answer("Requests", h, list),
+	}
+	hc := &http.Client{Transport: passwordsafetest.NewRecorder(dir, &answers{steps: steps})}
+	for _, st := range steps {
+		req, _ := http.NewRequest(st.method, "https://vault.example.test/ps/v3/"+st.target, nil)
+		for k, v := range st.header {
+			req.Header[k] = v
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+	}
+	t.Setenv("PS_RECORD", "")
+	ftb := &fakeTB{TB: t}
+	if ftb.run(func(tb testing.TB) {
+		c := passwordsafetest.RecordedClient(tb, dir)
+		if got := c.BaseURL().Path; got != "/ps/v3/" {
+			tb.Errorf("base path %s", got)
+		}
+		if _, _, err := c.Requests.List(bg, nil); err != nil {
+			tb.Errorf("%v", err)
+		}
+	}) || len(ftb.errors) > 0 {
+		t.Errorf("%q", ftb.errors)
+	}
+	// One recorded call left unmade fails the test.
+	ftb = &fakeTB{TB: t}
+	ftb.run(func(tb testing.TB) {
+		if _, err := passwordsafetest.RecordedClient(tb, dir).SignIn(bg); err != nil {
+			tb.Errorf("%v", err)
+		}
+	})
+	if len(ftb.errors) != 1 || !strings.Contains(ftb.errors[0], "1 calls recorded in") || !strings.Contains(ftb.errors[0], "0002-GET-ps_v3_Requests.json") {
+		t.Errorf("one call unmade: %q", ftb.errors)
+	}
+	// Options that do not make a client fail the test.
+	ftb = &fakeTB{TB: t}
+	if !ftb.run(func(tb testing.TB) { passwordsafetest.RecordedClient(tb, dir, passwordsafe.WithHTTPClient(nil)) }) ||
+		len(ftb.errors) != 1 || !strings.Contains(ftb.errors[0], "passwordsafetest: RecordedClient:") {
+		t.Errorf("a bad option: %q", ftb.errors)
 	}
 }
 

@@ -711,7 +711,7 @@ func TestRecorderScrubsSecretsSafe(t *testing.T) {
 			t.Errorf("the recording holds the %s", what)
 		}
 	}
-	for _, placeholder := range []string{"recorded-text-1", "recorded-file-1", `name=\"secretmetadata\"`, "recorded-password-"} {
+	for _, placeholder := range []string{"recorded-secret-1", "recorded-file-1", `name=\"secretmetadata\"`, "recorded-password-"} {
 		if !strings.Contains(all, placeholder) {
 			t.Errorf("the recording lacks %s", placeholder)
 		}
