@@ -627,7 +627,7 @@
 //	smart_rules_get            GET SmartRules/2                        200 SmartRule
 //	managed_accounts_by_system GET ManagedSystems/2/ManagedAccounts    200 [ManagedAccountDetails]
 //	managed_accounts_get_by_id GET ManagedAccounts/21                  200 ManagedAccountDetails
-//	managed_accounts_totp      GET ManagedAccounts/11/Credentials?type= 200 "recorded-password-4"
+//	managed_accounts_totp      GET ManagedAccounts/11/Credentials?type= 200 "recorded-password-8"
 //	workgroups_create          POST Workgroups                         201 Workgroup
 //	assets_create              POST Workgroups/3/Assets                201 Asset
 //	assets_update              PUT Assets/8                            200 Asset
