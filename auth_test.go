@@ -618,6 +618,9 @@ func TestOAuthHugeExpiryIsKept(t *testing.T) {
 		assert.Greater(t, left, time.Duration(0), exp)
 		assert.LessOrEqual(t, left, maxTokenLife, exp)
 	}
+	// Up to a day, expires_in is believed as it is; beyond, a day.
+	assert.Equal(t, 23*time.Hour+30*time.Minute, tokenLife([]byte("84600")))
+	assert.Equal(t, 24*time.Hour, tokenLife([]byte("86401")))
 }
 
 // A token within 30 s of its expiry is fetched anew: 30 s left is too

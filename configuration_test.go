@@ -99,3 +99,14 @@ func TestServerVersionAtLeast(t *testing.T) {
 		assert.Equal(t, tt.want, ServerVersion{Version: tt.have}.AtLeast(tt.min), "%q at least %q", tt.have, tt.min)
 	}
 }
+
+func TestServerVersionDecodeErrors(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{"Version":5}`, `[1]`, `"unterminated`, `{`} {
+		var v ServerVersion
+		assert.Error(t, v.UnmarshalJSON([]byte(body)), body)
+	}
+	var v ServerVersion
+	assert.NoError(t, v.UnmarshalJSON([]byte(` {"Version":"25.3.0"} `)))
+	assert.Equal(t, "25.3.0", v.Version)
+}
