@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 
@@ -45,12 +46,14 @@ func TestBackupWaitsForApproval(t *testing.T) {
 	client := srv.Client(t, "requestor")
 	srv.Next("GET", "Credentials/*").Fail(http.StatusServiceUnavailable) // a flaky answer: the SDK retries it
 
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // a wait that never ends fails the test
+	defer cancel()
 	go func() { // the approver approves once the request waits
-		if rq, err := srv.WaitForRequest(t.Context(), passwordsafetest.StatusPending); err == nil {
+		if rq, err := srv.WaitForRequest(ctx, passwordsafetest.StatusPending); err == nil {
 			_ = srv.Approve(rq.RequestID, "approver")
 		}
 	}()
-	if err := backup(t.Context(), client); err != nil {
+	if err := backup(ctx, client); err != nil {
 		t.Fatal(err)
 	}
 	if open := srv.OpenRequests(); len(open) != 0 {
