@@ -41,3 +41,6 @@ func (r *recorder) Count() int { return r.count() }
 
 // Seen is one recorded request.
 type Seen = seen
+
+// Within is helpers_test.go's within.
+var Within = within

@@ -275,13 +275,21 @@ func reply(status int, body []byte, headers ...string) httpmock.Responder {
 }
 
 // boundedContext is a context for a test that is not parallel: it ends
-// after 30 s, so a call that hangs (a sign-in waiting on itself, say) fails
-// there. Parallel tests wait for the tests that are not parallel, so a hang
-// in one of these would otherwise stop the whole run until the global
-// timeout.
+// after 30 s, and the test binary stops if the test has not finished after
+// 20 s, so a call that hangs (a sign-in waiting on itself, say) ends the
+// run there. Parallel tests wait for the tests that are not parallel, so a
+// hang in one of these would otherwise stop the whole run until the
+// global timeout.
 func boundedContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
+	// A test that is still running after 20 s waits for something that
+	// will not come (calls here take milliseconds): the run stops here,
+	// before the context's end would let this test fail slowly while
+	// every test after it waits too.
+	name := t.Name()
+	guard := time.AfterFunc(20*time.Second, func() { panic(name + " has not finished 20 s after it began: it hangs") })
+	t.Cleanup(func() { guard.Stop() })
 	return ctx
 }
 
