@@ -65,6 +65,10 @@ func TestBinaryRetrievePasswordPsrun2Forms(t *testing.T) {
 	r := k.run(t, nil, "requestor", "RetrievePassword", "99", "999", "r")
 	assert.Equal(t, 1, r.code)
 	assert.Equal(t, "psrun: GET ManagedAccounts: no account you may request has SystemID 99 and AccountID 999\n", r.stderr)
+	r = k.run(t, nil, "requestor", "RetrievePassword", ids[0], "999", "r") // the system's accounts, none of them 999
+	assert.Equal(t, 1, r.code)
+	assert.Equal(t, fmt.Sprintf("psrun: GET ManagedAccounts: no account you may request has SystemID %s and AccountID 999\n", ids[0]), r.stderr)
+	assert.Equal(t, "limit=1000&systemID="+ids[0], k.srv.CallLog()[len(k.srv.CallLog())-2].Query, "filtered by system where the server can")
 	r = k.run(t, nil, "requestor", "RetrievePassword", "web01", ids[1], "r")
 	assert.Equal(t, 1, r.code)
 	assert.Equal(t, fmt.Sprintf("psrun: RetrievePassword: names and IDs mixed (System \"web01\", Account %q): give both as names or both as IDs\n", ids[1]), r.stderr)

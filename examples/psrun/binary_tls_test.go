@@ -74,6 +74,11 @@ func newMTLSKit(t *testing.T) *mtlsKit {
 	write("client.key", keyBlock)
 	write("client-enc.pem", certBlock, encBlock)
 	write("client-pkcs8enc.pem", certBlock, &pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: []byte("opaque")})
+	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	otherDER, err := x509.MarshalECPrivateKey(other)
+	require.NoError(t, err)
+	write("other.key", &pem.Block{Type: "EC PRIVATE KEY", Bytes: otherDER})
 	k.files["client.pfx"] = filepath.Join(dir, "client.pfx")
 	require.NoError(t, os.WriteFile(k.files["client.pfx"], der, 0o600)) // DER, as a PFX is: not PEM
 
@@ -179,12 +184,18 @@ func TestBinaryClientCertificateRefusals(t *testing.T) {
 			"psrun: -cert: the key does not decrypt with the -certpass given\n"},
 		"a certificate without its key": {ca, []string{"-cert", k.files["client.crt"]},
 			"psrun: -cert holds no PEM private key: add it to the file, or give it with -key\n"},
+		"a key of another certificate": {ca, []string{"-cert", k.files["client.crt"], "-key", k.files["other.key"]},
+			"psrun: -cert: the certificate and the key do not go together, or one is damaged\n"},
 		"-key alone": {ca, []string{"-key", k.files["client.key"]},
 			"psrun: -key without -cert: give the certificate too\n"},
 		"a key for a certificate": {ca, []string{"-cert", k.files["client.key"], "-key", k.files["client.key"]},
 			"psrun: -cert holds no PEM certificate (-----BEGIN CERTIFICATE-----)\n"},
 		"no such file": {ca, []string{"-cert", filepath.Join(t.TempDir(), "missing.pem")},
 			"psrun: -cert: no such file or directory\n"},
+		"no such key file": {ca, []string{"-cert", k.files["client.crt"], "-key", filepath.Join(t.TempDir(), "missing.key")},
+			"psrun: -key: no such file or directory\n"},
+		"no such CA file": {[]string{"PS_CA_FILE=" + filepath.Join(t.TempDir(), "missing.pem")}, []string{"-cert", k.files["client.pem"]},
+			"psrun: PS_CA_FILE: no such file or directory\n"},
 		"PS_CLIENT_CERT without PS_CLIENT_KEY's file": {append(ca, "PS_CLIENT_CERT="+k.files["client.crt"], "PS_CLIENT_KEY="+k.files["client.crt"]), nil,
 			"psrun: PS_CLIENT_KEY holds no PEM private key: add it to the file, or give it with -key\n"},
 		"a CA file that holds no certificate": {[]string{"PS_CA_FILE=" + k.files["client.key"]}, []string{"-cert", k.files["client.pem"]},

@@ -425,27 +425,24 @@ func listOf(run action) func([]string, *retrieveOptions, []string) (action, erro
 }
 
 func parseRequest(p []string, _ *retrieveOptions, _ []string) (action, error) {
-	ref, err := parseAccountRef(p[0], p[1])
-	if err != nil {
-		return nil, err
-	}
-	var t terms
-	if err := t.parse(p[2:]); err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context, x *runner) error { return request(ctx, x, ref, t) }, nil
+	return accountAction(p, terms{}, request)
 }
 
 func parseISARequest(p []string, _ *retrieveOptions, _ []string) (action, error) {
+	return accountAction(p, terms{allowType: true}, isaRequest)
+}
+
+// accountAction reads System Account and the terms t allows after them,
+// for run.
+func accountAction(p []string, t terms, run func(context.Context, *runner, accountRef, terms) error) (action, error) {
 	ref, err := parseAccountRef(p[0], p[1])
 	if err != nil {
 		return nil, err
 	}
-	t := terms{allowType: true}
 	if err := t.parse(p[2:]); err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, x *runner) error { return isaRequest(ctx, x, ref, t) }, nil
+	return func(ctx context.Context, x *runner) error { return run(ctx, x, ref, t) }, nil
 }
 
 func parseRetrieve(p []string, _ *retrieveOptions, _ []string) (action, error) {

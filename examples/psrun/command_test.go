@@ -107,6 +107,7 @@ func TestParseShortCommandParameters(t *testing.T) {
 		{[]string{"Retrieve", "12", "totp"}, `Retrieve: unknown Type "totp": want password, dsskey or passphrase`},
 		{[]string{"Retrieve", "x"}, `Retrieve: RequestID "x": want a whole number`},
 		{[]string{"Release", "12", "a reason"}, ""},
+		{[]string{"Release", "twelve"}, `Release: RequestID "twelve": want a whole number`},
 		{[]string{"Release", "-3"}, "flag provided but not defined: -3"},
 		{[]string{"RetrieveSecret", "a/b"}, ""},
 		{[]string{"ListRoles"}, ""},

@@ -56,7 +56,7 @@ var hiddenFromChild = []string{
 // childEnv is environ without psrun's own credentials, and with the
 // credential retrieved in $PSRUN_PASSWORD when there is one.
 func childEnv(environ []string, cred string) []string {
-	out := make([]string, 0, len(environ)+1)
+	out := make([]string, 0, len(environ))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
 		hidden := false
