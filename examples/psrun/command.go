@@ -32,7 +32,12 @@ type shortCommand struct {
 }
 
 // shortCommands lists psrun2's short commands ("PSRUN User Guide", page
-// "Short Commands"), with RetrieveSecret, psrun's own.
+// "Short Commands", www.beyondtrust.com/docs/beyondinsight-password-safe/
+// ps/psrun/short-commands.htm), with RetrieveSecret, psrun's own. Each
+// runs typed SDK calls, whose doc comments name their reference pages. The
+// guide's stored copy stops after ListAssets: the parameters of the
+// commands after it follow their routes (Limit and Offset where the route
+// pages, a group by ID or name, a request by ID).
 func shortCommands() []*shortCommand {
 	return []*shortCommand{
 		{name: "RetrievePassword", alias: "RetrievePasswordByName", params: "System Account [Reason] [DurationMinutes] [Type] [DoNotRelease|-p]",

@@ -146,6 +146,10 @@ func listSmartRules(ctx context.Context, x *runner) error {
 
 // listRoles implements "ListRoles". The SDK has no typed call for GET
 // Roles: the answer is printed as the server sends it.
+//
+// API: GET Roles
+// Reference: get-api-public-v3-roles
+// Needs: Password Safe Role Management (Read).
 func listRoles(ctx context.Context, x *runner) error {
 	var raw []byte
 	if _, err := x.c.Do(ctx, http.MethodGet, "Roles", nil, &raw); err != nil {
