@@ -186,3 +186,18 @@ func TestSeedInspection(t *testing.T) {
 		t.Errorf("AccountIDs = %d %d %v", sid, aid, ok)
 	}
 }
+
+func TestRoles(t *testing.T) {
+	f := newFixture(t)
+	for _, user := range []string{"admin", "auditor"} {
+		got := string(f.as(user).do(http.MethodGet, "Roles", nil).wantStatus(http.StatusOK).body)
+		want := `[{"RoleID":1,"Name":"Requestor"},{"RoleID":2,"Name":"Approver"},{"RoleID":3,"Name":"Requestor/Approver"},` +
+			`{"RoleID":4,"Name":"Credentials Manager"},{"RoleID":5,"Name":"Recorded Session Reviewer"},{"RoleID":6,"Name":"Active Session Reviewer"}]`
+		if got != want {
+			t.Errorf("Roles as %s: %s", user, got)
+		}
+	}
+	for _, user := range []string{"requestor", "isa", "quarantine"} {
+		f.as(user).do(http.MethodGet, "Roles", nil).wantCode(http.StatusForbidden, 4031)
+	}
+}

@@ -283,3 +283,37 @@ func (s *Server) groupSmartRules(c *call) reply {
 	}
 	return jsonReply(http.StatusOK, out)
 }
+
+// roleJSON is one entry of GET Roles.
+type roleJSON struct {
+	RoleID int
+	Name   string
+}
+
+// permRolesRead is what GET Roles needs.
+const permRolesRead = "Password Safe Role Management (Read)"
+
+// listRoles answers the Password Safe roles, a fixed list like GET
+// AccessLevels: the roles a user group holds on a Smart Rule. Reading them
+// needs Password Safe Role Management (Read): the Administrators group and
+// the Auditor role in the fake.
+//
+// The reference page names the route and the permission only; the fields
+// (RoleID, Name) and the list are the older API guide's "Roles" topic, not
+// confirmed against a server.
+//
+// API: GET Roles
+// Reference: get-api-public-v3-roles
+func (s *Server) listRoles(c *call) reply {
+	if !c.user.admin && !c.user.auditor {
+		return needs(permRolesRead)
+	}
+	return jsonReply(http.StatusOK, []roleJSON{
+		{RoleID: 1, Name: "Requestor"},
+		{RoleID: 2, Name: "Approver"},
+		{RoleID: 3, Name: "Requestor/Approver"},
+		{RoleID: 4, Name: "Credentials Manager"},
+		{RoleID: 5, Name: "Recorded Session Reviewer"},
+		{RoleID: 6, Name: "Active Session Reviewer"},
+	})
+}

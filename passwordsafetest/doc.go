@@ -370,8 +370,8 @@
 // FunctionalAccounts; Workgroups (?name=) and their Assets (by workgroup
 // ID or name, ?name=), POST Assets/Search, assets created, updated and
 // deleted, Databases; Users (?username=), their groups, UserGroups
-// (?name=), their members and Smart Rules, SmartRules (?type=, ?title=);
-// and on managed accounts: every account of a system, one by ID, create,
+// (?name=), their members and Smart Rules, SmartRules (?type=, ?title=),
+// Roles (the fixed list of Password Safe roles); and on managed accounts: every account of a system, one by ID, create,
 // update, delete, PUT .../Credentials, POST .../Credentials/Change and
 // GET .../Credentials?type=totp.
 //
@@ -382,6 +382,7 @@
 //	User Accounts Management (Read)          Administrators, Auditor, Quarantine
 //	Asset Management (Read)                  Administrators, Auditor
 //	Smart Rules                              Administrators and Auditor all; others those of their groups
+//	Password Safe Role Management (Read)     Administrators, Auditor (GET Roles)
 //	every create, update and delete          Administrators (setting a credential: the ISA role too)
 //	the TOTP code                            Administrators, ISA, or an active request for the account
 //
@@ -625,6 +626,7 @@
 //	smart_rules_list           GET SmartRules                          200 [SmartRule]
 //	smart_rules_find           GET SmartRules?title=                   200 SmartRule
 //	smart_rules_get            GET SmartRules/2                        200 SmartRule
+//	roles_list                 GET Roles                               200 [Role]
 //	managed_accounts_by_system GET ManagedSystems/2/ManagedAccounts    200 [ManagedAccountDetails]
 //	managed_accounts_get_by_id GET ManagedAccounts/21                  200 ManagedAccountDetails
 //	managed_accounts_totp      GET ManagedAccounts/11/Credentials?type= 200 "recorded-password-8"
@@ -730,6 +732,7 @@
 //	                  MembershipAttribute, IsActive, ApplicationRegistrationIDs
 //	SmartRule         SmartRuleID, OrganizationID, Title, Description, Category, Status, LastProcessedDate,
 //	                  IsReadOnly, RuleType
+//	Role              RoleID, Name
 //	ManagedAccountDetails ManagedAccountID, ManagedSystemID, DomainName, AccountName, DistinguishedName,
 //	                      PasswordFallbackFlag, UserPrincipalName, SAMAccountName, LoginAccountFlag, Description,
 //	                      PasswordRuleID, ApiEnabled, ReleaseNotificationEmail, ChangeServicesFlag,

@@ -248,6 +248,7 @@ var fixtureTable = []fixtureSpec{
 	{name: "smart_rules_list", as: "auditor", call: "GET SmartRules"},
 	{name: "smart_rules_find", as: "auditor", call: "GET SmartRules?title=Linux%20Accounts", when: "title"},
 	{name: "smart_rules_get", as: "auditor", call: "GET SmartRules/2"},
+	{name: "roles_list", as: "auditor", call: "GET Roles"},
 	{name: "managed_accounts_by_system", as: "auditor", call: "GET ManagedSystems/2/ManagedAccounts"},
 	{name: "managed_accounts_get_by_id", as: "auditor", call: "GET ManagedAccounts/21"},
 	{name: "managed_accounts_totp", as: "admin", call: "GET ManagedAccounts/11/Credentials?type=totp"},

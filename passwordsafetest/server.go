@@ -598,6 +598,7 @@ func (s *Server) inventoryRoutes(r func(method, pattern string, auth bool, h fun
 		r(http.MethodGet, "UserGroups/#/SmartRules", true, s.groupSmartRules),
 		r(http.MethodGet, "SmartRules", true, s.listSmartRules),
 		r(http.MethodGet, "SmartRules/#", true, s.getSmartRule),
+		r(http.MethodGet, "Roles", true, s.listRoles),
 
 		r(http.MethodGet, "ManagedSystems/#/ManagedAccounts", true, s.accountsOfSystem),
 		r(http.MethodPost, "ManagedSystems/#/ManagedAccounts", true, s.createAccount),

@@ -96,12 +96,19 @@ func TestParseArgsErrors(t *testing.T) {
 func TestHelpPrintsBothFlagSets(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	out, errs, code := f.runRaw("HOST", "-h")
-	assert.Equal(t, 0, code)
-	assert.Empty(t, out)
-	for _, want := range []string{"usage: psrun", "-- ends them", "-separator", "RetrievePassword flags:",
-		"-reuse", "ConflictOption reuse", "-type credential", "dsskey", "-keep", "-duration minutes"} {
-		assert.Contains(t, errs, want)
+	for _, h := range []string{"-h", "--help", "-help"} {
+		out, errs, code := f.runRaw("HOST", h)
+		assert.Equal(t, 0, code)
+		assert.Empty(t, errs, "help asked for goes to stdout")
+		for _, want := range []string{"usage: psrun", "-- ends them", "-separator", "RetrievePassword flags",
+			"-reuse", "ConflictOption reuse", "-type credential", "dsskey", "-keep", "-duration minutes",
+			"-e command", "-cert file", "-certpass password", "-sf", "PSRUN_PASSWORD"} {
+			assert.Contains(t, out, want)
+		}
+		for _, sc := range shortCommands() {
+			assert.Contains(t, out, "\n  "+sc.name, "--help lists every short command")
+			assert.Contains(t, out, "calls "+sc.api)
+		}
 	}
 }
 
@@ -138,14 +145,49 @@ func FuzzParseArgs(f *testing.F) {
 	for _, s := range []string{
 		"HOST KEY USER GET AccessLevels -quote", "-v HOST -- -x", "-duration", "-duration -5 a",
 		"--separator=, a b", "- -keep=false", "---x", "-=", "-h", "a=-1 -type dsskey",
+		"-i -sf -v h k u ListRoles", "-e 'a b' h", "-cert c.pem -certpass x h k u", "h k u RetrievePassword 1 2 r 25 -p",
+		"-insecure=false -i", "-p=false -keep", "-reason -p h", "-e -i h",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		args := strings.Fields(line)
-		_, _, rest, err := parseForTest(t, args...)
+		o, r, rest, err := parseForTest(t, args...)
 		if err != nil {
 			return
+		}
+		// The last of -i and -insecure, and of -p and -keep, wins: each
+		// pair is one setting.
+		var oo options
+		var rr retrieveOptions
+		g, rs := flagSets(&oo, &rr)
+		last := func(names ...string) (set, val bool) {
+			for i := 0; i < len(args); i++ {
+				a := args[i]
+				if a == "--" {
+					break
+				}
+				name, _, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+				if _, f := lookupFlag(name, []*flag.FlagSet{g, rs}); f != nil && !isBool(f) && !hasValue && strings.HasPrefix(a, "-") {
+					i++ // its value, whatever it looks like
+					continue
+				}
+				for _, n := range names {
+					switch a {
+					case "-" + n, "--" + n, "-" + n + "=true", "--" + n + "=true":
+						set, val = true, true
+					case "-" + n + "=false", "--" + n + "=false":
+						set, val = true, false
+					}
+				}
+			}
+			return set, val
+		}
+		if set, val := last("i", "insecure"); set && o.insecure != val {
+			t.Fatalf("%q: insecure %v", args, o.insecure)
+		}
+		if set, val := last("p", "keep"); set && r.keep != val {
+			t.Fatalf("%q: keep %v", args, r.keep)
 		}
 		i := 0
 		for _, a := range args {

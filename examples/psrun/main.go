@@ -1,21 +1,27 @@
-// Command psrun calls the Password Safe API from the shell, with the habits
-// of BeyondTrust's psrun2: the answer printed as a table (TAB-separated by
-// default), Name=Value pairs as the body or the query, and a short command
-// to retrieve a password. It is built on the passwordsafe SDK.
+// Command psrun calls the Password Safe API from the shell, as BeyondTrust's
+// psrun2 does: the same command lines, the answer printed as a table
+// (TAB-separated by default), Name=Value pairs as the body or the query,
+// and psrun2's short commands. It is built on the passwordsafe SDK.
 //
-//	psrun [flags] HOST KEY USER METHOD PATH [Name=Value ...]
-//	psrun [flags] HOST KEY USER RetrievePassword SYSTEM ACCOUNT
-//	psrun [flags] HOST KEY USER RetrieveSecret PATH
+//	psrun [options] HOST KEY USER METHOD ENDPOINT [Name=Value ...]
+//	psrun [options] HOST KEY USER SHORT-COMMAND [PARAMETERS ...]
 //
 // HOST is a bare host name or IP, with an optional port (127.0.0.1,
 // vault.example.com, vault.example.com:8443), which means https://HOST and
 // the default API path, or a full URL, used as given. KEY is the API key,
 // or "-" to read it from PS_API_KEY so it stays out of process lists. USER
-// is "name" or "name;pwd=[password]".
+// is "name" or "name;pwd=[password]". METHOD is GET, PUT, POST or DELETE.
 //
-// Flags may come anywhere: before, between or after the arguments
-// (psrun HOST KEY USER RetrievePassword -duration 5 web01 root, or
-// psrun -v HOST KEY USER ...). "--" ends the flags.
+// Options come before HOST, as psrun2 takes them; psrun reads them between
+// and after the arguments too (psrun HOST KEY USER GET Workgroups -quote).
+// "--" ends them.
+//
+// The short commands are psrun2's ("PSRUN User Guide", page "Short
+// Commands"): RetrievePassword (alias RetrievePasswordByName), ListAssets,
+// ListWorkgroups, ListSystems, ListAccounts, ListAliases, ListGroups,
+// ListGroupMembership, ListRequest, ListRoles, ListSmartRules, Request,
+// ISARequests, Retrieve and Release, and psrun's RetrieveSecret; psrun
+// --help lists their parameters and the calls they make.
 //
 // RetrievePassword finds the account by name (ManagedAccounts.Get), borrows
 // its credential (ManagedAccounts.Checkout), prints it and checks the
@@ -25,14 +31,17 @@
 // request open and prints its ID on a second line; -v prints the request
 // ID on stderr, and whether -reuse took over a request open before.
 //
-// RetrieveSecret reads a Secrets Safe secret by its path, folder path and
-// title (prod/db/postgres: Secrets.Find), and prints its value: a
-// credential's password, a text, or a file's content, as it is.
+// -e runs a command instead of printing the result: the result comes on
+// the command's standard input, and a retrieved credential in its
+// environment too, as $PSRUN_PASSWORD. psrun splits the command into words
+// itself and runs it without a shell, so nothing the server sends can
+// change what runs; psrun2's [Password] placeholder is refused, since the
+// credential would show in process lists. Give a shell by name when you
+// want one: -e 'sh -c "PGPASSWORD=$PSRUN_PASSWORD psql -h db01 -U postgres"'.
 package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -51,30 +60,62 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 }
 
-const usage = `usage: psrun [flags] HOST KEY USER METHOD PATH [Name=Value ...]
-       psrun [flags] HOST KEY USER RetrievePassword SYSTEM ACCOUNT [RetrievePassword flags]
-       psrun [flags] HOST KEY USER RetrieveSecret PATH
+const usageHead = `usage: psrun [options] HOST KEY USER METHOD ENDPOINT [Name=Value ...]
+       psrun [options] HOST KEY USER SHORT-COMMAND [PARAMETERS ...]
 
-HOST   host name or IP, with an optional port (127.0.0.1, vault.example.com:8443):
-       https://HOST and the default API path; or a full base URL, used as given
-KEY    the API key, or - to read it from PS_API_KEY
-USER   run-as user: name, or "name;pwd=[password]"
+HOST      host name or IP, with an optional port (127.0.0.1, vault.example.com:8443):
+          https://HOST and the default API path; or a full base URL, used as given
+KEY       the API key, or - to read it from PS_API_KEY
+USER      run-as user: name, domain\user, or "name;pwd=[password]"
+METHOD    GET, PUT, POST or DELETE
+ENDPOINT  an API path: AccessLevels, ManagedAccounts, Requests/12/Checkin
+Name=Value  the body of a PUT or POST (whole numbers and true/false typed), the
+          query of a GET or DELETE
 
-Flags may come anywhere, before, between or after the arguments; -- ends them.
+Options come before HOST, as psrun2 takes them; psrun also reads them between
+and after the arguments. -- ends them. psrun exits 0 on success, 1 on failure.
 
-RetrievePassword SYSTEM ACCOUNT finds the account by name, requests it, waits
-for approval, prints the credential and checks the request in.
+Short commands (names case aside; parameters in this order, names or IDs):
+`
 
-RetrieveSecret PATH reads the Secrets Safe secret at PATH (folder path and
-title, such as prod/db/postgres) and prints its value: a credential's password,
-a text, or a file's content as it is.
-
-flags:
+const usageExec = `
+-e: the command gets what psrun would print on its standard input and a
+retrieved credential (RetrievePassword, ISARequests, Retrieve, RetrieveSecret)
+in $PSRUN_PASSWORD. psrun splits it into words (quotes as in sh, nothing
+expanded) and runs it without a shell: the credential never becomes part of a
+command line. PS_API_KEY, PS_RUNAS_PASSWORD and PS_OAUTH_CLIENT_SECRET are
+not passed on. Examples:
+  -e "docker login -u deploy --password-stdin registry.example.com"
+  -e 'sh -c "PGPASSWORD=$PSRUN_PASSWORD psql -h db01 -U postgres"'
 `
 
 const retrieveUsage = `
-RetrievePassword flags:
+RetrievePassword flags (psrun's spelling of its positional parameters):
 `
+
+// printHelp prints the whole usage: the command lines, the short
+// commands with what they call, and the options.
+func printHelp(w io.Writer, global, retrieve *flag.FlagSet) {
+	fmt.Fprint(w, usageHead)
+	for _, sc := range shortCommands() {
+		name := sc.name
+		if sc.alias != "" {
+			name += " (alias " + sc.alias + ")"
+		}
+		fmt.Fprintf(w, "  %s\n", strings.TrimSpace(name+" "+sc.params))
+		for _, l := range strings.Split(sc.help, "\n") {
+			fmt.Fprintf(w, "      %s\n", l)
+		}
+		fmt.Fprintf(w, "      calls %s\n", sc.api)
+	}
+	fmt.Fprint(w, "\noptions:\n")
+	global.SetOutput(w)
+	global.PrintDefaults()
+	fmt.Fprint(w, usageExec)
+	fmt.Fprint(w, retrieveUsage)
+	retrieve.SetOutput(w)
+	retrieve.PrintDefaults()
+}
 
 func run(args []string, stdout, stderr io.Writer, env func(string) string) int {
 	var (
@@ -82,38 +123,31 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string) int {
 		r retrieveOptions
 	)
 	global, retrieve := flagSets(&o, &r)
-	printUsage := func() {
-		fmt.Fprint(stderr, usage)
-		global.SetOutput(stderr)
-		global.PrintDefaults()
-		fmt.Fprint(stderr, retrieveUsage)
-		retrieve.SetOutput(stderr)
-		retrieve.PrintDefaults()
-	}
 	cmd, err := readCommandLine(args, &o, &r, global, retrieve)
+	var ue usageError
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		printUsage()
+		printHelp(stdout, global, retrieve)
 		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "psrun: %v\n%s\n", ue.err, ue.usage)
+		return 1
 	case err != nil:
 		fmt.Fprintln(stderr, "psrun:", err)
-		if errors.As(err, new(usageError)) {
-			printUsage()
-		}
 		return 1
 	}
-	return execute(cmd, &o, &r, stdout, stderr, env)
+	return execute(cmd, &o, stdout, stderr, env)
 }
 
 // readCommandLine sets the flags and reads the command the positional
-// arguments ask for.
+// arguments ask for. Nothing is sent until it has checked them all.
 func readCommandLine(args []string, o *options, r *retrieveOptions, global, retrieve *flag.FlagSet) (*command, error) {
 	rest, err := parseArgs(args, global, retrieve)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return nil, err
 	case err != nil:
-		return nil, usageError{err}
+		return nil, usageError{err: err, usage: usageCall + "\n" + usageShort + "\n(psrun --help lists the options)"}
 	}
 	if err := o.check(); err != nil {
 		return nil, err
@@ -121,11 +155,17 @@ func readCommandLine(args []string, o *options, r *retrieveOptions, global, retr
 	return parseCommand(rest, r, given(retrieve))
 }
 
-// usageError is a command line psrun cannot read: the usage follows it.
-type usageError struct{ error }
-
 // execute runs the command and returns the exit code.
-func execute(cmd *command, o *options, r *retrieveOptions, stdout, stderr io.Writer, env func(string) string) int {
+func execute(cmd *command, o *options, stdout, stderr io.Writer, env func(string) string) int {
+	out := &sink{stdout: stdout, stderr: stderr}
+	if o.exec != "" {
+		words, err := splitCommand(o.exec)
+		if err != nil {
+			fmt.Fprintln(stderr, "psrun:", err)
+			return 1
+		}
+		out.command = words
+	}
 	client, err := newClient(cmd.host, cmd.key, cmd.user, o, stderr, env)
 	if err != nil {
 		fmt.Fprintln(stderr, "psrun:", err)
@@ -135,15 +175,7 @@ func execute(cmd *command, o *options, r *retrieveOptions, stdout, stderr io.Wri
 	defer cancel()
 	defer func() { _ = client.SignOut(context.WithoutCancel(ctx)) }()
 
-	switch {
-	case cmd.retrieve:
-		err = retrievePassword(ctx, client, cmd.system, cmd.account, r, o.verbose, stdout, stderr)
-	case cmd.secret != "":
-		err = retrieveSecret(ctx, client, cmd.secret, stdout)
-	default:
-		err = call(ctx, client, cmd.method, cmd.path, cmd.pairs, o, stdout)
-	}
-	if err != nil {
+	if err := cmd.run(ctx, &runner{c: client, o: o, out: out, stderr: stderr}); err != nil {
 		fmt.Fprintln(stderr, "psrun:", describe(err))
 		return 1
 	}
@@ -156,68 +188,6 @@ func (o *options) check() error {
 	}
 	if o.timeout <= 0 {
 		return errors.New("-timeout must be positive")
-	}
-	return nil
-}
-
-// command is what the positional arguments ask for.
-type command struct {
-	host, key, user string
-
-	method, path string   // METHOD PATH
-	pairs        []string // Name=Value ...
-
-	retrieve        bool // RetrievePassword SYSTEM ACCOUNT
-	system, account string
-
-	secret string // RetrieveSecret PATH
-}
-
-// parseCommand reads HOST KEY USER and then METHOD PATH [pairs],
-// RetrievePassword SYSTEM ACCOUNT or RetrieveSecret PATH. retrieveFlags are the RetrievePassword
-// flags given: with METHOD PATH they are a mistake.
-func parseCommand(args []string, r *retrieveOptions, retrieveFlags []string) (*command, error) {
-	if len(args) >= 4 && strings.EqualFold(args[3], "RetrievePassword") {
-		cmd := &command{host: args[0], key: args[1], user: args[2], retrieve: true}
-		switch rest := args[4:]; {
-		case len(rest) < 2:
-			return nil, usageError{errors.New("RetrievePassword needs SYSTEM ACCOUNT")}
-		case len(rest) > 2:
-			return nil, usageError{fmt.Errorf("RetrievePassword: unexpected %q after SYSTEM ACCOUNT", rest[2])}
-		default:
-			cmd.system, cmd.account = rest[0], rest[1]
-		}
-		return cmd, r.check()
-	}
-	if len(args) >= 4 && strings.EqualFold(args[3], "RetrieveSecret") {
-		switch {
-		case len(args) < 5:
-			return nil, usageError{errors.New("RetrieveSecret needs PATH")}
-		case len(args) > 5:
-			return nil, usageError{fmt.Errorf("RetrieveSecret: unexpected %q after PATH", args[5])}
-		case len(retrieveFlags) > 0:
-			return nil, fmt.Errorf("%s: a RetrievePassword flag, not for RetrieveSecret", strings.Join(retrieveFlags, ", "))
-		}
-		return &command{host: args[0], key: args[1], user: args[2], secret: args[4]}, nil
-	}
-	if len(args) < 5 {
-		return nil, usageError{errors.New("need HOST KEY USER METHOD PATH")}
-	}
-	if len(retrieveFlags) > 0 {
-		return nil, fmt.Errorf("%s: a RetrievePassword flag, not for %s %s", strings.Join(retrieveFlags, ", "), args[3], args[4])
-	}
-	return &command{host: args[0], key: args[1], user: args[2], method: args[3], path: args[4], pairs: args[5:]}, nil
-}
-
-func (r *retrieveOptions) check() error {
-	r.credType = strings.ToLower(r.credType)
-	switch passwordsafe.CredentialType(r.credType) {
-	case passwordsafe.CredentialPassword, passwordsafe.CredentialDSSKey, passwordsafe.CredentialPassphrase:
-	default:
-		return fmt.Errorf("-type %q: want password, dsskey or passphrase", r.credType)
-	}
-	if r.duration < 1 || r.duration > 525600 {
-		return fmt.Errorf("-duration %d: want 1-525600 minutes", r.duration)
 	}
 	return nil
 }
@@ -243,16 +213,17 @@ func baseURL(host string) (string, error) {
 	return "https://" + u.Host, nil
 }
 
-// newClient builds the SDK client from HOST, KEY and USER.
+// newClient builds the SDK client from HOST, KEY and USER, and the TLS
+// options.
 func newClient(host, key, user string, o *options, stderr io.Writer, env func(string) string) (*passwordsafe.Client, error) {
 	base, err := baseURL(host)
 	if err != nil {
 		return nil, err
 	}
 	if key == "-" {
-		key = env("PS_API_KEY")
+		key = env(passwordsafe.EnvAPIKey)
 		if key == "" {
-			return nil, errors.New("KEY is - but PS_API_KEY is not set")
+			return nil, errors.New("KEY is - but " + passwordsafe.EnvAPIKey + " is not set")
 		}
 	}
 	name, pwd, err := parseUser(user)
@@ -266,9 +237,12 @@ func newClient(host, key, user string, o *options, stderr io.Writer, env func(st
 	if pwd != "" {
 		opts = append(opts, passwordsafe.WithRunAsPassword(pwd))
 	}
-	if o.insecure {
-		fmt.Fprintln(stderr, "psrun: warning: -insecure: TLS certificates are not verified")
-		opts = append(opts, passwordsafe.WithTLSConfig(&tls.Config{InsecureSkipVerify: true})) //nolint:gosec // asked for by -insecure
+	tc, err := tlsConfig(o, env, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if tc != nil {
+		opts = append(opts, passwordsafe.WithTLSConfig(tc))
 	}
 	if o.allowHTTP {
 		opts = append(opts, passwordsafe.WithAllowHTTP())
@@ -300,13 +274,9 @@ func parseUser(user string) (name, pwd string, err error) {
 	return name, pwd, nil
 }
 
-// call makes METHOD PATH with the Name=Value pairs and prints the answer.
-func call(ctx context.Context, c *passwordsafe.Client, method, path string, pairs []string, o *options, stdout io.Writer) error {
-	method = strings.ToUpper(method)
-	params, err := parsePairs(pairs)
-	if err != nil {
-		return err
-	}
+// call makes METHOD ENDPOINT with the Name=Value pairs and prints the
+// answer.
+func call(ctx context.Context, x *runner, method, path string, params pairs) error {
 	var body any
 	if len(params) > 0 {
 		switch method {
@@ -317,23 +287,14 @@ func call(ctx context.Context, c *passwordsafe.Client, method, path string, pair
 		}
 	}
 	var raw []byte
-	resp, err := c.Do(ctx, method, path, body, &raw)
+	resp, err := x.c.Do(ctx, method, path, body, &raw)
 	if err != nil {
 		return err
 	}
-	if o.json {
-		if len(raw) > 0 {
-			_, err = stdout.Write(raw)
-			if err == nil && raw[len(raw)-1] != '\n' {
-				_, err = io.WriteString(stdout, "\n")
-			}
-		}
-		return err
+	if resp.StatusCode == http.StatusNoContent {
+		raw = nil
 	}
-	if resp.StatusCode == http.StatusNoContent || len(raw) == 0 {
-		return nil
-	}
-	return printTable(stdout, raw, o)
+	return x.print(raw)
 }
 
 func addQuery(path string, params pairs) string {

@@ -186,37 +186,53 @@ func TestBadArguments(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"too few", []string{"host", "key", "user", "GET"}, "need HOST KEY USER METHOD PATH"},
-		{"bad flag", []string{"-nope", "h", "k", "u", "GET", "X"}, "flag provided but not defined"},
-		{"pair without =", []string{f.srv.URL(), "k", "admin", "GET", "AccessLevels", "oops"}, `"oops" is not Name=Value`},
-		{"empty name", []string{f.srv.URL(), "k", "admin", "GET", "AccessLevels", "=x"}, "empty name"},
-		{"key from empty env", []string{f.srv.URL(), "-", "admin", "GET", "AccessLevels"}, "PS_API_KEY is not set"},
+		{"too few", []string{"host", "key", "user", "GET"}, "GET needs an ENDPOINT\n" + usageCall + "\n"},
+		{"no command", []string{"host", "key", "user"}, "need HOST KEY USER, then METHOD ENDPOINT or a short command\n" + usageCall + "\n" + usageShort + "\n"},
+		{"bad flag", []string{"-nope", "h", "k", "u", "GET", "X"}, "flag provided but not defined: -nope\n" + usageCall},
+		{"pair without =", []string{f.srv.URL(), "k", "admin", "GET", "AccessLevels", "oops"}, `"oops" is not Name=Value` + "\n" + usageCall},
+		{"empty name", []string{f.srv.URL(), "k", "admin", "GET", "AccessLevels", "=x"}, "a Name=Value pair has an empty name\n" + usageCall},
+		{"key from empty env", []string{f.srv.URL(), "-", "admin", "GET", "AccessLevels"}, "KEY is - but PS_API_KEY is not set\n"},
 		{"bad user", []string{f.srv.URL(), "k", "admin;password=x", "GET", "AccessLevels"}, `USER must be`},
-		{"retrieve without account", []string{f.srv.URL(), "k", "admin", "RetrievePassword", "web01"}, "needs SYSTEM ACCOUNT"},
+		{"retrieve without account", []string{f.srv.URL(), "k", "admin", "RetrievePassword", "web01"},
+			"RetrievePassword takes 2 to 6: System Account [Reason] [DurationMinutes] [Type] [DoNotRelease|-p]\n" +
+				"usage: psrun [options] HOST KEY USER RetrievePassword System Account [Reason] [DurationMinutes] [Type] [DoNotRelease|-p]\n"},
 		{"empty separator", []string{"-separator", "", f.srv.URL(), "k", "admin", "GET", "AccessLevels"}, "-separator"},
-		{"bad method", []string{f.srv.URL(), f.srv.APIKey(), "admin", "G=T", "AccessLevels"}, "method"},
-		{"absolute path", []string{f.srv.URL(), f.srv.APIKey(), "admin", "GET", "https://evil.example/x"}, "path"},
+		{"not a method", []string{f.srv.URL(), f.srv.APIKey(), "admin", "PATCH", "AccessLevels"},
+			`method "PATCH": psrun sends GET, PUT, POST or DELETE` + "\n" + usageCall + "\n"},
+		{"unknown short command", []string{f.srv.URL(), f.srv.APIKey(), "admin", "G=T", "AccessLevels"},
+			`unknown short command "G=T"` + "\n" + usageShort + "\nshort commands: RetrievePassword, RetrieveSecret, ListAssets,"},
+		{"user missing", []string{f.srv.URL(), f.srv.APIKey(), "GET", "Requests"},
+			`unknown short command "Requests" (GET is where USER goes: is an argument missing?)`},
+		{"absolute path", []string{f.srv.URL(), f.srv.APIKey(), "admin", "GET", "https://evil.example/x"}, "invalid path: must be relative to the base URL"},
 		{"flag without its value", []string{f.srv.URL(), f.srv.APIKey(), "admin", "GET", "AccessLevels", "-filter"}, "flag needs an argument: -filter"},
 		{"RetrievePassword flag on a call", []string{f.srv.URL(), f.srv.APIKey(), "admin", "GET", "AccessLevels", "-keep"}, "-keep: a RetrievePassword flag, not for GET AccessLevels"},
-		{"unknown -type", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "web01", "root", "-type", "token"}, `-type "token": want password, dsskey or passphrase`},
-		{"-duration 0", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "-duration", "0", "web01", "root"}, "-duration 0: want 1-525600 minutes"},
-		{"more after ACCOUNT", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "web01", "root", "extra"}, `unexpected "extra" after SYSTEM ACCOUNT`},
+		{"RetrievePassword flag on a short command", []string{f.srv.URL(), f.srv.APIKey(), "admin", "ListSystems", "-p"}, "-p: a RetrievePassword flag, not for ListSystems"},
+		{"unknown -type", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "web01", "root", "-type", "token"}, `RetrievePassword: -type "token": want password, dsskey or passphrase`},
+		{"-duration 0", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "-duration", "0", "web01", "root"}, "RetrievePassword: -duration 0: want 1-525600 minutes"},
+		{"more after DoNotRelease", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "web01", "root", "r", "5", "dsskey", "DoNotRelease", "extra"},
+			"RetrievePassword takes 2 to 6"},
+		{"out of order", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "web01", "root", "r", "dsskey", "5"},
+			`RetrievePassword: unexpected "5" after Reason: want [DurationMinutes] [Type] [DoNotRelease|-p], in that order`},
+		{"mixed names and IDs", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "1", "root", "r"},
+			`RetrievePassword: names and IDs mixed (System "1", Account "root"): give both as names or both as IDs`},
+		{"reason twice", []string{f.srv.URL(), f.srv.APIKey(), "requestor", "RetrievePassword", "web01", "root", "r", "-reason", "x"},
+			"RetrievePassword: -reason and the positional value both set it: give it once"},
 		{"bare host with a path", []string{"vault.example.com/api", f.srv.APIKey(), "admin", "GET", "AccessLevels"}, `HOST "vault.example.com/api"`},
 	}
 	for _, tc := range cases {
 		out, errs, code := f.runRaw(tc.args...)
 		assert.Equal(t, 1, code, tc.name)
 		assert.Empty(t, out, tc.name)
-		assert.Contains(t, errs, tc.want, tc.name)
+		assert.Contains(t, errs, "psrun: "+tc.want, tc.name)
 	}
 	assert.Equal(t, 0, f.srv.Calls("", "Auth/SignAppin"), "bad arguments send nothing")
 
-	// A command line psrun cannot read is followed by the usage; a bad value
-	// is one line.
+	// A command line psrun cannot read is followed by the usage line that
+	// fits it; a bad value is one line.
 	_, errs, _ := f.runRaw("host", "key", "user", "GET")
-	assert.Contains(t, errs, "usage: psrun")
+	assert.Equal(t, "psrun: GET needs an ENDPOINT\n"+usageCall+"\n", errs)
 	_, errs, _ = f.runRaw(f.srv.URL(), "k", "requestor", "RetrievePassword", "web01", "root", "-type", "token")
-	assert.Equal(t, "psrun: -type \"token\": want password, dsskey or passphrase\n", errs)
+	assert.Equal(t, "psrun: RetrievePassword: -type \"token\": want password, dsskey or passphrase\n", errs)
 }
 
 func TestNeverPrintsKeyOrPassword(t *testing.T) {
@@ -241,8 +257,10 @@ func TestNeverPrintsKeyOrPassword(t *testing.T) {
 func TestInsecureWarns(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	out, errs, code := f.psrun([]string{"-insecure"}, "admin", "GET", "AccessLevels")
-	require.Equal(t, 0, code, errs)
-	assert.Contains(t, out, "Read/Write")
-	assert.Contains(t, errs, "warning: -insecure")
+	for _, flag := range []string{"-i", "-insecure"} {
+		out, errs, code := f.psrun([]string{flag}, "admin", "GET", "AccessLevels")
+		require.Equal(t, 0, code, errs)
+		assert.Contains(t, out, "Read/Write")
+		assert.Equal(t, "psrun: warning: -i: the server's TLS certificate is not verified\n", errs)
+	}
 }

@@ -1,25 +1,35 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
-	"strings"
 
 	"github.com/passwordsafe-go/passwordsafe"
 )
 
-// retrievePassword implements "RetrievePassword SYSTEM ACCOUNT": find the
-// account by name, request it, wait for approval, print the credential of
-// r.credType, and check the request in. With -reuse a request of the
-// user's still open for the account is taken over (ConflictOption reuse)
-// and checked in as well: psrun takes it for a leftover of an earlier run.
-// With -keep the request is left open and its ID printed on a second line.
-// With verbose the request ID goes to stderr, never the credential.
-func retrievePassword(ctx context.Context, c *passwordsafe.Client, system, account string, r *retrieveOptions,
-	verbose bool, stdout, stderr io.Writer) error {
+// retrievePassword implements RetrievePassword: find the account (by name,
+// or by IDs among the accounts the user may request), then
+//   - with ISA access to it (IsISAAccess), release the credential with
+//     one POST ISARequests, which leaves nothing to check in;
+//   - otherwise request it, wait for approval, print the credential of
+//     r.credType and check the request in. With -reuse a request of the
+//     user's still open for the account is taken over (ConflictOption
+//     reuse) and checked in as well: psrun takes it for a leftover of an
+//     earlier run. With -keep (DoNotRelease, -p) the request is left open
+//     and its ID printed on a second line.
+//
+// With -v the request ID goes to stderr, never the credential.
+func retrievePassword(ctx context.Context, x *runner, ref accountRef, r *retrieveOptions) error {
+	acct, err := findAccount(ctx, x.c, ref)
+	if err != nil {
+		return err
+	}
+	if acct.IsISAAccess {
+		return retrieveISA(ctx, x, acct, r)
+	}
 	opts := &passwordsafe.CheckoutOptions{
 		DurationMinutes: r.duration,
 		Reason:          r.reason,
@@ -29,11 +39,10 @@ func retrievePassword(ctx context.Context, c *passwordsafe.Client, system, accou
 		opts.ConflictOption = passwordsafe.ConflictReuse
 		opts.ReleaseReused = true
 	}
-	var err error
 	if r.keep {
-		err = retrieveAndKeep(ctx, c, system, account, opts, verbose, stdout, stderr)
+		err = retrieveAndKeep(ctx, x, acct, opts)
 	} else {
-		err = retrieve(ctx, c, system, account, opts, verbose, stdout, stderr)
+		err = retrieve(ctx, x, acct, opts)
 	}
 	if errors.Is(err, passwordsafe.ErrConflict) && !r.reuse {
 		err = &hintError{err: err, hint: "-reuse takes over a request of yours still open for the account"}
@@ -41,24 +50,59 @@ func retrievePassword(ctx context.Context, c *passwordsafe.Client, system, accou
 	return err
 }
 
-// retrieve borrows the credential with ManagedAccounts.Checkout, which
-// checks the request in whatever happens.
-func retrieve(ctx context.Context, c *passwordsafe.Client, system, account string, opts *passwordsafe.CheckoutOptions,
-	verbose bool, stdout, stderr io.Writer) error {
-	var id int
-	err := c.ManagedAccounts.Checkout(ctx, system, account, opts, func(_ context.Context, l *passwordsafe.Lease) error {
-		id = l.RequestID
-		if verbose {
-			verb := "released"
-			if l.Reused { // -reuse took over a request open before
-				verb = "reused for"
-			}
-			fmt.Fprintf(stderr, "psrun: request %d %s %s on %s\n", l.RequestID, verb, l.AccountName, l.SystemName)
+// findAccount looks the account up: by name with ManagedAccounts.Get, by
+// IDs among the accounts the user may request (GET ManagedAccounts,
+// filtered by systemID where the server can).
+func findAccount(ctx context.Context, c *passwordsafe.Client, ref accountRef) (*passwordsafe.ManagedAccount, error) {
+	if !ref.byID() {
+		acct, _, err := c.ManagedAccounts.Get(ctx, ref.system, ref.account)
+		return acct, err
+	}
+	for a, err := range c.ManagedAccounts.All(ctx, &passwordsafe.ListManagedAccountsOptions{SystemID: ref.systemID}) {
+		if err != nil {
+			return nil, err
 		}
-		return printLines(stdout, l.Credential.Value())
+		if a.SystemID == ref.systemID && a.AccountID == ref.accountID {
+			return &a, nil
+		}
+	}
+	return nil, fmt.Errorf("GET ManagedAccounts: no account you may request has SystemID %d and AccountID %d", ref.systemID, ref.accountID)
+}
+
+// retrieveISA releases the credential through ISA access: the server
+// approves at once and there is no request to check in (-keep and -reuse
+// change nothing).
+func retrieveISA(ctx context.Context, x *runner, acct *passwordsafe.ManagedAccount, r *retrieveOptions) error {
+	cred, _, err := x.c.Requests.ISARequest(ctx, &passwordsafe.ISARequestOptions{
+		SystemID:        acct.SystemID,
+		AccountID:       acct.AccountID,
+		DurationMinutes: &r.duration,
+		Reason:          r.reason,
+		CredentialType:  passwordsafe.CredentialType(r.credType),
 	})
-	if err == nil && verbose {
-		fmt.Fprintf(stderr, "psrun: request %d checked in\n", id)
+	if err != nil {
+		return err
+	}
+	x.verbosef("ISA access: %s on %s released, no request to check in", acct.AccountName, acct.SystemName)
+	return x.credential(cred.Value())
+}
+
+// retrieve borrows the credential with ManagedAccounts.Checkout, which
+// checks the request in whatever happens. The result is printed (or the
+// -e command runs) while the request is open.
+func retrieve(ctx context.Context, x *runner, acct *passwordsafe.ManagedAccount, opts *passwordsafe.CheckoutOptions) error {
+	var id int
+	err := x.c.ManagedAccounts.Checkout(ctx, acct.SystemName, acct.AccountName, opts, func(_ context.Context, l *passwordsafe.Lease) error {
+		id = l.RequestID
+		verb := "released"
+		if l.Reused { // -reuse took over a request open before
+			verb = "reused for"
+		}
+		x.verbosef("request %d %s %s on %s", l.RequestID, verb, l.AccountName, l.SystemName)
+		return x.credential(l.Credential.Value())
+	})
+	if err == nil {
+		x.verbosef("request %d checked in", id)
 	}
 	return err
 }
@@ -66,13 +110,8 @@ func retrieve(ctx context.Context, c *passwordsafe.Client, system, account strin
 // retrieveAndKeep is RetrievePassword -keep: as Checkout, without the
 // check-in. A request it made (or reused) stays open whatever happens, and
 // an error names it.
-func retrieveAndKeep(ctx context.Context, c *passwordsafe.Client, system, account string, opts *passwordsafe.CheckoutOptions,
-	verbose bool, stdout, stderr io.Writer) error {
-	acct, _, err := c.ManagedAccounts.Get(ctx, system, account)
-	if err != nil {
-		return err
-	}
-	created, _, err := c.Requests.Create(ctx, &passwordsafe.CreateRequestOptions{
+func retrieveAndKeep(ctx context.Context, x *runner, acct *passwordsafe.ManagedAccount, opts *passwordsafe.CheckoutOptions) error {
+	created, _, err := x.c.Requests.Create(ctx, &passwordsafe.CreateRequestOptions{
 		SystemID:        acct.SystemID,
 		AccountID:       acct.AccountID,
 		DurationMinutes: opts.DurationMinutes,
@@ -83,18 +122,16 @@ func retrieveAndKeep(ctx context.Context, c *passwordsafe.Client, system, accoun
 		return err
 	}
 	id := created.RequestID
-	if verbose {
-		how := "created"
-		if created.Reused {
-			how = "reused"
-		}
-		fmt.Fprintf(stderr, "psrun: request %d %s for %s on %s (-keep: left open)\n", id, how, acct.AccountName, acct.SystemName)
+	how := "created"
+	if created.Reused {
+		how = "reused"
 	}
-	cred, err := c.Requests.WaitCredentials(ctx, id, &passwordsafe.CredentialsOptions{Type: opts.CredentialType})
+	x.verbosef("request %d %s for %s on %s (-keep: left open)", id, how, acct.AccountName, acct.SystemName)
+	cred, err := x.c.Requests.WaitCredentials(ctx, id, &passwordsafe.CredentialsOptions{Type: opts.CredentialType})
 	if err != nil {
 		return &keptError{requestID: id, err: err}
 	}
-	return printLines(stdout, cred.Value(), strconv.Itoa(id))
+	return x.credential(cred.Value(), strconv.Itoa(id))
 }
 
 // hintError is an error with a hint at the psrun flag that avoids it.
@@ -120,34 +157,28 @@ func (e *keptError) Error() string {
 
 func (e *keptError) Unwrap() error { return e.err }
 
-// printLines prints each value as a line. A value that already ends in a
-// newline (a PEM key) gets no second one.
-func printLines(w io.Writer, values ...string) error {
-	var b strings.Builder
-	for _, v := range values {
-		b.WriteString(v)
-		if !strings.HasSuffix(v, "\n") {
-			b.WriteByte('\n')
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
 // retrieveSecret implements "RetrieveSecret PATH": read the Secrets Safe
 // secret at PATH and print its value, a file's content as it is (no
-// newline added: it is the file).
-func retrieveSecret(ctx context.Context, c *passwordsafe.Client, path string, stdout io.Writer) error {
-	s, _, err := c.Secrets.Find(ctx, path, nil)
+// newline added: it is the file). A password or a text is the credential
+// an -e command gets in its environment; a file comes on its stdin only.
+func retrieveSecret(ctx context.Context, x *runner, path string) error {
+	s, _, err := x.c.Secrets.Find(ctx, path, nil)
 	if err != nil {
 		return err
 	}
 	switch s.SecretType {
 	case passwordsafe.SecretTypeFile:
-		_, err = c.Secrets.File(ctx, s.ID, stdout)
-		return err
+		if x.out.command == nil {
+			_, err = x.c.Secrets.File(ctx, s.ID, x.out.stdout)
+			return err
+		}
+		var b bytes.Buffer
+		if _, err = x.c.Secrets.File(ctx, s.ID, &b); err != nil {
+			return err
+		}
+		return x.out.deliver(b.Bytes(), "")
 	case passwordsafe.SecretTypeText:
-		return printLines(stdout, s.Text.Value())
+		return x.credential(s.Text.Value())
 	}
-	return printLines(stdout, s.Password.Value())
+	return x.credential(s.Password.Value())
 }

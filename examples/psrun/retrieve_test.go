@@ -335,8 +335,8 @@ func TestRetrieveSecret(t *testing.T) {
 	assert.Contains(t, errs, "psrun: 403 User does not have permission to do this")
 
 	for args, msg := range map[string]string{
-		"RetrieveSecret":                       "psrun: RetrieveSecret needs PATH",
-		"RetrieveSecret a/b c":                 `psrun: RetrieveSecret: unexpected "c" after PATH`,
+		"RetrieveSecret":                       "psrun: RetrieveSecret takes 1: Path\nusage: psrun [options] HOST KEY USER RetrieveSecret Path\n",
+		"RetrieveSecret a/b c":                 "psrun: RetrieveSecret takes 1: Path\n",
 		"RetrieveSecret -duration 5 prod/db/x": "psrun: -duration: a RetrievePassword flag, not for RetrieveSecret",
 		"RetrieveSecret nopath":                "psrun: invalid path: must be a folder path and a title",
 	} {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"strings"
 )
@@ -24,27 +23,18 @@ func printTable(w io.Writer, raw []byte, o *options) error {
 		_, err := w.Write(append(raw, '\n'))
 		return err
 	}
+	// raw is valid JSON from here on: decoding it cannot fail.
 	var records [][]field
 	var scalars []json.RawMessage
 	switch raw[0] {
 	case '{':
-		rec, err := orderedFields(raw)
-		if err != nil {
-			return err
-		}
-		records = append(records, rec)
+		records = append(records, orderedFields(raw))
 	case '[':
 		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return err
-		}
+		_ = json.Unmarshal(raw, &items)
 		for _, it := range items {
-			if len(it) > 0 && it[0] == '{' {
-				rec, err := orderedFields(it)
-				if err != nil {
-					return err
-				}
-				records = append(records, rec)
+			if it[0] == '{' {
+				records = append(records, orderedFields(it))
 			} else {
 				scalars = append(scalars, it)
 			}
@@ -160,28 +150,18 @@ func cell(v json.RawMessage) string {
 	return string(v)
 }
 
-// orderedFields decodes one JSON object keeping its members' order, which
-// encoding/json's maps lose.
-func orderedFields(raw []byte) ([]field, error) {
+// orderedFields decodes one JSON object, valid JSON, keeping its members'
+// order, which encoding/json's maps lose.
+func orderedFields(raw []byte) []field {
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, errors.New("not a JSON object")
-	}
+	_, _ = dec.Token() // {
 	var out []field
 	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, ok := t.(string)
-		if !ok {
-			return nil, errors.New("not a JSON object")
-		}
+		t, _ := dec.Token()
+		key, _ := t.(string) // in an object the decoder gives keys as strings
 		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return nil, err
-		}
+		_ = dec.Decode(&val)
 		out = append(out, field{key, val})
 	}
-	return out, nil
+	return out
 }
