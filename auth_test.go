@@ -621,6 +621,9 @@ func TestOAuthHugeExpiryIsKept(t *testing.T) {
 	// Up to a day, expires_in is believed as it is; beyond, a day.
 	assert.Equal(t, 23*time.Hour+30*time.Minute, tokenLife([]byte("84600")))
 	assert.Equal(t, 24*time.Hour, tokenLife([]byte("86401")))
+	assert.Equal(t, time.Second, tokenLife([]byte("1")), "one second is believed too")
+	assert.Equal(t, 500*time.Millisecond, tokenLife([]byte("0.5")))
+	assert.Zero(t, tokenLife([]byte("0")))
 }
 
 // A token within 30 s of its expiry is fetched anew: 30 s left is too
