@@ -162,14 +162,24 @@ func TestRetryPolicyCannotOverruleTheSDK(t *testing.T) {
 func TestRetryPolicyNotAskedOnceContextDone(t *testing.T) {
 	t.Parallel()
 	spy := &spyPolicy{retry: true}
-	c, mt := policyClient(t, ps.WithRetryPolicy(spy.check))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The context ends once the answer is in hand: httpmock races a
+	// context cancelled inside a responder against the responder's answer,
+	// so the cancel happens in a transport of the test's own, after it.
+	mt := httpmock.NewMockTransport()
+	cancelAfter := transportFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := mt.RoundTrip(r)
+		if r.URL.Path == "/api/Requests" {
+			cancel()
+		}
+		return resp, err
+	})
+	c, _ := policyClient(t, ps.WithRetryPolicy(spy.check), ps.WithHTTPClient(&http.Client{Transport: cancelAfter}))
+	mt.RegisterResponder(http.MethodPost, policyBase+"Auth/SignAppin", httpmock.NewStringResponder(200, `{"UserId":7}`))
+	mt.RegisterResponder(http.MethodGet, policyBase+"Requests", httpmock.NewStringResponder(503, ``))
 	_, err := c.SignIn(context.Background())
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	mt.RegisterResponder(http.MethodGet, policyBase+"Requests", func(*http.Request) (*http.Response, error) {
-		cancel()
-		return httpmock.NewStringResponse(503, ``), nil
-	})
 	_, _, err = c.Requests.List(ctx, nil)
 	var er *ps.ErrorResponse
 	require.ErrorAs(t, err, &er)
@@ -282,3 +292,8 @@ func TestDefaultBackoff(t *testing.T) {
 	}
 	assert.Equal(t, time.Duration(0), ps.DefaultBackoff(0, 0, 5, nil))
 }
+
+// transportFunc is a RoundTripper written as a function.
+type transportFunc func(*http.Request) (*http.Response, error)
+
+func (f transportFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
