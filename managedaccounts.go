@@ -3,9 +3,7 @@ package passwordsafe
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"iter"
 	"math"
 	"net/http"
@@ -180,26 +178,17 @@ func accountQuery(systemName, accountName string) string {
 	return "systemName=" + url.QueryEscape(systemName) + "&accountName=" + url.QueryEscape(accountName)
 }
 
-// decodeOneAccount reads the one account the server answers; an array of
-// exactly one (some deployments send it) is accepted too.
-func decodeOneAccount(_ http.Header, body []byte) (*ManagedAccount, error) {
-	b := bytes.TrimSpace(body)
-	if len(b) > 0 && b[0] == '[' {
-		var list []ManagedAccount
-		if err := json.Unmarshal(b, &list); err != nil {
-			return nil, err
-		}
-		if len(list) != 1 {
-			return nil, fmt.Errorf("expected one managed account, got %d", len(list))
-		}
-		return &list[0], nil
+// decodeOneAccount reads the one account the server answers, as decodeOne
+// does (an array of exactly one, which some deployments send, too); but an
+// empty answer is not an account.
+func decodeOneAccount(h http.Header, body []byte) (*ManagedAccount, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, errEmptyAccount
 	}
-	var out ManagedAccount
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return decodeOne[ManagedAccount](h, body)
 }
+
+var errEmptyAccount = errors.New("unexpected end of JSON input: an empty answer holds no account")
 
 // CheckoutOptions are the terms of a request made by
 // ManagedAccountsService.Checkout; SystemID and AccountID come from the

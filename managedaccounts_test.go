@@ -320,8 +320,8 @@ func TestManagedAccountsGetShapes(t *testing.T) {
 		"SystemId spelling": {`{"SystemId":3,"AccountId":7,"SystemName":"db01","AccountName":"sa"}`, 7, ""},
 		"SystemID spelling": {`{"SystemID":3,"AccountID":8,"SystemName":"db01","AccountName":"sa"}`, 8, ""},
 		"array of one":      {`[{"SystemId":3,"AccountId":9,"SystemName":"db01","AccountName":"sa"}]`, 9, ""},
-		"array of two":      {`[{"AccountId":1},{"AccountId":2}]`, 0, "expected one managed account, got 2"},
-		"empty array":       {`[]`, 0, "expected one managed account, got 0"},
+		"array of two":      {`[{"AccountId":1},{"AccountId":2}]`, 0, "expected one object, got a list of 2"},
+		"empty array":       {`[]`, 0, "expected one object, got a list of 0"},
 		"not JSON":          {`<html>`, 0, "invalid character"},
 		"empty body":        {``, 0, "unexpected end of JSON input"},
 	}

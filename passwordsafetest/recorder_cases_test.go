@@ -355,6 +355,31 @@ func TestRecorderScrubsFileUploadsAnywhere(t *testing.T) {
 	assertNoLeak(t, dir, content)
 }
 
+// A file secret whose content happens to be JSON (a service account's key
+// file, a token cache) or a bare number is a secret whole all the same:
+// its fields are not judged by their names.
+func TestRecorderScrubsJSONFileUploads(t *testing.T) {
+	t.Parallel()
+	for i, content := range []string{`{"type":"service_account","token":"J50n-f1le-c0ntent"}`, `48151623420815`, `{"token":"J50n-f1le-c0ntent"}`} {
+		var upload bytes.Buffer
+		mw := multipart.NewWriter(&upload)
+		meta, _ := mw.CreateFormField("secretmetadata")
+		_, _ = meta.Write([]byte(`{"Title":"sa","FileName":"sa.json"}`))
+		var fw io.Writer
+		if i < 2 {
+			fw, _ = mw.CreateFormFile("file", "sa.json")
+		} else {
+			fw, _ = mw.CreateFormField("file") // Secrets Safe's part "file", without a file name
+		}
+		_, _ = fw.Write([]byte(content))
+		_ = mw.Close()
+		dir := recordSteps(t, leakStep{method: "POST", target: "Secrets-Safe/Folders/f1/secrets/file",
+			header: http.Header{"Content-Type": {mw.FormDataContentType()}}, body: upload.Bytes(),
+			status: http.StatusCreated, respHeader: http.Header{"Content-Type": {"application/json"}}, respBody: []byte(`{"Id":"a5"}`)})
+		assertNoLeak(t, dir, "J50n-f1le-c0ntent", "48151623420815")
+	}
+}
+
 // A file that cannot be written fails its call, and the recording goes on
 // from there once it can: the numbers stay in turn.
 func TestRecorderRecoversFromAFailedWrite(t *testing.T) {

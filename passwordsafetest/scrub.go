@@ -370,8 +370,10 @@ func gunzipped(body []byte) ([]byte, bool) {
 }
 
 // multipart applies the rules to each part of a multipart body (a Secrets
-// Safe file upload), keeping the boundary: JSON parts by their fields, and
-// as a secret whole, a file part, a part with a secret's name, and in
+// Safe file upload), keeping the boundary: as a secret whole, a file part
+// (one with a file name, or Secrets Safe's part "file") whatever its
+// content, JSON included (a key file, a token cache); JSON parts by their
+// fields; and as a secret whole, a part with a secret's name, and in
 // Secrets Safe every part that is not JSON (the file's content, whatever
 // the part is called). A body that does not read as multipart is left to
 // the net.
@@ -396,11 +398,13 @@ func (s *scrubber) multipart(body []byte, boundary string, rt callRoute) []byte 
 		}
 		kind := secretKeyKind(p.FormName(), rt)
 		switch {
+		case p.FileName() != "" || (rt.secretsSafe && strings.EqualFold(p.FormName(), "file")):
+			content = []byte(s.placeholder(kindFile, string(content)))
 		case json.Valid(content):
 			content = s.json(content, rt)
 		case kind != "":
 			content = []byte(s.replacement(kind, string(content)))
-		case p.FileName() != "" || rt.secretsSafe:
+		case rt.secretsSafe:
 			content = []byte(s.placeholder(kindFile, string(content)))
 		}
 		pw, err := w.CreatePart(textproto.MIMEHeader(p.Header))
