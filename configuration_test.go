@@ -94,6 +94,9 @@ func TestServerVersionAtLeast(t *testing.T) {
 		{"v25", "1", false},
 		{"25.3", "", false},
 		{"99999999999999999999999", "1", false},
+		{"99999999999999999999999", "0", false},
+		{"25.x", "25", true},
+		{"25.x.9", "25.0.9", false},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, ServerVersion{Version: tt.have}.AtLeast(tt.min), "%q at least %q", tt.have, tt.min)

@@ -4,14 +4,17 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -113,6 +116,8 @@ func TestNewClientFromEnvRefusals(t *testing.T) {
 		{"key without runas", with(map[string]string{ps.EnvRunAs: ""}), []string{"PS_API_KEY", "PS_RUNAS"}},
 		{"runas without key", with(map[string]string{ps.EnvAPIKey: ""}), []string{"PS_API_KEY", "PS_RUNAS"}},
 		{"both ways", with(map[string]string{ps.EnvOAuthClientID: "id-secret-value", ps.EnvOAuthClientSecret: "oauth-secret-value"}), []string{"PS_API_KEY", "PS_OAUTH_CLIENT_ID"}},
+		{"key and an OAuth id", with(map[string]string{ps.EnvOAuthClientID: "id-secret-value"}), []string{"PS_API_KEY", "PS_OAUTH_CLIENT_ID", "unset one"}},
+		{"runas and an OAuth secret", with(map[string]string{ps.EnvAPIKey: "", ps.EnvOAuthClientSecret: "oauth-secret-value"}), []string{"PS_API_KEY", "PS_OAUTH_CLIENT_ID", "unset one"}},
 		{"id without secret", with(map[string]string{ps.EnvAPIKey: "", ps.EnvRunAs: "", ps.EnvOAuthClientID: "id-secret-value"}), []string{"PS_OAUTH_CLIENT_SECRET"}},
 		{"password without key", with(map[string]string{ps.EnvAPIKey: "", ps.EnvRunAs: "", ps.EnvOAuthClientID: "id-secret-value", ps.EnvOAuthClientSecret: "oauth-secret-value", ps.EnvRunAsPassword: "pw-secret-value"}), []string{"PS_RUNAS_PASSWORD"}},
 		{"bad password", with(map[string]string{ps.EnvRunAsPassword: "pw-secret-value]"}), []string{"run-as password"}},
@@ -162,6 +167,33 @@ func TestNewClientFromEnvTLS(t *testing.T) {
 	_, err = c.SignIn(ps.BoundedContext(t))
 	require.Error(t, err, "without PS_CA_FILE the kit's certificate is not trusted")
 	assert.Contains(t, err.Error(), "certificate")
+}
+
+// The client certificate of PS_CLIENT_CERT and PS_CLIENT_KEY is the one
+// presented to a server that asks for one.
+func TestNewClientFromEnvPresentsClientCertificate(t *testing.T) {
+	var presented atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.TLS != nil && len(r.TLS.PeerCertificates) == 1 && r.TLS.PeerCertificates[0].Subject.CommonName == "client" {
+			presented.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"UserId":1,"UserName":"u"}`))
+	}))
+	srv.TLS = &tls.Config{ClientAuth: tls.RequireAnyClientCert}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca.pem")
+	require.NoError(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
+	certFile, keyFile := writeClientCert(t, dir)
+	setEnv(t, map[string]string{ps.EnvURL: srv.URL + "/api", ps.EnvAPIKey: "k", ps.EnvRunAs: "u",
+		ps.EnvCAFile: ca, ps.EnvClientCert: certFile, ps.EnvClientKey: keyFile})
+	c, err := ps.NewClientFromEnv()
+	require.NoError(t, err)
+	_, err = c.SignIn(ps.BoundedContext(t))
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), presented.Load())
 }
 
 // writeClientCert writes a self-signed client certificate and its key as
