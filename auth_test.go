@@ -113,7 +113,12 @@ func TestConcurrentFirstCallsShareAFailedSignIn(t *testing.T) {
 		go call()
 	}
 	for range callers - 1 {
-		<-waiting // every other caller waits for the leader
+		select {
+		case <-waiting: // every other caller waits for the leader
+		case <-time.After(10 * time.Second):
+			close(release)
+			t.Fatal("a caller never waited for the leader's sign-in")
+		}
 	}
 	close(release)
 	for range callers {

@@ -594,6 +594,7 @@ func TestCheckoutAnswerLostAfterCreate(t *testing.T) {
 		"502 from a proxy":     reply(http.StatusBadGateway, []byte("<html><title>502 Bad Gateway</title></html>"), "Content-Type", "text/html"),
 		"201 with no ID":       respond(http.StatusCreated, `{"RequestID":"soon"}`),
 		"201 cut short (json)": respond(http.StatusCreated, `{"RequestID":`),
+		"201 too large":        respond(http.StatusCreated, `{"RequestID":42,"Pad":"`+strings.Repeat("x", 2<<20)+`"}`),
 	}
 	for name, postFail := range cases {
 		t.Run(name, func(t *testing.T) {
