@@ -149,6 +149,7 @@ func TestReplayScreen(t *testing.T) {
 			assert.Equal(t, http.MethodGet, g.Method)
 			assert.Equal(t, "screen=1", g.URL.RawQuery)
 			assert.Equal(t, replayURL+"/"+replayID+"?screen=1", g.URL.String())
+			assert.Equal(t, "application/json, text/plain", g.Header.Get("Accept"), "a screen may come as text")
 		})
 	}
 }

@@ -147,11 +147,11 @@ func DefaultBackoff(minWait, maxWait time.Duration, n int, _ *http.Response) tim
 
 // finalError marks an error of an answer that was read and must not be read
 // again whatever the policy says: too large, not what the call expects, or
-// a list whose first rows already reached the caller.
+// a list whose first rows already reached the caller. It ends the attempts
+// before any policy sees it, and the call returns the error it holds.
 type finalError struct{ err error }
 
 func (e *finalError) Error() string { return e.err.Error() }
-func (e *finalError) Unwrap() error { return e.err }
 
 // final reports an error that ends the attempts whatever the policy: an
 // answer read in part or not as expected (finalError), or a certificate

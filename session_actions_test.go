@@ -3,6 +3,7 @@ package passwordsafe
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,6 +42,11 @@ func actionCalls() []actionCall {
 
 // Without Feedback nothing but the path is sent and 204 is no report; with
 // it the query says feedback=true and the report comes back as sent.
+// bigReport is a feedback report of 20,000 sessions, larger than one
+// object's cap (1 MiB).
+var bigReport = `{"Sessions":[` + strings.Repeat(`{"SessionID":105,"Status":5,"Note":"locked by the administrator"},`, 20000) +
+	`{"SessionID":106,"Status":5}]}`
+
 func TestSessionActions(t *testing.T) {
 	t.Parallel()
 	const report = `{"Sessions":[{"SessionID":105,"Status":5},{"SessionID":106,"Status":5}]}`
@@ -62,6 +68,8 @@ func TestSessionActions(t *testing.T) {
 		{"feedback, an older server answers 204", &SessionActionOptions{Feedback: true}, "feedback=true", http.StatusNoContent, "", nil, ""},
 		{"feedback, a text report is kept as a JSON string", &SessionActionOptions{Feedback: true}, "feedback=true", http.StatusOK,
 			"2 sessions locked\n", []string{"Content-Type", "text/plain"}, `"2 sessions locked"`},
+		{"feedback, a report on a whole system is read under a list's cap", &SessionActionOptions{Feedback: true}, "feedback=true",
+			http.StatusOK, bigReport, []string{"Content-Type", jsonCT}, bigReport},
 		{"feedback, a bare number", &SessionActionOptions{Feedback: true}, "feedback=true", http.StatusOK, "2",
 			[]string{"Content-Type", jsonCT}, `2`},
 	}
