@@ -123,12 +123,19 @@ func TestTerminateRequestsFeedback(t *testing.T) {
 func TestTerminationFeedbackIsJSON(t *testing.T) {
 	t.Parallel()
 	c, mt := newMockClient(t)
-	mt.RegisterResponder(http.MethodPost, testBase+"Users/3/Requests/Terminate", respond(200, `[1,2,3]`))
+	mt.RegisterResponder(http.MethodPost, testBase+"Users/3/Requests/Terminate", respond(200, " [1,2,3]\r\n"))
 	fb, _, err := c.Requests.TerminateUserRequests(context.Background(), 3, &TerminateRequestsOptions{Feedback: true})
 	require.NoError(t, err)
 	var ids []int
 	require.NoError(t, json.Unmarshal(fb.Raw, &ids))
 	assert.Equal(t, []int{1, 2, 3}, ids)
+	assert.Equal(t, "[1,2,3]", string(fb.Raw), "the blanks around the report are not kept")
+
+	// A body of blanks is no report, not a report that is not JSON.
+	mt.RegisterResponder(http.MethodPost, testBase+"Users/4/Requests/Terminate", respond(200, " \r\n"))
+	fb, _, err = c.Requests.TerminateUserRequests(context.Background(), 4, &TerminateRequestsOptions{Feedback: true})
+	require.NoError(t, err)
+	assert.Nil(t, fb)
 }
 
 func TestTerminateRequestsValidation(t *testing.T) {
