@@ -643,6 +643,10 @@ func TestNewTransport(t *testing.T) {
 	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
 	assert.NotNil(t, tr.Proxy)
 	assert.NotZero(t, tr.TLSHandshakeTimeout)
+	// Idle connections are let go after a while (zero would keep them for
+	// ever), and long enough to outlast the gap between two polls.
+	assert.GreaterOrEqual(t, tr.IdleConnTimeout, 30*time.Second)
+	assert.LessOrEqual(t, tr.IdleConnTimeout, 5*time.Minute)
 	assert.Zero(t, tr.ResponseHeaderTimeout, "a timer per request: the idle read deadline bounds the wait instead")
 	assert.True(t, tr.ForceAttemptHTTP2)
 
