@@ -74,26 +74,27 @@ func TestISARequestAnswers(t *testing.T) {
 		body        string
 		want        string
 		wantErr     bool
+		cause       error // the reason, when it is known
 	}{
-		{"documented object", 201, "application/json", `{"Credentials":"` + secret + `"}`, secret, false},
-		{"object lower case", 201, "application/json", `{"credentials":"` + secret + `"}`, secret, false},
-		{"object with more fields", 201, "application/json", `{"RequestID":9,"Credentials":"` + secret + `"}`, secret, false},
-		{"object, escaped", 201, "application/json", ` {"Credentials":"-----BEGIN KEY-----\nabc\n-----END KEY-----"}` + "\n", "-----BEGIN KEY-----\nabc\n-----END KEY-----", false},
-		{"bare JSON string (.NET client)", 201, "application/json", `"` + secret + `"`, secret, false},
-		{"200 answer", 200, "application/json", `"` + secret + `"`, secret, false},
-		{"plain text", 201, "text/plain; charset=utf-8", secret, secret, false},
-		{"empty credential", 201, "application/json", `{"Credentials":""}`, "", false},
-		{"object without credential", 201, "application/json", `{"Password":"` + secret + `"}`, "", true},
-		{"null credential", 201, "application/json", `{"Credentials":null}`, "", true},
-		{"number credential", 201, "application/json", `{"Credentials":12345678}`, "", true},
-		{"object credential", 201, "application/json", `{"Credentials":{"Password":"` + secret + `"}}`, "", true},
-		{"broken object", 201, "application/json", `{"Credentials":"` + secret, "", true},
-		{"broken escape", 201, "application/json", `{"Credentials":"` + secret + `\q"}`, "", true},
-		{"lone surrogate", 201, "application/json", `{"Credentials":"\ud800` + secret + `"}`, "", true},
-		{"null", 201, "application/json", `null`, "", true},
-		{"empty", 201, "application/json", ``, "", true},
-		{"array", 201, "application/json", `["` + secret + `"]`, "", true},
-		{"number", 201, "application/json", `12345678`, "", true},
+		{"documented object", 201, "application/json", `{"Credentials":"` + secret + `"}`, secret, false, nil},
+		{"object lower case", 201, "application/json", `{"credentials":"` + secret + `"}`, secret, false, nil},
+		{"object with more fields", 201, "application/json", `{"RequestID":9,"Credentials":"` + secret + `"}`, secret, false, nil},
+		{"object, escaped", 201, "application/json", ` {"Credentials":"-----BEGIN KEY-----\nabc\n-----END KEY-----"}` + "\n", "-----BEGIN KEY-----\nabc\n-----END KEY-----", false, nil},
+		{"bare JSON string (.NET client)", 201, "application/json", `"` + secret + `"`, secret, false, nil},
+		{"200 answer", 200, "application/json", `"` + secret + `"`, secret, false, nil},
+		{"plain text", 201, "text/plain; charset=utf-8", secret, secret, false, nil},
+		{"empty credential", 201, "application/json", `{"Credentials":""}`, "", false, nil},
+		{"object without credential", 201, "application/json", `{"Password":"` + secret + `"}`, "", true, errNoCredential},
+		{"null credential", 201, "application/json", `{"Credentials":null}`, "", true, errNoCredential},
+		{"number credential", 201, "application/json", `{"Credentials":12345678}`, "", true, errSecretNotString},
+		{"object credential", 201, "application/json", `{"Credentials":{"Password":"` + secret + `"}}`, "", true, errSecretNotString},
+		{"broken object", 201, "application/json", `{"Credentials":"` + secret, "", true, errNotCredentialObject},
+		{"broken escape", 201, "application/json", `{"Credentials":"` + secret + `\q"}`, "", true, errNotCredentialObject},
+		{"lone surrogate", 201, "application/json", `{"Credentials":"\ud800` + secret + `"}`, "", true, errSecretNotUTF8},
+		{"null", 201, "application/json", `null`, "", true, nil},
+		{"empty", 201, "application/json", ``, "", true, nil},
+		{"array", 201, "application/json", `["` + secret + `"]`, "", true, nil},
+		{"number", 201, "application/json", `12345678`, "", true, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -111,6 +112,9 @@ func TestISARequestAnswers(t *testing.T) {
 				assert.True(t, strings.HasPrefix(err.Error(), "passwordsafe: POST ISARequests: decoding the answer"), err.Error())
 				assert.NotContains(t, err.Error(), secret)
 				assert.NotContains(t, err.Error(), "12345678")
+				if tc.cause != nil {
+					assert.ErrorIs(t, err, tc.cause)
+				}
 				return
 			}
 			require.NoError(t, err)
