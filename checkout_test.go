@@ -1288,6 +1288,9 @@ func TestWithCheckoutPollingRejectsBadValues(t *testing.T) {
 		_, err := NewClient(testBase, WithAPIKey("k", "u"), WithCheckoutPolling(tc[0], tc[1]))
 		assert.Error(t, err, "%v", tc)
 	}
+	// The smallest waits are accepted.
+	_, err := NewClient(testBase, WithAPIKey("k", "u"), WithCheckoutPolling(time.Nanosecond, time.Nanosecond))
+	assert.NoError(t, err)
 }
 
 func TestWaitCredentials(t *testing.T) {

@@ -164,6 +164,25 @@ func TestInventoryAllPagesStopAndFail(t *testing.T) {
 	assert.Equal(t, 1, n, "the error is yielded once")
 }
 
+// A row that does not decode ends the loop with a *DecodeError after the
+// rows before it, is never handed out as a zero value, and the page is not
+// asked for again (its first rows already reached the caller).
+func TestInventoryAllPagesBadRow(t *testing.T) {
+	t.Parallel()
+	c, mt := ps.NewMockClient(t)
+	calls := 0
+	mt.RegisterResponder("GET", ps.TestBase+"ManagedSystems", func(*http.Request) (*http.Response, error) {
+		calls++
+		return httpmock.NewStringResponse(200, `[{"ManagedSystemID":1},{"ManagedSystemID":"two"},{"ManagedSystemID":3}]`), nil
+	})
+	ids, err := collectIDs(t, c.ManagedSystems.All(bg, &ps.ListManagedSystemsOptions{Limit: 3}))
+	var de *ps.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, "ManagedSystems", de.Path)
+	assert.Equal(t, []int{1}, ids)
+	assert.Equal(t, 1, calls)
+}
+
 // Find's rules: the answer is checked against the name asked (case aside);
 // none is ErrNotFound, two an error saying so; the name is escaped.
 func TestInventoryFind(t *testing.T) {
