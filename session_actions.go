@@ -134,9 +134,6 @@ func decodeActionResult(_ http.Header, body []byte) (*SessionActionResult, error
 	if json.Valid(b) {
 		return &SessionActionResult{Details: bytes.Clone(b)}, nil
 	}
-	text, err := json.Marshal(string(b))
-	if err != nil {
-		return nil, err
-	}
+	text, _ := json.Marshal(string(b)) // a Go string always encodes (bad UTF-8 becomes U+FFFD)
 	return &SessionActionResult{Details: text}, nil
 }

@@ -761,3 +761,31 @@ func TestAnswerReadsOneByteTooManyAtMost(t *testing.T) {
 		assert.Equal(t, 11, src.n, "nothing more is read once past the cap")
 	}
 }
+
+// The transport learns the protocol from each answer: an answer over
+// HTTP/2 after HTTP/1.1 ones puts the next attempts back under a watchdog.
+func TestTransportLearnsTheProtocol(t *testing.T) {
+	t.Parallel()
+	h2 := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	h2.EnableHTTP2 = true
+	h2.StartTLS()
+	t.Cleanup(h2.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(h2.Certificate())
+	tr := newTransport(&tls.Config{RootCAs: pool}, time.Minute)
+	t.Cleanup(tr.CloseIdleConnections)
+	get := func() *http.Response {
+		req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, h2.URL, nil)
+		require.NoError(t, err)
+		resp, err := tr.RoundTrip(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		require.NoError(t, resp.Body.Close())
+		return resp
+	}
+	tr.h1.Store(true) // as if the answers so far came over HTTP/1.1
+	assert.Equal(t, 2, get().ProtoMajor)
+	assert.False(t, tr.h1.Load(), "an HTTP/2 answer: the next attempts are watched")
+	assert.Equal(t, 2, get().ProtoMajor)
+	assert.False(t, tr.h1.Load())
+}

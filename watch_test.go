@@ -127,6 +127,11 @@ type instantClock struct{ waits []time.Duration }
 
 func (c *instantClock) after(d time.Duration) <-chan time.Time {
 	c.waits = append(c.waits, d)
+	if len(c.waits) > 10000 {
+		// The scripts here end in a few polls: one that polls for ever
+		// is a bug, stopped here rather than by the global timeout.
+		panic("instantClock: the watch polls for ever")
+	}
 	ch := make(chan time.Time, 1)
 	ch <- time.Time{}
 	return ch
@@ -138,7 +143,14 @@ func drain(t *testing.T, seq func(func(ReplayFrame, error) bool)) ([]ReplayFrame
 	t.Helper()
 	var frames []ReplayFrame
 	var last error
+	pairs := 0
 	for f, err := range seq {
+		// The scripts here end in a few frames: a watch that goes on is
+		// a bug, and breaking out ends it rather than hanging the test.
+		if pairs++; pairs > 1000 {
+			t.Error("the watch never ended")
+			break
+		}
 		require.NoError(t, last, "a pair came after an error")
 		if err != nil {
 			assert.Zero(t, f, "an error comes with a zero frame")
@@ -512,6 +524,28 @@ func TestWatchErrorEndsTheReplay(t *testing.T) {
 			assert.NotContains(t, err.Error(), "rk-e5f60718")
 		})
 	}
+}
+
+// A snapshot that fails ends an RDP watch with that error, after the
+// frames before it, and the replay is ended.
+func TestWatchSnapshotErrorEndsTheReplay(t *testing.T) {
+	t.Parallel()
+	c, mt := newMockClient(t)
+	img := testImage(t, ImagePNG)
+	snap := "GET pbsm/replay/" + replayID + "?png=1"
+	rec := watchScript{
+		states: []string{wstate(0, 3000, false), wstate(1000, 3000, false)},
+		images: [][]byte{img},
+		imageQ: "png=1",
+		fail:   map[string]httpmock.Responder{snap: respond(http.StatusNotFound, `"Replay session was not found."`)},
+		failAt: map[string]int{snap: 2},
+	}.install(t, mt)
+	clock := &instantClock{}
+	frames, err := drain(t, c.Sessions.Watch(context.Background(), endedSession(protocolRDP), &WatchOptions{after: clock.after}))
+	assert.ErrorIs(t, err, ErrNotFound)
+	require.Len(t, frames, 1)
+	assert.Equal(t, img, frames[0].Image)
+	assert.Equal(t, []string{wPost, wState, snap, wState, snap, wDelete}, callLog(rec))
 }
 
 // When ending the replay fails too, both failures are in the last pair;
