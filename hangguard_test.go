@@ -41,6 +41,11 @@ func TestHangGuard(t *testing.T) {
 			Policy: passwordsafetest.Policy{Approvals: 1}}))
 	fast := ps.WithCheckoutPolling(time.Millisecond, 5*time.Millisecond)
 	ctx := context.Background()
+	// live can end and does not: with it, a POST runs detached from the
+	// caller (Checkout's request, Watch's replay), where with ctx, which
+	// can never end, it runs inline. Both ways are guarded.
+	live, endLive := context.WithCancel(ctx)
+	t.Cleanup(endLive)
 
 	ps.Within(t, bound, "concurrent first calls sharing one sign-in", func() {
 		c := srv.Client(t, "requestor")
@@ -82,6 +87,10 @@ func TestHangGuard(t *testing.T) {
 	})
 
 	for _, approve := range []bool{true, false} {
+		cctx := ctx
+		if approve {
+			cctx = live
+		}
 		ps.Within(t, bound, "a checkout waiting for an approver", func() {
 			c := srv.Client(t, "requestor", fast)
 			go func() {
@@ -95,7 +104,7 @@ func TestHangGuard(t *testing.T) {
 					_ = srv.Deny(rq.RequestID, "approver", "no")
 				}
 			}()
-			err := c.ManagedAccounts.Checkout(ctx, "guard01", "svc", &ps.CheckoutOptions{DurationMinutes: 5},
+			err := c.ManagedAccounts.Checkout(cctx, "guard01", "svc", &ps.CheckoutOptions{DurationMinutes: 5},
 				func(context.Context, *ps.Lease) error { return nil })
 			if approve {
 				assert.NoError(t, err)
@@ -112,7 +121,7 @@ func TestHangGuard(t *testing.T) {
 		s, _, err := admin.Sessions.Get(ctx, passwordsafetest.LiveSessionID)
 		require.NoError(t, err)
 		frames := 0
-		for _, err := range admin.Sessions.Watch(ctx, s, &ps.WatchOptions{Interval: time.Millisecond}) {
+		for _, err := range admin.Sessions.Watch(live, s, &ps.WatchOptions{Interval: time.Millisecond}) {
 			require.NoError(t, err)
 			if frames++; frames == 1 {
 				_, err := admin.Sessions.Terminate(ctx, s.SessionID)
