@@ -8,11 +8,12 @@ type ListNodesOptions struct {
 	IncludeInactive bool `url:"includeInactive,omitempty"` // list inactive nodes too
 }
 
-func (o *ListNodesOptions) query() (string, error) {
-	if o == nil {
-		return "", nil
+// query has nothing to check and nothing that can fail: one flag.
+func (o *ListNodesOptions) query() string {
+	if o == nil || !o.IncludeInactive {
+		return ""
 	}
-	return encodeQuery(o)
+	return "includeInactive=true"
 }
 
 // Node is a session node: a Password Safe host that proxies sessions. Its
@@ -34,9 +35,5 @@ type Node struct {
 // API: GET Nodes
 // Needs: no permission beyond signing in.
 func (s *SessionsService) Nodes(ctx context.Context, opts *ListNodesOptions) ([]Node, *Response, error) {
-	q, err := opts.query()
-	if err != nil {
-		return nil, nil, err
-	}
-	return callList[Node](ctx, s.client, get("Nodes", q))
+	return callList[Node](ctx, s.client, get("Nodes", opts.query()))
 }
