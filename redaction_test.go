@@ -465,3 +465,24 @@ func TestRedactionCoversEveryField(t *testing.T) {
 		}
 	}
 }
+
+// Logged with slog, an options value shows every field but its secrets:
+// a nil pointer is left out, a set one shows what it points to, and the
+// password reads [REDACTED].
+func TestOptionsLogValue(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	logger.Info("session", "opts", CreateAdminSessionOptions{SessionType: SessionSSH, HostName: "db-01",
+		Port: Ptr(2222), UserName: "root", Password: "Log-Pa55w0rd", RDPAdminSwitch: true})
+	var line struct{ Opts map[string]any }
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &line))
+	assert.Equal(t, "db-01", line.Opts["HostName"])
+	assert.Equal(t, 2222.0, line.Opts["Port"])
+	assert.Equal(t, "[REDACTED]", line.Opts["Password"])
+	assert.Equal(t, true, line.Opts["RDPAdminSwitch"])
+	assert.Equal(t, "", line.Opts["DomainName"])
+	assert.NotContains(t, line.Opts, "Record", "a nil pointer is left out")
+	assert.NotContains(t, buf.String(), "Log-Pa55w0rd")
+	assert.NotContains(t, buf.String(), "LogValue panicked")
+}

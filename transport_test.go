@@ -789,3 +789,15 @@ func TestTransportLearnsTheProtocol(t *testing.T) {
 	assert.Equal(t, 2, get().ProtoMajor)
 	assert.False(t, tr.h1.Load())
 }
+
+// The SDK's own transport reports a refused connection as such, so the
+// call knows nothing was sent.
+func TestOwnTransportReportsARefusedConnection(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient("http://"+closedPort(t)+"/api", WithAPIKey(testAPIKey, testRunAs),
+		WithRetries(1, time.Millisecond, 2*time.Millisecond))
+	require.NoError(t, err)
+	require.NotNil(t, c.own, "the SDK's transport is in use")
+	_, err = c.SignIn(context.Background())
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+}
