@@ -258,6 +258,7 @@ func TestSecretsFindValidation(t *testing.T) {
 		{"prod/db/url", "ab", "separator"},
 		{"prod db url", " ", "separator"},
 		{"prod/db/url", "\xff", "separator"},
+		{"prod/db/url", "separator-of-many-runes", "separator"},
 		{"prod/db/url", "|", "path"}, // no "|" in the path
 	} {
 		c, mt := newMockClient(t)
@@ -272,6 +273,9 @@ func TestSecretsFindValidation(t *testing.T) {
 			assert.ErrorContains(t, err, `must be a folder path and a title joined by "/", such as prod/db/url`)
 		case "/url", "/":
 			assert.ErrorContains(t, err, "invalid path: is required")
+		}
+		if len(tc.sep) > 8 {
+			assert.ErrorContains(t, err, `got "separato…"`, "a long separator is shown in part")
 		}
 		assert.Nil(t, resp)
 		assert.Zero(t, apiCalls(mt)+signIns(mt), "nothing sent for %q", tc.path)

@@ -222,6 +222,12 @@ func TestTimeTextAgreesWithJSON(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(js), &fromJSON), s)
 		assert.True(t, fromText.Equal(fromJSON.Time), s)
 	}
+	// Empty text and null clear a time already set.
+	for _, s := range []string{"", "null"} {
+		tm := Time{time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+		require.NoError(t, tm.UnmarshalText([]byte(s)))
+		assert.True(t, tm.IsZero(), "%q", s)
+	}
 	for _, s := range []string{"nope", "2024-13-01", `"2024-03-01"`} {
 		var tm Time
 		err := tm.UnmarshalText([]byte(s))
