@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -98,9 +99,11 @@ func TestServerVersionAtLeast(t *testing.T) {
 		{"25.x", "25", true},
 		{"25.x.9", "25.0.9", false},
 	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, ServerVersion{Version: tt.have}.AtLeast(tt.min), "%q at least %q", tt.have, tt.min)
-	}
+	within(t, 10*time.Second, "AtLeast", func() { // a loop over the digits that never ends stops the run
+		for _, tt := range tests {
+			assert.Equal(t, tt.want, ServerVersion{Version: tt.have}.AtLeast(tt.min), "%q at least %q", tt.have, tt.min)
+		}
+	})
 }
 
 func TestServerVersionDecodeErrors(t *testing.T) {
