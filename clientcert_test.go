@@ -82,6 +82,9 @@ func TestClientCertificateSpeaksHTTP1(t *testing.T) {
 		require.NoError(t, err, name)
 		assert.Equal(t, tls.RenegotiateOnceAsClient, c.own.TLSClientConfig.Renegotiation, name)
 		assert.NotContains(t, c.own.TLSClientConfig.NextProtos, "h2", name)
+		require.NotNil(t, c.own.Protocols, name)
+		assert.True(t, c.own.Protocols.HTTP1(), name)
+		assert.False(t, c.own.Protocols.HTTP2(), name)
 		if tc.NextProtos != nil {
 			assert.Equal(t, []string{"h2", "http/1.1"}, tc.NextProtos, "the caller's config is not changed")
 		}

@@ -21,11 +21,12 @@ type SessionActionOptions struct {
 	Feedback bool `url:"feedback,omitempty"`
 }
 
-func (o *SessionActionOptions) query() (string, error) {
-	if o == nil {
-		return "", nil
+// query has nothing to check and nothing that can fail: one flag.
+func (o *SessionActionOptions) query() string {
+	if o == nil || !o.Feedback {
+		return ""
 	}
-	return encodeQuery(o)
+	return "feedback=true"
 }
 
 // SessionActionResult is the report a newer server gives when a lock or
@@ -106,11 +107,7 @@ func (s *SessionsService) sessionAction(ctx context.Context, idErr error, path s
 	if idErr != nil {
 		return nil, nil, idErr
 	}
-	q, err := opts.query()
-	if err != nil {
-		return nil, nil, err
-	}
-	r := &request{method: http.MethodPost, path: path, query: q}
+	r := &request{method: http.MethodPost, path: path, query: opts.query()}
 	if opts == nil || !opts.Feedback {
 		// No report was asked for: whatever body comes is not read.
 		resp, err := s.client.do(ctx, r, nil)
