@@ -5,7 +5,7 @@ import "context"
 // ListNodesOptions filters SessionsService.Nodes. The zero value (and nil)
 // lists the active nodes.
 type ListNodesOptions struct {
-	IncludeInactive bool `url:"includeInactive,omitempty"` // list inactive nodes too
+	IncludeInactive bool // list inactive nodes too (includeInactive=true)
 }
 
 // query has nothing to check and nothing that can fail: one flag.

@@ -18,7 +18,7 @@ type SessionActionOptions struct {
 	// Feedback asks the server to answer with a report of what it did
 	// (feedback=true) instead of 204 No Content. Newer servers only (the
 	// v25.3 and v26.1 references); an older one ignores it and answers 204.
-	Feedback bool `url:"feedback,omitempty"`
+	Feedback bool
 }
 
 // query has nothing to check and nothing that can fail: one flag.
